@@ -1,0 +1,49 @@
+# The two commands of the README: `make demo` and `make test`. Each installs what it needs.
+GO ?= go
+export CGO_ENABLED := 1
+
+.PHONY: deps demo test vet race cgocheck debug static bench examples lint
+
+# deps installs libuv's headers, pkg-config and a C compiler with apt-get when they are missing.
+deps:
+	@missing=; \
+	command -v cc >/dev/null 2>&1 || missing="$$missing gcc libc6-dev"; \
+	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	{ command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libuv; } || missing="$$missing libuv1-dev"; \
+	if [ -n "$$missing" ]; then \
+	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "uv: missing:$$missing. Install libuv >= 1.44 and pkg-config (macOS: brew install libuv pkg-config), or set PKG_CONFIG_PATH." >&2; exit 1; \
+	  fi; \
+	  echo "uv: installing$$missing with apt-get"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null \
+	    || { echo "uv: apt-get could not install$$missing" >&2; exit 1; }; \
+	fi; \
+	pkg-config --exists 'libuv >= 1.44' || { echo "uv: libuv >= 1.44 is required, pkg-config finds $$(pkg-config --modversion libuv)" >&2; exit 1; }
+
+demo: deps
+	$(GO) run ./examples/tour
+
+test: deps vet examples race cgocheck debug
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l . | grep -v '^testdata/')" || { gofmt -l . ; echo "gofmt: the files above need formatting" >&2; exit 1; }
+
+race: deps
+	$(GO) test -race -count=1 ./...
+
+cgocheck: deps
+	GOEXPERIMENT=cgocheck2 $(GO) test -count=1 ./...
+
+debug: deps
+	$(GO) test -tags uvdebug -count=1 ./...
+
+static: deps
+	$(GO) test -tags libuv_static -count=1 ./...
+
+examples: deps
+	$(GO) build ./examples/...
+
+lint: vet
+	../shared/tools/api-coverage 2>/dev/null || true

@@ -1,0 +1,85 @@
+package uv
+
+// This file holds the table that maps libuv's C structs to their Go objects, and every exported
+// trampoline: one per libuv callback typedef. A trampoline restores the Go object from the
+// struct's data token and calls the Go closure under recover, so that it always returns normally
+// to C: a panic must never unwind through libuv's frames. Its preamble only declares.
+
+// #include <uv.h>
+import "C"
+
+import (
+	"sync/atomic"
+	"unsafe"
+
+	pointer "github.com/mattn/go-pointer"
+)
+
+// liveTokens counts the tokens saved and not yet released; the tests' leak check reads it.
+var liveTokens atomic.Int64
+
+// saveToken registers v and returns the token to store in a C struct's data field. The token
+// keeps v reachable until releaseToken.
+func saveToken(v any) unsafe.Pointer {
+	liveTokens.Add(1)
+	return pointer.Save(v)
+}
+
+// restoreToken returns the object registered under token.
+func restoreToken(token unsafe.Pointer) any { return pointer.Restore(token) }
+
+// releaseToken forgets the object registered under token and frees the token.
+func releaseToken(token unsafe.Pointer) {
+	pointer.Unref(token)
+	liveTokens.Add(-1)
+}
+
+//export uvgCloseCb
+func uvgCloseCb(p *C.uv_handle_t) {
+	h := restoreToken(C.uv_handle_get_data(p)).(Handle).base()
+	defer h.loop.recoverCallback()
+	h.closed()
+}
+
+//export uvgWalkCb
+func uvgWalkCb(p *C.uv_handle_t, _ unsafe.Pointer) {
+	h := restoreToken(C.uv_handle_get_data(p)).(Handle)
+	l := h.base().loop
+	defer l.recoverCallback()
+	l.walked(h)
+}
+
+//export uvgTimerCb
+func uvgTimerCb(p *C.uv_timer_t) {
+	t := restoreToken(p.data).(*Timer)
+	defer t.loop.recoverCallback()
+	t.cb()
+}
+
+//export uvgPrepareCb
+func uvgPrepareCb(p *C.uv_prepare_t) {
+	h := restoreToken(p.data).(*Prepare)
+	defer h.loop.recoverCallback()
+	h.cb()
+}
+
+//export uvgCheckCb
+func uvgCheckCb(p *C.uv_check_t) {
+	h := restoreToken(p.data).(*Check)
+	defer h.loop.recoverCallback()
+	h.cb()
+}
+
+//export uvgIdleCb
+func uvgIdleCb(p *C.uv_idle_t) {
+	h := restoreToken(p.data).(*Idle)
+	defer h.loop.recoverCallback()
+	h.cb()
+}
+
+//export uvgAsyncCb
+func uvgAsyncCb(p *C.uv_async_t) {
+	a := restoreToken(p.data).(*Async)
+	defer a.loop.recoverCallback()
+	a.cb()
+}

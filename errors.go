@@ -1,0 +1,73 @@
+package uv
+
+//go:generate go run mkerrors.go
+
+// #include "shim.h"
+import "C"
+
+import (
+	"errors"
+	"io"
+	"syscall"
+)
+
+// Errno is a libuv error code: a negative number, one of the constants E2BIG ... EOF of
+// zerrors.go. On Unix the system codes are the negated errno values, so an Errno unwraps to the
+// matching syscall.Errno: errors.Is(err, syscall.ECONNREFUSED) and errors.Is(err, fs.ErrNotExist)
+// hold. EOF unwraps to io.EOF.
+type Errno int
+
+// Error wraps uv_strerror_r: libuv's message for the code. Safe for concurrent use.
+func (e Errno) Error() string {
+	var buf [128]C.char
+	return C.GoString(C.uv_strerror_r(C.int(e), &buf[0], C.size_t(len(buf))))
+}
+
+// Name wraps uv_err_name_r: the code's name, such as "ECONNREFUSED". Safe for concurrent use.
+func (e Errno) Name() string {
+	var buf [64]C.char
+	return C.GoString(C.uv_err_name_r(C.int(e), &buf[0], C.size_t(len(buf))))
+}
+
+// Unwrap returns the syscall.Errno of a system error code, io.EOF for EOF, and nil for libuv's
+// own codes (EAI_*, ECHARSET, EFTYPE). Safe for concurrent use.
+func (e Errno) Unwrap() error {
+	switch {
+	case e == EOF:
+		return io.EOF
+	case e < 0 && e > -3000:
+		return syscall.Errno(-e)
+	}
+	return nil
+}
+
+// TranslateSysError wraps uv_translate_sys_error: the libuv code of a platform error number.
+// Safe for concurrent use.
+func TranslateSysError(errno syscall.Errno) Errno {
+	return Errno(C.uv_translate_sys_error(C.int(errno)))
+}
+
+// Misuse the binding refuses before it reaches C.
+var (
+	// ErrClosed: the handle, request or loop was closed.
+	ErrClosed = errors.New("uv: use of closed handle or loop")
+	// ErrRunning: Run was called while the loop runs (from a callback, or from another
+	// goroutine), or the loop was closed while it runs.
+	ErrRunning = errors.New("uv: loop is running")
+	// ErrWrongThread: a loop-bound function was called from a goroutine other than the one
+	// running the loop. Use Loop.Post to run it on the loop.
+	ErrWrongThread = errors.New("uv: loop used from a goroutine other than the one running it")
+	// ErrNegative: a negative duration or size where libuv takes an unsigned one.
+	ErrNegative = errors.New("uv: negative duration or size")
+)
+
+// status converts a libuv return value (0 or a negative code) to an error.
+func status(r C.int) error {
+	switch r {
+	case 0:
+		return nil
+	case C.UVG_EWRONGTHREAD:
+		return wrongThread()
+	}
+	return Errno(r)
+}

@@ -1,0 +1,223 @@
+package uv
+
+// #include "shim.h"
+import "C"
+
+import "unsafe"
+
+// HandleType wraps uv_handle_type.
+type HandleType int
+
+// The handle types of libuv.
+const (
+	HandleUnknown   HandleType = C.UV_UNKNOWN_HANDLE
+	HandleAsync     HandleType = C.UV_ASYNC
+	HandleCheck     HandleType = C.UV_CHECK
+	HandleFSEvent   HandleType = C.UV_FS_EVENT
+	HandleFSPoll    HandleType = C.UV_FS_POLL
+	HandleHandle    HandleType = C.UV_HANDLE
+	HandleIdle      HandleType = C.UV_IDLE
+	HandleNamedPipe HandleType = C.UV_NAMED_PIPE
+	HandlePoll      HandleType = C.UV_POLL
+	HandlePrepare   HandleType = C.UV_PREPARE
+	HandleProcess   HandleType = C.UV_PROCESS
+	HandleStream    HandleType = C.UV_STREAM
+	HandleTCP       HandleType = C.UV_TCP
+	HandleTimer     HandleType = C.UV_TIMER
+	HandleTTY       HandleType = C.UV_TTY
+	HandleUDP       HandleType = C.UV_UDP
+	HandleSignal    HandleType = C.UV_SIGNAL
+	HandleFile      HandleType = C.UV_FILE
+)
+
+// String wraps uv_handle_type_name: "timer", "tcp", ...; "" for a type libuv does not name.
+// Safe for concurrent use.
+func (t HandleType) String() string {
+	return C.GoString(C.uv_handle_type_name(C.uv_handle_type(t)))
+}
+
+// Handle is what every libuv handle shares (uv_handle_t). Its methods must be called on the
+// goroutine running the handle's loop, or while the loop is not running.
+type Handle interface {
+	// Close wraps uv_close. cb (may be nil) runs on the loop once libuv has finished with the
+	// handle; its memory is freed just before. A second Close returns ErrClosed.
+	Close(cb func()) error
+	// Ref wraps uv_ref.
+	Ref() error
+	// Unref wraps uv_unref.
+	Unref() error
+	// HasRef wraps uv_has_ref; false once the handle is closed.
+	HasRef() bool
+	// IsActive wraps uv_is_active; false once the handle is closed.
+	IsActive() bool
+	// IsClosing wraps uv_is_closing; true from Close on.
+	IsClosing() bool
+	// Fileno wraps uv_fileno: the handle's file descriptor, EINVAL for handle types without one.
+	Fileno() (int, error)
+	// SendBufferSize wraps uv_send_buffer_size (read): SO_SNDBUF of a TCP, pipe or UDP handle.
+	SendBufferSize() (int, error)
+	// SetSendBufferSize wraps uv_send_buffer_size (write).
+	SetSendBufferSize(size int) error
+	// RecvBufferSize wraps uv_recv_buffer_size (read): SO_RCVBUF.
+	RecvBufferSize() (int, error)
+	// SetRecvBufferSize wraps uv_recv_buffer_size (write).
+	SetRecvBufferSize(size int) error
+	// Type wraps uv_handle_get_type.
+	Type() HandleType
+	// TypeName wraps uv_handle_type_name of the handle's type.
+	TypeName() string
+	// Loop returns the handle's loop (uv_handle_get_loop).
+	Loop() *Loop
+
+	base() *handle
+}
+
+// handle is the base every handle type embeds. ptr is C memory from the constructor until the
+// close callback; token keeps the Go object reachable over the same span.
+type handle struct {
+	ptr     unsafe.Pointer // the uv_<type>_t
+	loop    *Loop
+	token   unsafe.Pointer
+	typ     HandleType
+	closing bool
+	closeCb func()
+}
+
+func (h *handle) base() *handle { return h }
+
+// open registers self, the Go object embedding h, before its C handle is created.
+func (h *handle) open(l *Loop, self Handle, typ HandleType) error {
+	if l.ptr == nil {
+		return ErrClosed
+	}
+	h.loop, h.typ, h.token = l, typ, saveToken(self)
+	return nil
+}
+
+// opened completes a constructor with the C side's answer.
+func (h *handle) opened(r C.uvg_new_t) error {
+	if r.err != 0 {
+		releaseToken(h.token)
+		h.token = nil
+		return status(r.err)
+	}
+	h.ptr = r.ptr
+	return nil
+}
+
+// hp is the C handle as a uv_handle_t, for libuv's getters.
+func (h *handle) hp() *C.uv_handle_t { return (*C.uv_handle_t)(h.ptr) }
+
+// live returns the C handle, or ErrClosed from Close on.
+func (h *handle) live() (unsafe.Pointer, error) {
+	if h.closing {
+		return nil, ErrClosed
+	}
+	return h.ptr, nil
+}
+
+// closed runs in the close callback: it frees the C handle and the token, then calls the user's
+// callback.
+func (h *handle) closed() {
+	cb := h.closeCb
+	C.free(h.ptr)
+	releaseToken(h.token)
+	h.ptr, h.token, h.closeCb = nil, nil, nil
+	if cb != nil {
+		cb()
+	}
+}
+
+func (h *handle) Close(cb func()) error {
+	p, err := h.live()
+	if err != nil {
+		return err
+	}
+	if err := status(C.uvg_close(p)); err != nil {
+		return err
+	}
+	h.closing, h.closeCb = true, cb
+	return nil
+}
+
+func (h *handle) Ref() error { return h.ref(1) }
+
+func (h *handle) Unref() error { return h.ref(0) }
+
+func (h *handle) ref(on C.int) error {
+	p, err := h.live()
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_ref(p, on))
+}
+
+func (h *handle) HasRef() bool {
+	h.loop.assertOwner()
+	return h.ptr != nil && C.uv_has_ref(h.hp()) != 0
+}
+
+func (h *handle) IsActive() bool {
+	h.loop.assertOwner()
+	return h.ptr != nil && C.uv_is_active(h.hp()) != 0
+}
+
+func (h *handle) IsClosing() bool {
+	h.loop.assertOwner()
+	return h.closing
+}
+
+func (h *handle) Fileno() (int, error) {
+	p, err := h.live()
+	if err != nil {
+		return -1, err
+	}
+	h.loop.assertOwner()
+	var fd C.int
+	if err := status(C.uvg_fileno(p, &fd)); err != nil {
+		return -1, err
+	}
+	return int(fd), nil
+}
+
+func (h *handle) SendBufferSize() (int, error) { return h.bufferSize(1, 0) }
+
+func (h *handle) SetSendBufferSize(size int) error { return h.setBufferSize(1, size) }
+
+func (h *handle) RecvBufferSize() (int, error) { return h.bufferSize(0, 0) }
+
+func (h *handle) SetRecvBufferSize(size int) error { return h.setBufferSize(0, size) }
+
+func (h *handle) setBufferSize(send C.int, size int) error {
+	switch {
+	case size < 0:
+		return ErrNegative
+	case size == 0:
+		return EINVAL // libuv reads the size when it is 0: there is no way to set 0
+	}
+	_, err := h.bufferSize(send, size)
+	return err
+}
+
+func (h *handle) bufferSize(send C.int, size int) (int, error) {
+	p, err := h.live()
+	if err != nil {
+		return 0, err
+	}
+	v := C.int(size)
+	if err := status(C.uvg_buffer_size(p, send, &v)); err != nil {
+		return 0, err
+	}
+	return int(v), nil
+}
+
+func (h *handle) Type() HandleType {
+	if h.ptr != nil {
+		return HandleType(C.uv_handle_get_type(h.hp()))
+	}
+	return h.typ
+}
+
+func (h *handle) TypeName() string { return h.Type().String() }
+
+func (h *handle) Loop() *Loop { return h.loop }

@@ -1,0 +1,45 @@
+package uv
+
+// #include "shim.h"
+import "C"
+
+// Idle wraps uv_idle_t: a callback once per loop iteration, before prepare handles; while an idle handle is active the loop polls with a zero timeout instead of blocking. Its methods are loop-bound: call them on the goroutine running
+// the loop, or while it is not running.
+type Idle struct {
+	handle
+	cb func()
+}
+
+// NewIdle wraps uv_idle_init.
+func NewIdle(l *Loop) (*Idle, error) {
+	h := &Idle{}
+	if err := h.open(l, h, HandleIdle); err != nil {
+		return nil, err
+	}
+	if err := h.opened(C.uvg_idle_new(l.ptr, h.token)); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// Start wraps uv_idle_start: cb runs on the loop in every iteration until Stop. Starting a
+// started handle does nothing; a nil cb is libuv's EINVAL.
+func (h *Idle) Start(cb func()) error {
+	p, err := h.live()
+	if err != nil {
+		return err
+	}
+	if !h.IsActive() {
+		h.cb = cb
+	}
+	return status(C.uvg_idle_start(p, boolInt(cb != nil)))
+}
+
+// Stop wraps uv_idle_stop.
+func (h *Idle) Stop() error {
+	p, err := h.live()
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_idle_stop(p))
+}

@@ -1,0 +1,296 @@
+/* The C side of the binding: version gate, the per-loop state, the thread check, and static inline
+ * forwarders that pass the exported Go trampolines to libuv. Only declarations and static inline
+ * definitions live here, so every cgo preamble of the package may include it. */
+#ifndef UVG_SHIM_H
+#define UVG_SHIM_H
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <uv.h>
+
+#if UV_VERSION_HEX < 0x012c00
+#error "uv: libuv >= 1.44.0 is required (found older headers); see libuv/README.md"
+#endif
+
+/* Not a libuv code: a loop-bound function was called from a thread other than the one in uv_run. */
+#define UVG_EWRONGTHREAD (-100001)
+
+/* The trampolines exported from cgo_callbacks.go. */
+extern void uvgCloseCb(uv_handle_t* h);
+extern void uvgWalkCb(uv_handle_t* h, void* arg);
+extern void uvgTimerCb(uv_timer_t* h);
+extern void uvgPrepareCb(uv_prepare_t* h);
+extern void uvgCheckCb(uv_check_t* h);
+extern void uvgIdleCb(uv_idle_t* h);
+extern void uvgAsyncCb(uv_async_t* h);
+
+/* What the binding keeps per loop, in C memory behind uv_loop_t.data. */
+typedef struct {
+  pthread_t thread; /* the thread in uv_run, valid while running != 0 */
+  int running;
+} uvg_loop_t;
+
+/* A constructor's result: the handle (or NULL) and libuv's status. */
+typedef struct {
+  void* ptr;
+  int err;
+} uvg_new_t;
+
+static inline uvg_loop_t* uvg_state(const uv_loop_t* l) {
+  return (uvg_loop_t*)uv_loop_get_data(l);
+}
+
+/* 1 when the calling thread may use the loop: it is not running, or this thread runs it. */
+static inline int uvg_owner(const uv_loop_t* l) {
+  uvg_loop_t* s = uvg_state(l);
+  return !__atomic_load_n(&s->running, __ATOMIC_ACQUIRE) || pthread_equal(s->thread, pthread_self());
+}
+
+#define UVG_CHECK(loop) \
+  do { \
+    if (!uvg_owner(loop)) return UVG_EWRONGTHREAD; \
+  } while (0)
+#define UVG_HCHECK(h) UVG_CHECK(uv_handle_get_loop((const uv_handle_t*)(h)))
+
+/* ---- loop ---- */
+
+static inline uvg_new_t uvg_loop_new(void) {
+  uvg_new_t r = {NULL, UV_ENOMEM};
+  uv_loop_t* l = calloc(1, uv_loop_size());
+  uvg_loop_t* s = calloc(1, sizeof(uvg_loop_t));
+  if (l == NULL || s == NULL) goto fail;
+  r.err = uv_loop_init(l);
+  if (r.err != 0) goto fail;
+  uv_loop_set_data(l, s);
+  r.ptr = l;
+  return r;
+fail:
+  free(l);
+  free(s);
+  return r;
+}
+
+static inline uvg_new_t uvg_default_loop(void) {
+  uvg_new_t r = {NULL, UV_ENOMEM};
+  uv_loop_t* l = uv_default_loop();
+  if (l == NULL) return r;
+  if (uv_loop_get_data(l) == NULL) {
+    uvg_loop_t* s = calloc(1, sizeof(uvg_loop_t));
+    if (s == NULL) return r;
+    uv_loop_set_data(l, s);
+  }
+  r.ptr = l;
+  r.err = 0;
+  return r;
+}
+
+/* uv_run, with the running thread recorded for the thread check. */
+static inline int uvg_run(uv_loop_t* l, uv_run_mode mode) {
+  uvg_loop_t* s = uvg_state(l);
+  int r;
+  s->thread = pthread_self();
+  __atomic_store_n(&s->running, 1, __ATOMIC_RELEASE);
+  r = uv_run(l, mode);
+  __atomic_store_n(&s->running, 0, __ATOMIC_RELEASE);
+  return r;
+}
+
+static void uvg_count_cb(uv_handle_t* h, void* arg) {
+  void** a = (void**)arg;
+  if ((void*)h != a[0]) (*(int*)a[1])++;
+}
+
+/* 1 when uv_loop_close would answer UV_EBUSY, not counting the handle skip (the binding's own). */
+static inline int uvg_loop_busy(uv_loop_t* l, void* skip) {
+  int n = 0;
+  void* arg[2] = {skip, &n};
+  if (l->active_reqs.count > 0) return 1;
+  uv_walk(l, uvg_count_cb, arg);
+  return n > 0;
+}
+
+/* uv_loop_close, and the loop's C memory freed when it succeeds. */
+static inline int uvg_loop_close(uv_loop_t* l, int is_default) {
+  uvg_loop_t* s = uvg_state(l);
+  int r = uv_loop_close(l);
+  if (r != 0) return r;
+  free(s);
+  if (is_default) uv_loop_set_data(l, NULL);
+  else free(l);
+  return 0;
+}
+
+/* uv_loop_configure is variadic, which cgo cannot call. */
+static inline int uvg_loop_configure(uv_loop_t* l, uv_loop_option opt, int arg) {
+  UVG_CHECK(l);
+  if (opt == UV_LOOP_BLOCK_SIGNAL) return uv_loop_configure(l, opt, arg);
+  return uv_loop_configure(l, opt);
+}
+
+static inline int uvg_stop(uv_loop_t* l) {
+  UVG_CHECK(l);
+  uv_stop(l);
+  return 0;
+}
+
+static inline int uvg_update_time(uv_loop_t* l) {
+  UVG_CHECK(l);
+  uv_update_time(l);
+  return 0;
+}
+
+static inline int uvg_walk(uv_loop_t* l) {
+  UVG_CHECK(l);
+  uv_walk(l, uvgWalkCb, NULL);
+  return 0;
+}
+
+static inline int uvg_loop_fork(uv_loop_t* l) {
+  UVG_CHECK(l);
+  return uv_loop_fork(l);
+}
+
+/* ---- handle ---- */
+
+static inline void* uvg_handle_alloc(uv_handle_type t) {
+  return calloc(1, uv_handle_size(t));
+}
+
+static inline int uvg_close(void* h) {
+  UVG_HCHECK(h);
+  uv_close(h, uvgCloseCb);
+  return 0;
+}
+
+static inline int uvg_ref(void* h, int ref) {
+  UVG_HCHECK(h);
+  if (ref) uv_ref(h);
+  else uv_unref(h);
+  return 0;
+}
+
+/* uv_send_buffer_size / uv_recv_buffer_size: *value 0 reads, non-zero sets. */
+static inline int uvg_buffer_size(void* h, int send, int* value) {
+  UVG_HCHECK(h);
+  return send ? uv_send_buffer_size(h, value) : uv_recv_buffer_size(h, value);
+}
+
+static inline int uvg_fileno(void* h, int* fd) {
+  uv_os_fd_t f;
+  int r = uv_fileno(h, &f);
+  *fd = (int)f;
+  return r;
+}
+
+/* ---- request ---- */
+
+static inline void* uvg_req_alloc(uv_req_type t) {
+  return calloc(1, uv_req_size(t));
+}
+
+static inline int uvg_cancel(void* r, uv_loop_t* l) {
+  UVG_CHECK(l);
+  return uv_cancel(r);
+}
+
+/* ---- timer, prepare, check, idle, async ---- */
+
+/* Allocates a handle of type t for loop l; r.err is the thread check's or calloc's answer. */
+static inline uvg_new_t uvg_handle_new(uv_loop_t* l, uv_handle_type t) {
+  uvg_new_t r = {NULL, UVG_EWRONGTHREAD};
+  if (!uvg_owner(l)) return r;
+  r.ptr = uvg_handle_alloc(t);
+  r.err = r.ptr != NULL ? 0 : UV_ENOMEM;
+  return r;
+}
+
+/* Completes a constructor with the init function's answer: the handle's data holds the Go
+ * object's token, or the memory is freed on failure. */
+static inline uvg_new_t uvg_inited(uvg_new_t r, int err, void* token) {
+  if (err != 0) {
+    free(r.ptr);
+    r.ptr = NULL;
+    r.err = err;
+  } else {
+    uv_handle_set_data(r.ptr, token);
+  }
+  return r;
+}
+
+static inline uvg_new_t uvg_timer_new(uv_loop_t* l, void* token) {
+  uvg_new_t r = uvg_handle_new(l, UV_TIMER);
+  return r.ptr ? uvg_inited(r, uv_timer_init(l, r.ptr), token) : r;
+}
+
+static inline uvg_new_t uvg_prepare_new(uv_loop_t* l, void* token) {
+  uvg_new_t r = uvg_handle_new(l, UV_PREPARE);
+  return r.ptr ? uvg_inited(r, uv_prepare_init(l, r.ptr), token) : r;
+}
+
+static inline uvg_new_t uvg_check_new(uv_loop_t* l, void* token) {
+  uvg_new_t r = uvg_handle_new(l, UV_CHECK);
+  return r.ptr ? uvg_inited(r, uv_check_init(l, r.ptr), token) : r;
+}
+
+static inline uvg_new_t uvg_idle_new(uv_loop_t* l, void* token) {
+  uvg_new_t r = uvg_handle_new(l, UV_IDLE);
+  return r.ptr ? uvg_inited(r, uv_idle_init(l, r.ptr), token) : r;
+}
+
+static inline uvg_new_t uvg_async_new(uv_loop_t* l, void* token, int has_cb) {
+  uvg_new_t r = uvg_handle_new(l, UV_ASYNC);
+  return r.ptr ? uvg_inited(r, uv_async_init(l, r.ptr, has_cb ? uvgAsyncCb : NULL), token) : r;
+}
+
+static inline int uvg_timer_start(void* h, int has_cb, uint64_t timeout, uint64_t repeat) {
+  UVG_HCHECK(h);
+  return uv_timer_start(h, has_cb ? uvgTimerCb : NULL, timeout, repeat);
+}
+
+static inline int uvg_timer_stop(void* h) {
+  UVG_HCHECK(h);
+  return uv_timer_stop(h);
+}
+
+static inline int uvg_timer_again(void* h) {
+  UVG_HCHECK(h);
+  return uv_timer_again(h);
+}
+
+static inline int uvg_timer_set_repeat(void* h, uint64_t repeat) {
+  UVG_HCHECK(h);
+  uv_timer_set_repeat(h, repeat);
+  return 0;
+}
+
+static inline int uvg_prepare_start(void* h, int has_cb) {
+  UVG_HCHECK(h);
+  return uv_prepare_start(h, has_cb ? uvgPrepareCb : NULL);
+}
+
+static inline int uvg_prepare_stop(void* h) {
+  UVG_HCHECK(h);
+  return uv_prepare_stop(h);
+}
+
+static inline int uvg_check_start(void* h, int has_cb) {
+  UVG_HCHECK(h);
+  return uv_check_start(h, has_cb ? uvgCheckCb : NULL);
+}
+
+static inline int uvg_check_stop(void* h) {
+  UVG_HCHECK(h);
+  return uv_check_stop(h);
+}
+
+static inline int uvg_idle_start(void* h, int has_cb) {
+  UVG_HCHECK(h);
+  return uv_idle_start(h, has_cb ? uvgIdleCb : NULL);
+}
+
+static inline int uvg_idle_stop(void* h) {
+  UVG_HCHECK(h);
+  return uv_idle_stop(h);
+}
+
+#endif /* UVG_SHIM_H */

@@ -1,0 +1,364 @@
+package uv
+
+// #include "shim.h"
+import "C"
+
+import (
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// RunMode wraps uv_run_mode.
+type RunMode int
+
+// The modes of Run.
+const (
+	// RunDefault runs until no active and referenced handles or requests remain, or Stop.
+	RunDefault RunMode = C.UV_RUN_DEFAULT
+	// RunOnce polls for I/O once, blocking when nothing is pending.
+	RunOnce RunMode = C.UV_RUN_ONCE
+	// RunNoWait polls for I/O once without blocking.
+	RunNoWait RunMode = C.UV_RUN_NOWAIT
+)
+
+// LoopOption wraps uv_loop_option.
+type LoopOption int
+
+// The options of Configure.
+const (
+	// LoopBlockSignal blocks a signal while polling; libuv accepts only SIGPROF.
+	LoopBlockSignal LoopOption = C.UV_LOOP_BLOCK_SIGNAL
+	// MetricsIdleTime makes the loop account the time it spends idle in the poller.
+	MetricsIdleTime LoopOption = C.UV_METRICS_IDLE_TIME
+)
+
+// Loop wraps uv_loop_t. A loop is not safe for concurrent use: call its methods on the goroutine
+// running it (inside callbacks) or from any one goroutine while it is not running, except Post,
+// which any goroutine may call.
+type Loop struct {
+	ptr       *C.uv_loop_t
+	isDefault bool
+	running   atomic.Bool
+	walkFn    func(Handle)
+
+	// The first panic recovered from a callback since Run started; Run re-panics with it.
+	panicked bool
+	panicVal any
+	panicStk []byte
+
+	// Post's queue, drained by the unreferenced async handle post.
+	post    *Async
+	postMu  sync.Mutex
+	postQ   []func()
+	postRun []func()
+	closed  bool // under postMu: Post answers ErrClosed
+}
+
+var defaultLoop struct {
+	sync.Mutex
+	l *Loop
+}
+
+// NewLoop wraps uv_loop_init: a new loop in C memory. Close it with Close or CloseAll.
+// Safe for concurrent use.
+func NewLoop() (*Loop, error) {
+	return newLoop(C.uvg_loop_new(), false)
+}
+
+// DefaultLoop wraps uv_default_loop: the process's default loop, initialized anew after it was
+// closed. Safe for concurrent use; the loop itself is not.
+func DefaultLoop() (*Loop, error) {
+	defaultLoop.Lock()
+	defer defaultLoop.Unlock()
+	if defaultLoop.l != nil && !defaultLoop.l.isClosed() {
+		return defaultLoop.l, nil
+	}
+	l, err := newLoop(C.uvg_default_loop(), true)
+	if err == nil {
+		defaultLoop.l = l
+	}
+	return l, err
+}
+
+func newLoop(r C.uvg_new_t, isDefault bool) (*Loop, error) {
+	if err := status(r.err); err != nil {
+		return nil, err
+	}
+	l := &Loop{ptr: (*C.uv_loop_t)(r.ptr), isDefault: isDefault}
+	post, err := NewAsync(l, l.runPosted)
+	if err != nil {
+		C.uvg_loop_close(l.ptr, boolInt(isDefault))
+		return nil, err
+	}
+	post.Unref()
+	l.post = post
+	return l, nil
+}
+
+// Run wraps uv_run. It returns whether handles or requests are still alive (uv_run's non-zero
+// answer). It returns ErrRunning when the loop already runs (libuv forbids re-entrance) and
+// ErrClosed on a closed loop. When a callback panicked, Run re-panics with the panic's value
+// after uv_run has returned; the loop can then be run again and closed.
+func (l *Loop) Run(mode RunMode) (bool, error) {
+	if l.ptr == nil {
+		return false, ErrClosed
+	}
+	if !l.running.CompareAndSwap(false, true) {
+		return false, ErrRunning
+	}
+	l.postMu.Lock()
+	if len(l.postQ) > 0 {
+		l.post.Ref() // functions posted while the loop was not running keep it alive
+	}
+	l.postMu.Unlock()
+	alive := C.uvg_run(l.ptr, C.uv_run_mode(mode)) != 0
+	l.running.Store(false)
+	l.repanic()
+	return alive, nil
+}
+
+// Stop wraps uv_stop: Run returns after the current iteration. Call it from the loop's
+// callbacks or hand it over with Post.
+func (l *Loop) Stop() error {
+	if l.ptr == nil {
+		return ErrClosed
+	}
+	return status(C.uvg_stop(l.ptr))
+}
+
+// Alive wraps uv_loop_alive: whether the loop has active and referenced handles, active
+// requests or closing handles. Loop-bound.
+func (l *Loop) Alive() bool {
+	l.assertOwner()
+	return l.ptr != nil && C.uv_loop_alive(l.ptr) != 0
+}
+
+// Close wraps uv_loop_close. It answers libuv's EBUSY while handles (closing ones included)
+// or requests remain, and also while functions handed to Post wait to run (run the loop once
+// more); the loop stays usable then. ErrRunning while the loop runs; ErrClosed the second time.
+// Call it from the goroutine that owns the loop.
+func (l *Loop) Close() error {
+	if l.ptr == nil {
+		return ErrClosed
+	}
+	if l.running.Load() {
+		return ErrRunning
+	}
+	l.postMu.Lock()
+	busy := len(l.postQ) > 0 || C.uvg_loop_busy(l.ptr, l.post.ptr) != 0
+	l.closed = !busy
+	l.postMu.Unlock()
+	if busy {
+		return EBUSY
+	}
+	if err := l.post.Close(nil); err != nil {
+		return err
+	}
+	C.uvg_run(l.ptr, C.UV_RUN_NOWAIT) // runs the post handle's close callback
+	if err := status(C.uvg_loop_close(l.ptr, boolInt(l.isDefault))); err != nil {
+		return err
+	}
+	l.ptr, l.post = nil, nil
+	return nil
+}
+
+// CloseAll closes every handle of the loop that is not closing yet, runs the loop until their
+// close callbacks and every pending request have completed, then closes the loop: the clean-up
+// libuv leaves to its user. Call it from the goroutine that owns the loop, not while it runs.
+func (l *Loop) CloseAll() error {
+	if l.running.Load() {
+		return ErrRunning
+	}
+	err := l.Walk(func(h Handle) {
+		if !h.IsClosing() {
+			h.Close(nil)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	for alive := true; alive; {
+		if alive, err = l.Run(RunDefault); err != nil {
+			return err
+		}
+	}
+	return l.Close()
+}
+
+// Now wraps uv_now: the loop's cached time in milliseconds since an arbitrary point, updated at
+// the start of each iteration. Loop-bound.
+func (l *Loop) Now() uint64 {
+	l.assertOwner()
+	if l.ptr == nil {
+		return 0
+	}
+	return uint64(C.uv_now(l.ptr))
+}
+
+// UpdateTime wraps uv_update_time. Loop-bound.
+func (l *Loop) UpdateTime() error {
+	if l.ptr == nil {
+		return ErrClosed
+	}
+	return status(C.uvg_update_time(l.ptr))
+}
+
+// BackendFd wraps uv_backend_fd: the epoll (kqueue, ...) descriptor, for embedding the loop in
+// another one; -1 on a closed loop. Loop-bound.
+func (l *Loop) BackendFd() int {
+	l.assertOwner()
+	if l.ptr == nil {
+		return -1
+	}
+	return int(C.uv_backend_fd(l.ptr))
+}
+
+// BackendTimeout wraps uv_backend_timeout: how long the next poll may block, rounded to
+// milliseconds as libuv counts; negative when it may block without end. Loop-bound.
+func (l *Loop) BackendTimeout() time.Duration {
+	l.assertOwner()
+	if l.ptr == nil {
+		return 0
+	}
+	return time.Duration(C.uv_backend_timeout(l.ptr)) * time.Millisecond
+}
+
+// Configure wraps uv_loop_configure. LoopBlockSignal takes the signal number as its argument;
+// MetricsIdleTime takes none. Loop-bound.
+func (l *Loop) Configure(opt LoopOption, args ...int) error {
+	if l.ptr == nil {
+		return ErrClosed
+	}
+	arg := 0
+	if len(args) > 0 {
+		arg = args[0]
+	}
+	return status(C.uvg_loop_configure(l.ptr, C.uv_loop_option(opt), C.int(arg)))
+}
+
+// Walk wraps uv_walk: fn is called with every handle of the loop, closing ones included (but
+// not the binding's own). fn may close handles. Loop-bound.
+func (l *Loop) Walk(fn func(Handle)) error {
+	if l.ptr == nil {
+		return ErrClosed
+	}
+	prev := l.walkFn
+	l.walkFn = fn
+	err := status(C.uvg_walk(l.ptr))
+	l.walkFn = prev
+	if !l.running.Load() {
+		l.repanic()
+	}
+	return err
+}
+
+// isClosed reports whether Close has succeeded. Safe for concurrent use.
+func (l *Loop) isClosed() bool {
+	l.postMu.Lock()
+	defer l.postMu.Unlock()
+	return l.closed
+}
+
+// walked is called by the walk trampoline for every handle.
+func (l *Loop) walked(h Handle) {
+	if h != Handle(l.post) {
+		l.walkFn(h)
+	}
+}
+
+// Fork wraps uv_loop_fork, which reinitializes kernel state in a child process after fork(2).
+// A Go program cannot fork without exec, so there is no child in which to call it: calling it
+// in the parent reinitializes the parent's loop, which libuv allows but has no use.
+// Loop-bound.
+func (l *Loop) Fork() error {
+	if l.ptr == nil {
+		return ErrClosed
+	}
+	return status(C.uvg_loop_fork(l.ptr))
+}
+
+// Post queues fn to run on the loop, in the order of the calls made by each goroutine; it wakes
+// the loop through the binding's own unreferenced async handle. A posted function keeps the loop
+// from closing (Close answers EBUSY) until it has run; it runs during Run, including one started
+// after the Post. Post returns ErrClosed once the loop is closed. Safe for concurrent use.
+func (l *Loop) Post(fn func()) error {
+	l.postMu.Lock()
+	defer l.postMu.Unlock()
+	if l.closed {
+		return ErrClosed
+	}
+	l.postQ = append(l.postQ, fn)
+	if len(l.postQ) == 1 {
+		return l.post.Send()
+	}
+	return nil
+}
+
+// runPosted is the post handle's callback: it runs what Post queued, each function under its
+// own recover so that one panic does not drop the others.
+func (l *Loop) runPosted() {
+	l.postMu.Lock()
+	run := l.postQ
+	l.postQ, l.postRun = l.postRun[:0], nil
+	l.postMu.Unlock()
+	for i, fn := range run {
+		l.call(fn)
+		run[i] = nil
+	}
+	l.postMu.Lock()
+	if l.postRun == nil {
+		l.postRun = run[:0]
+	}
+	l.postMu.Unlock()
+	l.post.Unref()
+}
+
+func (l *Loop) call(fn func()) {
+	defer l.recoverCallback()
+	fn()
+}
+
+// recoverCallback is deferred by every trampoline: it keeps the first panic of the run and
+// stops the loop, so that Run re-panics once uv_run has returned.
+func (l *Loop) recoverCallback() {
+	if v := recover(); v != nil {
+		if !l.panicked {
+			l.panicked, l.panicVal, l.panicStk = true, v, debug.Stack()
+		}
+		C.uv_stop(l.ptr)
+	}
+}
+
+// callbackPanic carries a recovered panic to Run; an unrecovered re-panic prints it, with the
+// original stack, as the "[recovered]" panic above the original value.
+type callbackPanic struct {
+	value any
+	stack []byte
+}
+
+func (p *callbackPanic) Error() string {
+	return "uv: panic in a callback, re-panicked from Loop.Run; the callback's stack:\n\n" + string(p.stack)
+}
+
+// repanic re-panics with the value of a panic recovered from a callback, if any.
+func (l *Loop) repanic() {
+	if !l.panicked {
+		return
+	}
+	p := &callbackPanic{l.panicVal, l.panicStk}
+	l.panicked, l.panicVal, l.panicStk = false, nil, nil
+	defer func() {
+		recover()
+		panic(p.value)
+	}()
+	panic(p)
+}
+
+func boolInt(b bool) C.int {
+	if b {
+		return 1
+	}
+	return 0
+}

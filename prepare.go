@@ -1,0 +1,45 @@
+package uv
+
+// #include "shim.h"
+import "C"
+
+// Prepare wraps uv_prepare_t: a callback once per loop iteration, right before the loop polls for I/O. Its methods are loop-bound: call them on the goroutine running
+// the loop, or while it is not running.
+type Prepare struct {
+	handle
+	cb func()
+}
+
+// NewPrepare wraps uv_prepare_init.
+func NewPrepare(l *Loop) (*Prepare, error) {
+	h := &Prepare{}
+	if err := h.open(l, h, HandlePrepare); err != nil {
+		return nil, err
+	}
+	if err := h.opened(C.uvg_prepare_new(l.ptr, h.token)); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// Start wraps uv_prepare_start: cb runs on the loop in every iteration until Stop. Starting a
+// started handle does nothing; a nil cb is libuv's EINVAL.
+func (h *Prepare) Start(cb func()) error {
+	p, err := h.live()
+	if err != nil {
+		return err
+	}
+	if !h.IsActive() {
+		h.cb = cb
+	}
+	return status(C.uvg_prepare_start(p, boolInt(cb != nil)))
+}
+
+// Stop wraps uv_prepare_stop.
+func (h *Prepare) Stop() error {
+	p, err := h.live()
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_prepare_stop(p))
+}

@@ -1,0 +1,110 @@
+package uv
+
+// #include "shim.h"
+import "C"
+
+import "time"
+
+// Timer wraps uv_timer_t: a callback after a timeout, optionally repeated. Its methods are
+// loop-bound: call them on the goroutine running the loop, or while it is not running.
+type Timer struct {
+	handle
+	cb func()
+}
+
+// NewTimer wraps uv_timer_init.
+func NewTimer(l *Loop) (*Timer, error) {
+	t := &Timer{}
+	if err := t.open(l, t, HandleTimer); err != nil {
+		return nil, err
+	}
+	if err := t.opened(C.uvg_timer_new(l.ptr, t.token)); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Start wraps uv_timer_start: cb runs on the loop after timeout, then every repeat when repeat
+// is not 0. libuv counts whole milliseconds: both durations are rounded up to the next
+// millisecond. Starting a started timer restarts it. A nil cb is libuv's EINVAL; a negative
+// duration is ErrNegative.
+func (t *Timer) Start(cb func(), timeout, repeat time.Duration) error {
+	p, err := t.live()
+	if err != nil {
+		return err
+	}
+	if timeout < 0 || repeat < 0 {
+		return ErrNegative
+	}
+	t.cb = cb
+	return status(C.uvg_timer_start(p, boolInt(cb != nil), millis(timeout), millis(repeat)))
+}
+
+// Stop wraps uv_timer_stop.
+func (t *Timer) Stop() error {
+	p, err := t.live()
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_timer_stop(p))
+}
+
+// Again wraps uv_timer_again: restarts a repeating timer with its repeat as timeout; libuv's
+// EINVAL when the timer was never started.
+func (t *Timer) Again() error {
+	p, err := t.live()
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_timer_again(p))
+}
+
+// SetRepeat wraps uv_timer_set_repeat (rounded up to the millisecond); it takes effect at the
+// next expiry.
+func (t *Timer) SetRepeat(repeat time.Duration) error {
+	p, err := t.live()
+	if err != nil {
+		return err
+	}
+	if repeat < 0 {
+		return ErrNegative
+	}
+	return status(C.uvg_timer_set_repeat(p, millis(repeat)))
+}
+
+// Repeat wraps uv_timer_get_repeat; 0 once the timer is closed.
+func (t *Timer) Repeat() time.Duration {
+	t.loop.assertOwner()
+	if t.ptr == nil {
+		return 0
+	}
+	return fromMillis(C.uv_timer_get_repeat((*C.uv_timer_t)(t.ptr)))
+}
+
+// DueIn wraps uv_timer_get_due_in: the time until the timer fires, measured from the loop's
+// cached time; 0 when it is not active or closed.
+func (t *Timer) DueIn() time.Duration {
+	t.loop.assertOwner()
+	if t.ptr == nil {
+		return 0
+	}
+	return fromMillis(C.uv_timer_get_due_in((*C.uv_timer_t)(t.ptr)))
+}
+
+// millis converts a non-negative duration to libuv's milliseconds, rounding up.
+func millis(d time.Duration) C.uint64_t {
+	ms := d / time.Millisecond
+	if d%time.Millisecond != 0 {
+		ms++
+	}
+	return C.uint64_t(ms)
+}
+
+// fromMillis converts libuv's milliseconds to a duration, saturating at the largest one.
+func fromMillis(ms C.uint64_t) time.Duration {
+	const max = uint64(1<<63-1) / uint64(time.Millisecond)
+	if uint64(ms) > max {
+		return 1<<63 - 1
+	}
+	return time.Duration(ms) * time.Millisecond
+}
