@@ -164,7 +164,10 @@ func (h *handle) IsActive() bool {
 
 func (h *handle) IsClosing() bool {
 	h.loop.assertOwner()
-	return h.closing
+	if h.ptr == nil {
+		return h.closing
+	}
+	return C.uv_is_closing(h.hp()) != 0
 }
 
 func (h *handle) Fileno() (int, error) {
