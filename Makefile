@@ -46,4 +46,3 @@ examples: deps
 	$(GO) build ./examples/...
 
 lint: vet
-	../shared/tools/api-coverage 2>/dev/null || true

@@ -320,14 +320,16 @@ func (l *Loop) call(fn func()) {
 	fn()
 }
 
-// recoverCallback is deferred by every trampoline: it keeps the first panic of the run and
-// stops the loop, so that Run re-panics once uv_run has returned.
+// recoverCallback is deferred by every trampoline: it keeps the first panic and, inside Run,
+// stops the loop, so that Run (or Walk) re-panics once libuv has returned.
 func (l *Loop) recoverCallback() {
 	if v := recover(); v != nil {
 		if !l.panicked {
 			l.panicked, l.panicVal, l.panicStk = true, v, debug.Stack()
 		}
-		C.uv_stop(l.ptr)
+		if l.running.Load() { // outside Run (Walk), a stop would swallow the next Run
+			C.uv_stop(l.ptr)
+		}
 	}
 }
 
