@@ -29,10 +29,14 @@ func (h *Check) Start(cb func()) error {
 	if err != nil {
 		return err
 	}
-	if !h.IsActive() {
+	active := h.IsActive() // libuv ignores a second start, keeping the first callback
+	if err := status(C.uvg_check_start(p, boolInt(cb != nil))); err != nil {
+		return err
+	}
+	if !active {
 		h.cb = cb
 	}
-	return status(C.uvg_check_start(p, boolInt(cb != nil)))
+	return nil
 }
 
 // Stop wraps uv_check_stop.

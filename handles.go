@@ -192,7 +192,9 @@ func (h *handle) RecvBufferSize() (int, error) { return h.bufferSize(0, 0) }
 func (h *handle) SetRecvBufferSize(size int) error { return h.setBufferSize(0, size) }
 
 func (h *handle) setBufferSize(send C.int, size int) error {
-	switch {
+	switch _, err := h.live(); {
+	case err != nil:
+		return err
 	case size < 0:
 		return ErrNegative
 	case size == 0:

@@ -29,10 +29,14 @@ func (h *Idle) Start(cb func()) error {
 	if err != nil {
 		return err
 	}
-	if !h.IsActive() {
+	active := h.IsActive() // libuv ignores a second start, keeping the first callback
+	if err := status(C.uvg_idle_start(p, boolInt(cb != nil))); err != nil {
+		return err
+	}
+	if !active {
 		h.cb = cb
 	}
-	return status(C.uvg_idle_start(p, boolInt(cb != nil)))
+	return nil
 }
 
 // Stop wraps uv_idle_stop.

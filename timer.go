@@ -36,8 +36,11 @@ func (t *Timer) Start(cb func(), timeout, repeat time.Duration) error {
 	if timeout < 0 || repeat < 0 {
 		return ErrNegative
 	}
+	if err := status(C.uvg_timer_start(p, boolInt(cb != nil), millis(timeout), millis(repeat))); err != nil {
+		return err
+	}
 	t.cb = cb
-	return status(C.uvg_timer_start(p, boolInt(cb != nil), millis(timeout), millis(repeat)))
+	return nil
 }
 
 // Stop wraps uv_timer_stop.
@@ -81,8 +84,9 @@ func (t *Timer) Repeat() time.Duration {
 	return fromMillis(C.uv_timer_get_repeat((*C.uv_timer_t)(t.ptr)))
 }
 
-// DueIn wraps uv_timer_get_due_in: the time until the timer fires, measured from the loop's
-// cached time; 0 when it is not active or closed.
+// DueIn wraps uv_timer_get_due_in: the time until the timer's timeout, measured from the loop's
+// cached time (0 once passed). libuv answers from the last timeout set, even when the timer is
+// stopped; 0 once the timer is closed.
 func (t *Timer) DueIn() time.Duration {
 	t.loop.assertOwner()
 	if t.ptr == nil {
