@@ -3,8 +3,9 @@ package uv
 // #include "shim.h"
 import "C"
 
-// Check wraps uv_check_t: a callback once per loop iteration, right after the loop has polled for I/O. Its methods are loop-bound: call them on the goroutine running
-// the loop, or while it is not running.
+// Check wraps uv_check_t: a callback once per loop iteration, right after the loop has polled
+// for I/O. Its methods are loop-bound: call them on the goroutine running the
+// loop, or while it is not running.
 type Check struct {
 	handle
 	cb func()

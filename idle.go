@@ -3,8 +3,9 @@ package uv
 // #include "shim.h"
 import "C"
 
-// Idle wraps uv_idle_t: a callback once per loop iteration, before prepare handles; while an idle handle is active the loop polls with a zero timeout instead of blocking. Its methods are loop-bound: call them on the goroutine running
-// the loop, or while it is not running.
+// Idle wraps uv_idle_t: a callback once per loop iteration, before prepare handles. While an
+// idle handle is active the loop polls with a zero timeout instead of blocking. Its methods are loop-bound: call them on the goroutine running the
+// loop, or while it is not running.
 type Idle struct {
 	handle
 	cb func()

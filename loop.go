@@ -280,9 +280,11 @@ func (l *Loop) Fork() error {
 }
 
 // Post queues fn to run on the loop, in the order of the calls made by each goroutine; it wakes
-// the loop through the binding's own unreferenced async handle. A posted function keeps the loop
-// from closing (Close answers EBUSY) until it has run; it runs during Run, including one started
-// after the Post. Post returns ErrClosed once the loop is closed. Safe for concurrent use.
+// the loop through the binding's own async handle. That handle is unreferenced, so Post does
+// not keep the loop alive: when nothing else does, Run may return before a function posted
+// meanwhile has run. Such a function runs during the next Run (which then stays alive for it),
+// and Close answers EBUSY until it has. Keep a referenced handle open while work may arrive.
+// Post returns ErrClosed once the loop is closed. Safe for concurrent use.
 func (l *Loop) Post(fn func()) error {
 	l.postMu.Lock()
 	defer l.postMu.Unlock()
