@@ -216,7 +216,8 @@ func (l *Loop) BackendFd() int {
 }
 
 // BackendTimeout wraps uv_backend_timeout: how long the next poll may block, rounded to
-// milliseconds as libuv counts; negative when it may block without end. Loop-bound.
+// milliseconds as libuv counts; negative when it may block without end. libuv computes it from
+// the loop's cached time: on a loop that has not run yet, libuv 1.44 answers 0. Loop-bound.
 func (l *Loop) BackendTimeout() time.Duration {
 	l.assertOwner()
 	if l.ptr == nil {
@@ -313,8 +314,13 @@ func (l *Loop) runPosted() {
 	if l.postRun == nil {
 		l.postRun = run[:0]
 	}
+	more := len(l.postQ) > 0
 	l.postMu.Unlock()
-	l.post.Unref()
+	if more {
+		l.post.Ref() // posted while these ran (from the loop, or a goroutine): this Run runs them
+	} else {
+		l.post.Unref()
+	}
 }
 
 func (l *Loop) call(fn func()) {

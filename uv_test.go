@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"sync"
 	"testing"
 )
 
@@ -18,14 +19,24 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// tokenChecks holds the tests whose token check is registered: it runs once per test, after
+// the leak checks of all the test's loops (cleanups run last-registered first).
+var tokenChecks sync.Map
+
 // newTestLoop returns a new loop whose leak check runs when the test ends.
 func newTestLoop(t testing.TB) *Loop {
 	t.Helper()
+	if _, dup := tokenChecks.LoadOrStore(t, true); !dup {
+		t.Cleanup(func() {
+			tokenChecks.Delete(t)
+			checkTokens(t)
+		})
+	}
 	l, err := NewLoop()
 	if err != nil {
 		t.Fatalf("NewLoop: %v", err)
 	}
-	t.Cleanup(func() { checkLeaks(t, l) })
+	t.Cleanup(func() { checkLoop(t, l) })
 	return l
 }
 
@@ -33,15 +44,31 @@ func newTestLoop(t testing.TB) *Loop {
 // table is empty. A closed loop is only checked for tokens.
 func checkLeaks(t testing.TB, l *Loop) {
 	t.Helper()
-	if l.ptr != nil {
-		if left := handleNames(l); len(left) > 0 {
-			t.Errorf("leak check: handles left open: %v", left)
-			l.CloseAll()
-		}
-		if err := l.Close(); err != nil {
-			t.Errorf("leak check: Loop.Close: %v", err)
-		}
+	checkLoop(t, l)
+	checkTokens(t)
+}
+
+// checkLoop fails t when handles are left on l or l does not close cleanly; it closes l.
+func checkLoop(t testing.TB, l *Loop) {
+	t.Helper()
+	if l.ptr == nil {
+		return
 	}
+	if left := handleNames(l); len(left) > 0 {
+		t.Errorf("leak check: handles left open: %v", left)
+		if err := l.CloseAll(); err != nil {
+			t.Errorf("leak check: CloseAll: %v", err)
+		}
+		return
+	}
+	if err := l.Close(); err != nil {
+		t.Errorf("leak check: Loop.Close: %v", err)
+	}
+}
+
+// checkTokens fails t when the token table is not empty.
+func checkTokens(t testing.TB) {
+	t.Helper()
 	if n := liveTokens.Load(); n != 0 {
 		t.Errorf("leak check: %d tokens left in the table", n)
 	}

@@ -1,0 +1,1124 @@
+package uv
+
+import (
+	"errors"
+	"slices"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// loopNoErr reports err without stopping the test: for use inside loop callbacks, where
+// t.Fatal (runtime.Goexit) must not unwind through libuv's C frames.
+func loopNoErr(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Error(err)
+	}
+}
+
+// loopRecover calls fn and returns the value it panicked with, nil when it returned.
+func loopRecover(fn func()) (v any) {
+	defer func() { v = recover() }()
+	fn()
+	return nil
+}
+
+// loopCloseAll closes the handles given (those not closing yet) and runs l until their close
+// callbacks have run.
+func loopCloseAll(t testing.TB, l *Loop, hs ...Handle) {
+	t.Helper()
+	for _, h := range hs {
+		if !h.IsClosing() {
+			must(t, h.Close(nil))
+		}
+	}
+	if run(t, l, RunDefault) {
+		t.Errorf("Run after closing every handle: still alive")
+	}
+}
+
+// loopNewLoops returns n new loops, each checked for leaks when the test ends.
+func loopNewLoops(t *testing.T, n int) []*Loop {
+	t.Helper()
+	loops := make([]*Loop, n)
+	for i := range loops {
+		loops[i] = newTestLoop(t)
+	}
+	return loops
+}
+
+// loopStarter is what Idle, Prepare and Check share.
+type loopStarter interface {
+	Handle
+	Start(cb func()) error
+	Stop() error
+}
+
+// libuv: active
+func TestActive(t *testing.T) {
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	state := func(when string, active, closing bool) {
+		t.Helper()
+		if tm.IsActive() != active || tm.IsClosing() != closing {
+			t.Errorf("%s: IsActive %v IsClosing %v, want %v %v", when, tm.IsActive(), tm.IsClosing(), active, closing)
+		}
+	}
+	never := func() { t.Error("timer callback called") }
+
+	state("after NewTimer", false, false)
+	must(t, tm.Start(never, time.Second, 0))
+	state("after Start", true, false)
+	must(t, tm.Stop())
+	state("after Stop", false, false)
+	must(t, tm.Start(never, time.Second, 0))
+	state("after the second Start", true, false)
+	closed := 0
+	must(t, tm.Close(func() { closed++ }))
+	state("after Close", false, true)
+
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want false")
+	}
+	if closed != 1 {
+		t.Errorf("close callback called %d times, want 1", closed)
+	}
+	state("after the close callback", false, true)
+}
+
+// libuv: close_order
+func TestCloseOrder(t *testing.T) {
+	l := newTestLoop(t)
+	var checkCalls, timerCalls, closeCalls int
+	onClose := func() { closeCalls++ }
+	chk, err := NewCheck(l)
+	must(t, err)
+	t1, err := NewTimer(l)
+	must(t, err)
+	t2, err := NewTimer(l)
+	must(t, err)
+
+	// The check callback runs before any close callback of its iteration, and after the
+	// timers of the iteration.
+	must(t, chk.Start(func() {
+		if checkCalls != 0 || timerCalls != 1 || closeCalls != 0 {
+			t.Errorf("check callback: check %d timer %d close %d, want 0 1 0", checkCalls, timerCalls, closeCalls)
+		}
+		loopNoErr(t, chk.Close(onClose))
+		loopNoErr(t, t2.Close(onClose))
+		checkCalls++
+	}))
+	must(t, t1.Start(func() {
+		loopNoErr(t, t1.Close(onClose))
+		timerCalls++
+	}, 0, 0))
+	must(t, t2.Start(func() { timerCalls++ }, 100*time.Second, 0))
+
+	if checkCalls != 0 || closeCalls != 0 || timerCalls != 0 {
+		t.Fatal("callbacks called before Run")
+	}
+	run(t, l, RunDefault)
+	if checkCalls != 1 || closeCalls != 3 || timerCalls != 1 {
+		t.Errorf("check %d close %d timer %d, want 1 3 1", checkCalls, closeCalls, timerCalls)
+	}
+}
+
+// libuv: default_loop_close
+func TestDefaultLoopClose(t *testing.T) {
+	timerCalls := 0
+	var first *Loop
+	for i := 1; i <= 2; i++ {
+		l, err := DefaultLoop()
+		must(t, err)
+		t.Cleanup(func() { checkLeaks(t, l) })
+		if again, _ := DefaultLoop(); again != l {
+			t.Errorf("round %d: DefaultLoop returned another loop while the default loop is open", i)
+		}
+		if i == 1 {
+			first = l
+		} else if l == first {
+			t.Error("DefaultLoop after Close returned the closed loop")
+		}
+		tm, err := NewTimer(l)
+		must(t, err)
+		must(t, tm.Start(func() {
+			timerCalls++
+			loopNoErr(t, tm.Close(nil))
+		}, time.Millisecond, 0))
+		if run(t, l, RunDefault) {
+			t.Errorf("round %d: Run: alive, want false", i)
+		}
+		if timerCalls != i {
+			t.Errorf("round %d: timer called %d times, want %d", i, timerCalls, i)
+		}
+		must(t, l.Close())
+	}
+	if _, err := first.Run(RunDefault); !errors.Is(err, ErrClosed) {
+		t.Errorf("Run on the closed first default loop: %v, want ErrClosed", err)
+	}
+}
+
+// loopPoll is a poll handed to TestEmbed's poller goroutine: the backend descriptor and the
+// timeout in milliseconds (-1: no end).
+type loopPoll struct{ fd, timeout int }
+
+// libuv: embed
+func TestEmbed(t *testing.T) {
+	const timeout = 50 * time.Millisecond
+	l := newTestLoop(t)
+
+	// The embedder: a goroutine that waits on the loop's backend descriptor, as another event
+	// loop would, and hands each wake-up back over a channel.
+	polls := make(chan loopPoll)
+	wake := make(chan error)
+	go func() {
+		defer close(wake)
+		var ev [1]syscall.EpollEvent
+		for p := range polls {
+			var err error
+			for {
+				_, err = syscall.EpollWait(p.fd, ev[:], p.timeout)
+				if err != syscall.EINTR {
+					break
+				}
+			}
+			wake <- err
+		}
+	}()
+
+	// A referenced async handle, as in libuv's test, and the timer that ends the test.
+	async, err := NewAsync(l, func() { t.Error("async callback called") })
+	must(t, err)
+	tm, err := NewTimer(l)
+	must(t, err)
+	timerCalls := 0
+	var firedAt uint64
+	startedAt := l.Now() // libuv's timeouts count from the loop's cached time
+	must(t, tm.Start(func() {
+		timerCalls++
+		firedAt = l.Now()
+		loopNoErr(t, async.Close(nil))
+		loopNoErr(t, tm.Close(nil))
+	}, timeout, 0))
+
+	waited, rounds := false, 0
+	for run(t, l, RunNoWait) {
+		if rounds++; rounds > 10000 {
+			t.Fatal("the embedded loop did not finish")
+		}
+		bt := l.BackendTimeout()
+		p := loopPoll{fd: l.BackendFd(), timeout: -1}
+		if bt >= 0 {
+			p.timeout = int(bt / time.Millisecond)
+		}
+		if p.fd < 0 {
+			t.Fatalf("BackendFd: %d", p.fd)
+		}
+		if bt > 0 {
+			waited = true
+		}
+		polls <- p
+		if err := <-wake; err != nil {
+			t.Fatalf("epoll_wait on the backend fd: %v", err)
+		}
+	}
+	close(polls)
+	<-wake
+
+	if timerCalls != 1 {
+		t.Errorf("timer called %d times, want 1", timerCalls)
+	}
+	if !waited {
+		t.Error("BackendTimeout was never positive: the embedder never waited for the timer")
+	}
+	if el := time.Duration(firedAt-startedAt) * time.Millisecond; el < timeout {
+		t.Errorf("the timer fired %v after its start (loop time), before its timeout %v", el, timeout)
+	}
+}
+
+// libuv: loop_alive
+func TestLoopAlive(t *testing.T) {
+	l := newTestLoop(t)
+	if l.Alive() {
+		t.Error("a new loop is alive")
+	}
+
+	// A loop with an active handle is alive.
+	tm, err := NewTimer(l)
+	must(t, err)
+	must(t, tm.Start(func() {}, 10*time.Millisecond, 0))
+	if !l.Alive() {
+		t.Error("a loop with an active timer is not alive")
+	}
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want false")
+	}
+	if l.Alive() {
+		t.Error("alive after Run returned")
+	}
+
+	// A closing handle keeps it alive until its close callback.
+	must(t, tm.Close(nil))
+	if !l.Alive() {
+		t.Error("a loop with a closing handle is not alive")
+	}
+	run(t, l, RunDefault)
+	if l.Alive() {
+		t.Error("alive after the close callback")
+	}
+	// libuv's second half (a loop with a queued work request is alive) needs uv_queue_work,
+	// which the binding does not have yet.
+}
+
+// libuv: loop_close
+func TestLoopClose(t *testing.T) {
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	must(t, tm.Start(func() { loopNoErr(t, l.Stop()) }, time.Millisecond, time.Millisecond))
+
+	if err := l.Close(); !errors.Is(err, EBUSY) {
+		t.Fatalf("Close with an active timer: %v, want EBUSY", err)
+	}
+	if !run(t, l, RunDefault) {
+		t.Error("Run stopped by the timer: not alive, want alive")
+	}
+	must(t, tm.Close(nil))
+	if run(t, l, RunDefault) {
+		t.Error("Run after closing the timer: alive, want false")
+	}
+	must(t, l.Close())
+}
+
+// libuv's test queues a work request on a new loop and leaves it at once; uv_queue_work is not
+// bound yet, so the pending work here is a posted function. The binding does not drop it:
+// Close answers EBUSY until it has run.
+//
+// libuv: loop_instant_close
+func TestLoopInstantClose(t *testing.T) {
+	l0 := newTestLoop(t)
+	must(t, l0.Close()) // a new loop closes at once
+
+	l := newTestLoop(t)
+	ran := 0
+	must(t, l.Post(func() { ran++ }))
+	if err := l.Close(); !errors.Is(err, EBUSY) {
+		t.Fatalf("Close with a posted function waiting: %v, want EBUSY", err)
+	}
+	run(t, l, RunNoWait)
+	if ran != 1 {
+		t.Errorf("posted function ran %d times, want 1", ran)
+	}
+	must(t, l.Close())
+}
+
+// libuv: loop_configure
+func TestLoopConfigure(t *testing.T) {
+	l := newTestLoop(t)
+	must(t, l.Configure(LoopBlockSignal, int(syscall.SIGPROF)))
+	if err := l.Configure(LoopBlockSignal, int(syscall.SIGUSR1)); !errors.Is(err, EINVAL) {
+		t.Errorf("Configure(LoopBlockSignal, SIGUSR1): %v, want EINVAL (libuv blocks only SIGPROF)", err)
+	}
+	if err := l.Configure(LoopOption(1000)); !errors.Is(err, ENOSYS) {
+		t.Errorf("Configure(unknown option): %v, want ENOSYS", err)
+	}
+	tm, err := NewTimer(l)
+	must(t, err)
+	calls := 0
+	must(t, tm.Start(func() {
+		calls++
+		loopNoErr(t, tm.Close(nil))
+	}, 10*time.Millisecond, 0))
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want false")
+	}
+	if calls != 1 {
+		t.Errorf("timer called %d times, want 1", calls)
+	}
+}
+
+// libuv: loop_handles
+func TestLoopHandles(t *testing.T) {
+	const (
+		idleCount  = 7
+		iterations = 21
+	)
+	l := newTestLoop(t)
+	var (
+		iteration                             int
+		prepare1Calls, prepare1Closes         int
+		prepare2Calls, prepare2Closes         int
+		checkCalls, checkCloses               int
+		idle1Calls, idle1Closes, idles1Active int
+		idle2Calls, idle2Closes, idle2Started int
+		idle2Active                           bool
+		timerCalls                            int
+		prepare1, prepare2                    *Prepare
+		chk                                   *Check
+		idle2                                 *Idle
+		idles1                                [idleCount]*Idle
+		idle1Cbs                              [idleCount]func()
+		err                                   error
+	)
+
+	prepare1, err = NewPrepare(l)
+	must(t, err)
+	if err := prepare1.Start(nil); !errors.Is(err, EINVAL) {
+		t.Errorf("Prepare.Start(nil): %v, want EINVAL", err)
+	}
+	chk, err = NewCheck(l)
+	must(t, err)
+	prepare2, err = NewPrepare(l) // started by prepare1's callback
+	must(t, err)
+	for i := range idles1 {
+		idles1[i], err = NewIdle(l) // started by the check callback
+		must(t, err)
+	}
+
+	idle2Closed := func() {
+		if !idle2Active {
+			t.Error("idle2 close callback: idle2 not active")
+		}
+		idle2Closes++
+		idle2Active = false
+	}
+	for i := range idles1 {
+		self := idles1[i]
+		idle1Cbs[i] = func() {
+			if idles1Active <= 0 {
+				t.Error("idle1 callback with no idle1 active")
+			}
+			// Create idle2 and start it, unless it exists (its IsClosing stays true once
+			// closed, as uv_is_closing does on a closed handle).
+			if !idle2Active && (idle2 == nil || !idle2.IsClosing()) {
+				h, err := NewIdle(l)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				idle2 = h
+				loopNoErr(t, h.Start(func() {
+					idle2Calls++
+					loopNoErr(t, h.Close(idle2Closed))
+				}))
+				idle2Active = true
+				idle2Started++
+			}
+			idle1Calls++
+			if idle1Calls%5 == 0 {
+				loopNoErr(t, self.Stop())
+				idles1Active--
+			}
+		}
+	}
+
+	prepare2Cb := func() {
+		// prepare1 starts prepare2 when iteration is even, and a handle started by another of
+		// its type is not called in the same iteration.
+		if iteration%2 == 0 {
+			t.Errorf("prepare2 called in iteration %d, the one that started it", iteration)
+		}
+		loopNoErr(t, prepare2.Stop())
+		prepare2Calls++
+	}
+	must(t, prepare1.Start(func() {
+		if iteration%2 == 0 {
+			loopNoErr(t, prepare2.Start(prepare2Cb))
+		}
+		prepare1Calls++
+		iteration++
+	}))
+
+	must(t, chk.Start(func() {
+		if iteration < iterations {
+			for i := 0; i < 1+iteration%idleCount; i++ {
+				loopNoErr(t, idles1[i].Start(idle1Cbs[i]))
+				idles1Active++
+			}
+		} else {
+			loopNoErr(t, prepare1.Close(func() { prepare1Closes++ }))
+			loopNoErr(t, chk.Close(func() { checkCloses++ }))
+			loopNoErr(t, prepare2.Close(func() { prepare2Closes++ }))
+			for _, h := range idles1 {
+				loopNoErr(t, h.Close(func() { idle1Closes++ }))
+			}
+			if idle2Active {
+				loopNoErr(t, idle2.Close(idle2Closed))
+			}
+		}
+		checkCalls++
+	}))
+
+	// The timer keeps the loop polling without keeping it alive.
+	tm, err := NewTimer(l)
+	must(t, err)
+	must(t, tm.Start(func() { timerCalls++ }, 10*time.Millisecond, 10*time.Millisecond))
+	must(t, tm.Unref())
+
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want false")
+	}
+
+	check := func(name string, got, want int) {
+		t.Helper()
+		if got != want {
+			t.Errorf("%s = %d, want %d", name, got, want)
+		}
+	}
+	check("iterations", iteration, iterations)
+	check("prepare1 calls", prepare1Calls, iterations)
+	check("prepare1 close callbacks", prepare1Closes, 1)
+	check("prepare2 calls", prepare2Calls, iterations/2)
+	check("prepare2 close callbacks", prepare2Closes, 1)
+	check("check calls", checkCalls, iterations)
+	check("check close callbacks", checkCloses, 1)
+	check("idle1 close callbacks", idle1Closes, idleCount)
+	check("idle2 close callbacks", idle2Closes, idle2Started)
+	if idle2Active {
+		t.Error("idle2 still active")
+	}
+	if idle2Started == 0 || idle2Calls == 0 || idle1Calls == 0 {
+		t.Errorf("idle1 calls %d, idle2 started %d, idle2 calls %d: want all > 0", idle1Calls, idle2Started, idle2Calls)
+	}
+	if timerCalls == 0 {
+		t.Error("the unreferenced timer never fired")
+	}
+	loopCloseAll(t, l, tm)
+}
+
+// libuv: loop_stop
+func TestLoopStop(t *testing.T) {
+	const ticks = 10
+	l := newTestLoop(t)
+	prep, err := NewPrepare(l)
+	must(t, err)
+	tm, err := NewTimer(l)
+	must(t, err)
+	prepareCalls, timerCalls := 0, 0
+	must(t, prep.Start(func() {
+		prepareCalls++
+		if prepareCalls == ticks {
+			loopNoErr(t, prep.Stop())
+		}
+	}))
+	must(t, tm.Start(func() {
+		timerCalls++
+		switch timerCalls {
+		case 1:
+			loopNoErr(t, l.Stop())
+		case ticks:
+			loopNoErr(t, tm.Stop())
+		}
+	}, 5*time.Millisecond, 5*time.Millisecond))
+
+	if !run(t, l, RunDefault) {
+		t.Error("Run stopped by Stop: not alive, want alive")
+	}
+	if timerCalls != 1 {
+		t.Errorf("after Stop: timer called %d times, want 1", timerCalls)
+	}
+	if !run(t, l, RunNoWait) {
+		t.Error("RunNoWait: not alive, want alive")
+	}
+	if prepareCalls <= 1 {
+		t.Errorf("prepare called %d times, want > 1", prepareCalls)
+	}
+	if run(t, l, RunDefault) {
+		t.Error("last Run: alive, want false")
+	}
+	if timerCalls != ticks || prepareCalls != ticks {
+		t.Errorf("timer %d prepare %d, want %d %d", timerCalls, prepareCalls, ticks, ticks)
+	}
+	loopCloseAll(t, l, prep, tm)
+}
+
+// libuv: loop_update_time
+func TestLoopUpdateTime(t *testing.T) {
+	l := newTestLoop(t)
+	// Each run updates the loop's time, even with nothing to do.
+	start := l.Now()
+	for l.Now()-start < 50 {
+		if run(t, l, RunNoWait) {
+			t.Fatal("RunNoWait on an empty loop: alive")
+		}
+	}
+
+	// Now is cached until UpdateTime.
+	before := l.Now()
+	time.Sleep(10 * time.Millisecond)
+	if now := l.Now(); now != before {
+		t.Errorf("Now changed from %d to %d without UpdateTime or Run", before, now)
+	}
+	must(t, l.UpdateTime())
+	if now := l.Now(); now <= before {
+		t.Errorf("Now after 10ms and UpdateTime: %d, want > %d", now, before)
+	}
+}
+
+// libuv: loop_backend_timeout
+func TestLoopBackendTimeout(t *testing.T) {
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	if l.Alive() {
+		t.Error("alive with an inactive timer")
+	}
+	if bt := l.BackendTimeout(); bt != 0 {
+		t.Errorf("BackendTimeout with nothing active: %v, want 0", bt)
+	}
+
+	closeCb := func() { loopNoErr(t, tm.Close(nil)) }
+	must(t, tm.Start(closeCb, time.Second, 0))
+	// libuv answers 0 while watchers wait to be registered with the backend, which the next
+	// run does (on a new loop: the binding's own async, libuv's signal pipe).
+	if !run(t, l, RunNoWait) {
+		t.Error("RunNoWait with an active timer: not alive, want alive")
+	}
+	// Computed from the loop's cached time, not measured: no timing involved.
+	if bt := l.BackendTimeout(); bt <= 100*time.Millisecond || bt > time.Second {
+		t.Errorf("BackendTimeout with a 1s timer: %v, want in (100ms, 1s]", bt)
+	}
+
+	// libuv's test waits the second out; a shorter timer takes the same path.
+	must(t, tm.Start(closeCb, 5*time.Millisecond, 0))
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want false")
+	}
+	if bt := l.BackendTimeout(); bt != 0 {
+		t.Errorf("BackendTimeout after Run: %v, want 0", bt)
+	}
+
+	// An active referenced handle and no timer: the poll may block without end.
+	a, err := NewAsync(l, nil)
+	must(t, err)
+	if bt := l.BackendTimeout(); bt >= 0 {
+		t.Errorf("BackendTimeout with only an async: %v, want negative", bt)
+	}
+	loopCloseAll(t, l, a)
+}
+
+// libuv: run_nowait
+func TestRunNowait(t *testing.T) {
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	called := false
+	must(t, tm.Start(func() { called = true }, 100*time.Millisecond, 100*time.Millisecond))
+	if !run(t, l, RunNoWait) {
+		t.Error("RunNoWait with an active timer: not alive, want alive")
+	}
+	if called {
+		t.Error("RunNoWait waited for a 100ms timer")
+	}
+	loopCloseAll(t, l, tm)
+}
+
+// libuv: run_once
+func TestRunOnce(t *testing.T) {
+	const ticks = 64
+	l := newTestLoop(t)
+	idle, err := NewIdle(l)
+	must(t, err)
+	calls := 0
+	must(t, idle.Start(func() {
+		calls++
+		if calls == ticks {
+			loopNoErr(t, idle.Stop())
+		}
+	}))
+	for runs := 1; run(t, l, RunOnce); runs++ {
+		if runs > 10*ticks {
+			t.Fatal("RunOnce never returned false")
+		}
+	}
+	if calls != ticks {
+		t.Errorf("idle called %d times, want %d", calls, ticks)
+	}
+	loopCloseAll(t, l, idle)
+}
+
+// libuv: walk_handles
+func TestWalkHandles(t *testing.T) {
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	seen := 0
+	walk := func(h Handle) {
+		if h == Handle(tm) {
+			seen++
+		} else {
+			t.Errorf("Walk: unexpected %s handle", h.TypeName())
+		}
+	}
+	must(t, tm.Start(func() {
+		loopNoErr(t, l.Walk(walk))
+		loopNoErr(t, tm.Close(nil))
+	}, time.Millisecond, 0))
+
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want false")
+	}
+	if seen != 1 {
+		t.Errorf("Walk in the timer callback saw the timer %d times, want 1", seen)
+	}
+	seen = 0
+	must(t, l.Walk(walk))
+	if seen != 0 {
+		t.Error("Walk after the close callback saw the timer")
+	}
+}
+
+// libuv: queue_foreach_delete
+func TestQueueForeachDelete(t *testing.T) {
+	l := newTestLoop(t)
+	kinds := []struct {
+		name string
+		new  func() (loopStarter, error)
+	}{
+		{"idle", func() (loopStarter, error) { h, err := NewIdle(l); return h, err }},
+		{"prepare", func() (loopStarter, error) { h, err := NewPrepare(l); return h, err }},
+		{"check", func() (loopStarter, error) { h, err := NewCheck(l); return h, err }},
+	}
+	type kindState struct {
+		hs    [3]loopStarter
+		calls [3]int
+	}
+	states := make([]*kindState, len(kinds))
+	for k, kind := range kinds {
+		s := &kindState{}
+		states[k] = s
+		for i := range s.hs {
+			h, err := kind.new()
+			must(t, err)
+			s.hs[i] = h
+		}
+		// These handles run in the reverse order of their starts: #2 runs first and closes
+		// itself and #1, whose callback must then not run in the same pass.
+		cbs := [3]func(){
+			func() { s.calls[0]++ },
+			func() {
+				s.calls[1]++
+				t.Errorf("%s #1 called after #2 closed it", kind.name)
+			},
+			func() {
+				loopNoErr(t, s.hs[2].Close(nil))
+				loopNoErr(t, s.hs[1].Close(nil))
+				s.calls[2]++
+			},
+		}
+		for i, h := range s.hs {
+			must(t, h.Start(cbs[i]))
+		}
+	}
+
+	if !run(t, l, RunNoWait) {
+		t.Error("RunNoWait: not alive, want alive")
+	}
+	var left []Handle
+	for k, s := range states {
+		if s.calls != [3]int{1, 0, 1} {
+			t.Errorf("%s calls %v, want [1 0 1]", kinds[k].name, s.calls)
+		}
+		left = append(left, s.hs[0])
+	}
+	loopCloseAll(t, l, left...)
+}
+
+// TestIterationOrder records the phases of one iteration: timers, idle, prepare, poll (an
+// async sent before the run), check, close callbacks.
+func TestIterationOrder(t *testing.T) {
+	l := newTestLoop(t)
+	var order []string
+	rec := func(name string) func() { return func() { order = append(order, name) } }
+
+	tm, err := NewTimer(l)
+	must(t, err)
+	must(t, tm.Start(rec("timer"), 0, 0))
+	idle, err := NewIdle(l)
+	must(t, err)
+	must(t, idle.Start(rec("idle")))
+	prep, err := NewPrepare(l)
+	must(t, err)
+	must(t, prep.Start(rec("prepare")))
+	chk, err := NewCheck(l)
+	must(t, err)
+	must(t, chk.Start(rec("check")))
+	a, err := NewAsync(l, rec("poll"))
+	must(t, err)
+	must(t, a.Send())
+	closing, err := NewTimer(l)
+	must(t, err)
+	must(t, closing.Close(rec("close")))
+
+	run(t, l, RunOnce)
+	want := []string{"timer", "idle", "prepare", "poll", "check", "close"}
+	if Version() >= 0x012d00 {
+		// From libuv 1.45 on, RunOnce runs the due timers at the end of the iteration.
+		want = []string{"idle", "prepare", "poll", "check", "close", "timer"}
+	}
+	if !slices.Equal(order, want) {
+		t.Errorf("one RunOnce iteration (libuv %s): %v, want %v", VersionString(), order, want)
+	}
+	loopCloseAll(t, l, tm, idle, prep, chk, a)
+}
+
+func TestLoopRunAfterClose(t *testing.T) {
+	l := newTestLoop(t)
+	must(t, l.Close())
+	if _, err := l.Run(RunDefault); !errors.Is(err, ErrClosed) {
+		t.Errorf("Run on a closed loop: %v, want ErrClosed", err)
+	}
+	if _, err := NewTimer(l); !errors.Is(err, ErrClosed) {
+		t.Errorf("NewTimer on a closed loop: %v, want ErrClosed", err)
+	}
+	for name, err := range map[string]error{
+		"Stop":       l.Stop(),
+		"UpdateTime": l.UpdateTime(),
+		"Configure":  l.Configure(MetricsIdleTime),
+		"Walk":       l.Walk(func(Handle) { t.Error("Walk callback on a closed loop") }),
+		"CloseAll":   l.CloseAll(),
+	} {
+		if !errors.Is(err, ErrClosed) {
+			t.Errorf("%s on a closed loop: %v, want ErrClosed", name, err)
+		}
+	}
+	if l.Alive() || l.BackendFd() != -1 {
+		t.Errorf("closed loop: Alive %v BackendFd %d, want false -1", l.Alive(), l.BackendFd())
+	}
+}
+
+func TestLoopCloseTwice(t *testing.T) {
+	l := newTestLoop(t)
+	must(t, l.Close())
+	if err := l.Close(); !errors.Is(err, ErrClosed) {
+		t.Errorf("second Close: %v, want ErrClosed", err)
+	}
+}
+
+func TestLoopPostAfterClose(t *testing.T) {
+	l := newTestLoop(t)
+	must(t, l.Close())
+	if err := l.Post(func() { t.Error("function posted to a closed loop ran") }); !errors.Is(err, ErrClosed) {
+		t.Errorf("Post on a closed loop: %v, want ErrClosed", err)
+	}
+}
+
+func TestLoopRunInsideCallback(t *testing.T) {
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	var runErr, closeErr, closeAllErr error
+	must(t, tm.Start(func() {
+		_, runErr = l.Run(RunNoWait)
+		closeErr = l.Close()
+		closeAllErr = l.CloseAll()
+		loopNoErr(t, tm.Close(nil))
+	}, 0, 0))
+	run(t, l, RunDefault)
+	for name, err := range map[string]error{"Run": runErr, "Close": closeErr, "CloseAll": closeAllErr} {
+		if !errors.Is(err, ErrRunning) {
+			t.Errorf("%s from a callback: %v, want ErrRunning", name, err)
+		}
+	}
+}
+
+func TestLoopRunFromOtherGoroutine(t *testing.T) {
+	l := newTestLoop(t)
+	idle, err := NewIdle(l)
+	must(t, err)
+	var runErr, closeErr error
+	calls := 0
+	must(t, idle.Start(func() {
+		calls++
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_, runErr = l.Run(RunNoWait)
+			closeErr = l.Close()
+		}()
+		<-done
+		loopNoErr(t, idle.Close(nil))
+	}))
+	run(t, l, RunDefault)
+	if calls != 1 {
+		t.Fatalf("idle called %d times, want 1", calls)
+	}
+	if !errors.Is(runErr, ErrRunning) {
+		t.Errorf("Run from another goroutine while the loop runs: %v, want ErrRunning", runErr)
+	}
+	if !errors.Is(closeErr, ErrRunning) {
+		t.Errorf("Close from another goroutine while the loop runs: %v, want ErrRunning", closeErr)
+	}
+}
+
+func TestLoopCloseBusy(t *testing.T) {
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	fired := 0
+	must(t, tm.Start(func() { fired++ }, time.Millisecond, 0))
+	if err := l.Close(); !errors.Is(err, EBUSY) {
+		t.Fatalf("Close with an active timer: %v, want EBUSY", err)
+	}
+
+	// The loop stays usable.
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want false")
+	}
+	if fired != 1 {
+		t.Errorf("timer fired %d times after the refused Close, want 1", fired)
+	}
+	if err := l.Close(); !errors.Is(err, EBUSY) {
+		t.Fatalf("Close with an inactive open timer: %v, want EBUSY", err)
+	}
+	// A closing handle still counts until its close callback.
+	must(t, tm.Close(nil))
+	if err := l.Close(); !errors.Is(err, EBUSY) {
+		t.Fatalf("Close with a closing timer: %v, want EBUSY", err)
+	}
+	if run(t, l, RunDefault) {
+		t.Error("Run after closing the timer: alive, want false")
+	}
+	must(t, l.Close())
+}
+
+func TestLoopCloseAll(t *testing.T) {
+	l := newTestLoop(t)
+	active, err := NewTimer(l)
+	must(t, err)
+	must(t, active.Start(func() { t.Error("timer fired") }, time.Hour, 0))
+	inactive, err := NewTimer(l)
+	must(t, err)
+	idle, err := NewIdle(l)
+	must(t, err)
+	must(t, idle.Start(func() {}))
+	a1, err := NewAsync(l, func() {})
+	must(t, err)
+	a2, err := NewAsync(l, nil)
+	must(t, err)
+	closing, err := NewPrepare(l)
+	must(t, err)
+	closed := 0
+	must(t, closing.Close(func() { closed++ }))
+	posted := 0
+	must(t, l.Post(func() { posted++ }))
+
+	must(t, l.CloseAll())
+	if closed != 1 {
+		t.Errorf("close callback of the handle closing before CloseAll: %d calls, want 1", closed)
+	}
+	if posted != 1 {
+		t.Errorf("function posted before CloseAll ran %d times, want 1", posted)
+	}
+	for _, h := range []Handle{active, inactive, idle, a1, a2, closing} {
+		if !h.IsClosing() || h.IsActive() {
+			t.Errorf("%s after CloseAll: IsClosing %v IsActive %v", h.TypeName(), h.IsClosing(), h.IsActive())
+		}
+	}
+	if err := active.Start(func() {}, 0, 0); !errors.Is(err, ErrClosed) {
+		t.Errorf("Timer.Start after CloseAll: %v, want ErrClosed", err)
+	}
+	if _, err := l.Run(RunDefault); !errors.Is(err, ErrClosed) {
+		t.Errorf("Run after CloseAll: %v, want ErrClosed", err)
+	}
+}
+
+func TestLoopPanicInTimer(t *testing.T) {
+	l := newTestLoop(t)
+	boom := errors.New("boom")
+	var order []string
+	t1, err := NewTimer(l)
+	must(t, err)
+	must(t, t1.Start(func() {
+		order = append(order, "timer1")
+		panic(boom)
+	}, 0, 0))
+	t2, err := NewTimer(l)
+	must(t, err)
+	must(t, t2.Start(func() {
+		order = append(order, "timer2")
+		panic("second panic") // Run re-panics with the first
+	}, 0, 0))
+	chk, err := NewCheck(l)
+	must(t, err)
+	must(t, chk.Start(func() { order = append(order, "check") }))
+	closing, err := NewIdle(l)
+	must(t, err)
+	must(t, closing.Close(func() { order = append(order, "close") }))
+
+	v := loopRecover(func() { l.Run(RunOnce) })
+	if v != any(boom) {
+		t.Fatalf("Run re-panicked with %#v, want the callback's value %v", v, boom)
+	}
+	// The iteration went on after the panic: the other due timer, the check and the close
+	// callbacks ran, each once.
+	want := []string{"timer1", "timer2", "check", "close"}
+	if Version() >= 0x012d00 {
+		want = []string{"check", "close", "timer1", "timer2"} // RunOnce runs timers last
+	}
+	if !slices.Equal(order, want) {
+		t.Errorf("callbacks of the iteration with a panic: %v, want %v", order, want)
+	}
+
+	// The loop runs again and closes cleanly.
+	order = nil
+	must(t, t1.Start(func() {
+		order = append(order, "again")
+		loopNoErr(t, t1.Close(nil))
+	}, 0, 0))
+	must(t, chk.Stop())
+	run(t, l, RunDefault)
+	if !slices.Equal(order, []string{"again"}) {
+		t.Errorf("run after the panic: %v, want [again]", order)
+	}
+	loopCloseAll(t, l, t2, chk)
+}
+
+func TestLoopPanicInPost(t *testing.T) {
+	l := newTestLoop(t)
+	boom := errors.New("boom")
+	var ran []int
+	must(t, l.Post(func() { ran = append(ran, 1) }))
+	must(t, l.Post(func() { panic(boom) }))
+	must(t, l.Post(func() { ran = append(ran, 3) }))
+	must(t, l.Post(func() { ran = append(ran, 4) }))
+	if v := loopRecover(func() { l.Run(RunDefault) }); v != any(boom) {
+		t.Fatalf("Run re-panicked with %#v, want %v", v, boom)
+	}
+	if !slices.Equal(ran, []int{1, 3, 4}) {
+		t.Errorf("posted functions that ran: %v, want [1 3 4]", ran)
+	}
+	// Nothing waits any more: Run returns normally.
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want false")
+	}
+}
+
+func TestLoopWalkPanic(t *testing.T) {
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	boom := errors.New("boom")
+	if v := loopRecover(func() { l.Walk(func(Handle) { panic(boom) }) }); v != any(boom) {
+		t.Fatalf("Walk re-panicked with %#v, want %v", v, boom)
+	}
+	// The panic outside Run does not stop the next Run.
+	fired := 0
+	must(t, tm.Start(func() {
+		fired++
+		loopNoErr(t, tm.Close(nil))
+	}, 0, 0))
+	if run(t, l, RunDefault) {
+		t.Error("Run after the Walk panic: alive, want false")
+	}
+	if fired != 1 {
+		t.Errorf("timer fired %d times after the Walk panic, want 1", fired)
+	}
+}
+
+func TestLoopPostConcurrent(t *testing.T) {
+	const workers, perWorker = 8, 10000
+	l := newTestLoop(t)
+	keep, err := NewAsync(l, nil) // referenced: keeps the loop alive until every function ran
+	must(t, err)
+	watchdog, err := NewTimer(l)
+	must(t, err)
+	must(t, watchdog.Start(func() {
+		t.Error("not every posted function ran within 20s")
+		loopNoErr(t, keep.Close(nil))
+		loopNoErr(t, watchdog.Close(nil))
+	}, 20*time.Second, 0))
+	must(t, watchdog.Unref())
+
+	next := make([]int, workers)
+	outOfOrder, total := 0, 0
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWorker {
+				err := l.Post(func() {
+					if next[w] != i {
+						outOfOrder++
+					}
+					next[w] = i + 1
+					if total++; total == workers*perWorker {
+						loopNoErr(t, keep.Close(nil))
+						loopNoErr(t, watchdog.Close(nil))
+					}
+				})
+				if err != nil {
+					t.Errorf("Post: %v", err)
+					return
+				}
+			}
+		}()
+	}
+	run(t, l, RunDefault)
+	wg.Wait()
+	if total != workers*perWorker {
+		t.Errorf("%d posted functions ran, want %d", total, workers*perWorker)
+	}
+	if outOfOrder != 0 {
+		t.Errorf("%d posted functions ran out of their goroutine's order", outOfOrder)
+	}
+	for w, n := range next {
+		if n != perWorker {
+			t.Errorf("goroutine %d: last function run %d, want %d", w, n, perWorker)
+		}
+	}
+}
+
+func TestLoopPostBeforeRun(t *testing.T) {
+	l := newTestLoop(t)
+	ran := 0
+	must(t, l.Post(func() { ran++ }))
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want false")
+	}
+	if ran != 1 {
+		t.Errorf("function posted before Run ran %d times, want 1", ran)
+	}
+}
+
+func TestLoopCloseWhilePosted(t *testing.T) {
+	l := newTestLoop(t)
+	ran := 0
+	must(t, l.Post(func() { ran++ }))
+	if err := l.Close(); !errors.Is(err, EBUSY) {
+		t.Fatalf("Close with a posted function waiting: %v, want EBUSY", err)
+	}
+	// The refused Close left the loop open: Post still queues.
+	must(t, l.Post(func() { ran++ }))
+	run(t, l, RunDefault)
+	if ran != 2 {
+		t.Errorf("posted functions ran %d times, want 2", ran)
+	}
+	must(t, l.Close())
+}
+
+func TestLoopPostFromPosted(t *testing.T) {
+	l := newTestLoop(t)
+	var order []string
+	must(t, l.Post(func() {
+		order = append(order, "a")
+		loopNoErr(t, l.Post(func() { order = append(order, "b") }))
+	}))
+	alive := run(t, l, RunDefault)
+	if !slices.Equal(order, []string{"a", "b"}) {
+		t.Errorf("RunDefault returned (alive %v) before the function posted by a posted function ran: %v, want [a b]", alive, order)
+	}
+
+	// CloseAll runs the loop until nothing is alive, then closes it.
+	must(t, l.Post(func() {
+		order = append(order, "c")
+		loopNoErr(t, l.Post(func() { order = append(order, "d") }))
+	}))
+	if err := l.CloseAll(); err != nil {
+		t.Errorf("CloseAll with a function posting another: %v", err)
+	}
+}

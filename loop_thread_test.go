@@ -1,0 +1,101 @@
+//go:build !uvdebug
+
+package uv
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+// loopFromOtherGoroutine runs fn on a new goroutine, from inside a callback of l (so while l
+// runs), and waits for it.
+func loopFromOtherGoroutine(t *testing.T, l *Loop, fn func()) {
+	t.Helper()
+	idle, err := NewIdle(l)
+	must(t, err)
+	calls := 0
+	must(t, idle.Start(func() {
+		calls++
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			fn()
+		}()
+		<-done
+		loopNoErr(t, idle.Close(nil))
+	}))
+	run(t, l, RunDefault)
+	if calls != 1 {
+		t.Fatalf("idle called %d times, want 1", calls)
+	}
+}
+
+func TestLoopWrongThread(t *testing.T) {
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	other, err := NewIdle(l)
+	must(t, err)
+	errs := map[string]error{}
+	loopFromOtherGoroutine(t, l, func() {
+		errs["Timer.Start"] = tm.Start(func() { t.Error("timer started from another goroutine fired") }, 0, 0)
+		errs["Timer.Stop"] = tm.Stop()
+		errs["Loop.Stop"] = l.Stop()
+		errs["Loop.UpdateTime"] = l.UpdateTime()
+		errs["Loop.Configure"] = l.Configure(MetricsIdleTime)
+		errs["Loop.Walk"] = l.Walk(func(Handle) { t.Error("Walk callback called from another goroutine") })
+		errs["Idle.Close"] = other.Close(nil)
+		errs["Idle.Unref"] = other.Unref()
+		h, err := NewTimer(l)
+		if h != nil {
+			t.Error("NewTimer from another goroutine returned a timer")
+		}
+		errs["NewTimer"] = err
+	})
+	for name, err := range errs {
+		if !errors.Is(err, ErrWrongThread) {
+			t.Errorf("%s from another goroutine while the loop runs: %v, want ErrWrongThread", name, err)
+		}
+	}
+	// Nothing reached libuv.
+	if tm.IsActive() {
+		t.Error("the timer is active after the refused Start")
+	}
+	if other.IsClosing() || !other.HasRef() {
+		t.Errorf("the idle after the refused Close and Unref: IsClosing %v HasRef %v, want false true", other.IsClosing(), other.HasRef())
+	}
+	loopCloseAll(t, l, tm, other)
+}
+
+func TestLoopWrongThreadKeepsCallback(t *testing.T) {
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	calls := 0
+	var startErr error
+	must(t, tm.Start(func() {
+		calls++
+		switch calls {
+		case 1:
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				startErr = tm.Start(func() {
+					t.Error("the callback of a refused Start ran")
+					loopNoErr(t, tm.Close(nil))
+				}, time.Millisecond, time.Millisecond)
+			}()
+			<-done
+		case 3:
+			loopNoErr(t, tm.Close(nil))
+		}
+	}, time.Millisecond, time.Millisecond))
+	run(t, l, RunDefault)
+	if !errors.Is(startErr, ErrWrongThread) {
+		t.Errorf("Timer.Start from another goroutine: %v, want ErrWrongThread", startErr)
+	}
+	if calls != 3 {
+		t.Errorf("the timer's own callback ran %d times, want 3", calls)
+	}
+}

@@ -1,0 +1,105 @@
+package uv
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+// loopMetricsRun configures l for idle time, runs a timer of timeout whose callback spins
+// for spin, and returns how often the callback ran, the idle time and the wall time of Run.
+func loopMetricsRun(l *Loop, timeout, spin time.Duration) (calls int, idle, wall time.Duration, err error) {
+	if err := l.Configure(MetricsIdleTime); err != nil {
+		return 0, 0, 0, err
+	}
+	tm, err := NewTimer(l)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	err = tm.Start(func() {
+		calls++
+		for t := Hrtime(); Hrtime()-t < uint64(spin); {
+		}
+		tm.Close(nil)
+	}, timeout, 0)
+	if err != nil {
+		tm.Close(nil)
+		l.Run(RunDefault)
+		return 0, 0, 0, err
+	}
+	start := time.Now()
+	alive, err := l.Run(RunDefault)
+	wall = time.Since(start)
+	if err == nil && alive {
+		err = fmt.Errorf("Run: alive, want false")
+	}
+	return calls, l.MetricsIdleTime(), wall, err
+}
+
+// libuv: metrics_idle_time
+func TestMetricsIdleTime(t *testing.T) {
+	const timeout, spin = 100 * time.Millisecond, 60 * time.Millisecond
+	l := newTestLoop(t)
+	if d := l.MetricsIdleTime(); d != 0 {
+		t.Errorf("MetricsIdleTime before Configure: %v, want 0", d)
+	}
+	calls, idle, wall, err := loopMetricsRun(l, timeout, spin)
+	must(t, err)
+	if calls != 1 {
+		t.Errorf("timer called %d times, want 1", calls)
+	}
+	// libuv's bound: within half the timeout of it. Only the lower one is a guarantee.
+	if idle < timeout/2 {
+		t.Errorf("idle time %v after waiting %v for a timer, want >= %v", idle, timeout, timeout/2)
+	}
+	// The time spent in the callback is not idle (both sides read CLOCK_MONOTONIC).
+	if idle > wall-spin {
+		t.Errorf("idle time %v counts the callback's %v: Run took %v", idle, spin, wall)
+	}
+}
+
+// libuv: metrics_idle_time_thread
+func TestMetricsIdleTimeThread(t *testing.T) {
+	const timeout, spin = 100 * time.Millisecond, 60 * time.Millisecond
+	loops := loopNewLoops(t, 5)
+	var wg sync.WaitGroup
+	for i, l := range loops {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			calls, idle, _, err := loopMetricsRun(l, timeout, spin)
+			if err != nil {
+				t.Errorf("loop %d: %v", i, err)
+				return
+			}
+			if calls != 1 {
+				t.Errorf("loop %d: timer called %d times, want 1", i, calls)
+			}
+			if idle < timeout/2 {
+				t.Errorf("loop %d: idle time %v, want >= %v", i, idle, timeout/2)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// libuv: metrics_idle_time_zero
+func TestMetricsIdleTimeZero(t *testing.T) {
+	l := newTestLoop(t)
+	must(t, l.Configure(MetricsIdleTime))
+	tm, err := NewTimer(l)
+	must(t, err)
+	calls := 0
+	must(t, tm.Start(func() { calls++ }, 0, 0))
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want false")
+	}
+	if calls == 0 {
+		t.Error("timer not called")
+	}
+	if d := l.MetricsIdleTime(); d != 0 {
+		t.Errorf("idle time of a loop that never waited: %v, want 0", d)
+	}
+	loopCloseAll(t, l, tm)
+}
