@@ -42,6 +42,11 @@ debug: deps
 static: deps
 	$(GO) test -tags libuv_static -count=1 ./...
 
+# bench builds the C twins, runs the Go benchmarks and the twins in one run and prints the
+# table of BENCHMARKS.md (about 2 minutes). BENCH_CPU=0 pins everything to CPU 0 (taskset).
+bench: deps
+	GO="$(GO)" ./testdata/cbench/run.sh
+
 examples: deps
 	$(GO) build ./examples/...
 

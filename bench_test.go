@@ -1,0 +1,430 @@
+package uv
+
+// Benchmarks of the binding's hot paths, each with a C twin in testdata/cbench/ built against
+// the same libuv; `make bench` runs both and prints the comparison (BENCHMARKS.md). No
+// benchmark asserts a duration. Each one closes its handles and its loop: newTestLoop's leak
+// check runs when the benchmark function returns.
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+	"unsafe"
+)
+
+// BenchmarkLoopCount: an idle handle counts loop iterations until b.N, then stops; one op is
+// one loop iteration with one idle callback. The idea of libuv's loop_count benchmark; C twin:
+// testdata/cbench/loop_count.c. The timed part is uv_run alone, so allocs/op is the steady
+// state of the idle trampoline (target: 0).
+func BenchmarkLoopCount(b *testing.B) {
+	b.ReportAllocs()
+	l := newTestLoop(b)
+	idle, err := NewIdle(l)
+	must(b, err)
+	n, ticks := b.N, 0
+	must(b, idle.Start(func() {
+		ticks++
+		if ticks == n {
+			idle.Stop()
+		}
+	}))
+	b.ResetTimer()
+	run(b, l, RunDefault)
+	b.StopTimer()
+	if ticks != n {
+		b.Fatalf("%d ticks, want %d", ticks, n)
+	}
+	must(b, idle.Close(nil))
+	run(b, l, RunDefault)
+}
+
+// BenchmarkTimers: timers are created and started with staggered timeouts (1 ms more every
+// 1000 timers, as in libuv's million_timers benchmark), fired, then closed.
+//
+//   - Timers/N: one round of b.N timers; one op is one timer's whole life.
+//   - Timers/1M: b.N rounds of exactly 1,000,000 timers, for the C twin
+//     (testdata/cbench/million_timers.c); read its ns/timer, not its ns/op.
+//
+// Both report the phases per timer: init-ns/timer (NewTimer + Start), fire-ns/timer (the run
+// that fires them all) and close-ns/timer (Close + the run of the close callbacks), and
+// fire-allocs/timer, the allocations of the timer trampoline's steady state (target: 0).
+//
+// Unlike libuv's benchmark, the wait for the last timeout (about n/1000 ms) is not timed: after
+// the init phase the benchmark sleeps until every timer is due, with the timer stopped, so the
+// fire phase runs all callbacks in heap order without waiting. The C twin does the same.
+func BenchmarkTimers(b *testing.B) {
+	b.Run("N", func(b *testing.B) {
+		b.ReportAllocs()
+		l := newTestLoop(b)
+		ts := make([]*Timer, b.N)
+		var ph timerPhases
+		b.ResetTimer()
+		benchTimerRound(b, l, ts, &ph)
+		b.StopTimer()
+		ph.report(b, b.N)
+	})
+	b.Run("1M", func(b *testing.B) {
+		const n = 1_000_000
+		b.ReportAllocs()
+		l := newTestLoop(b)
+		ts := make([]*Timer, n)
+		var ph timerPhases
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			benchTimerRound(b, l, ts, &ph)
+		}
+		b.StopTimer()
+		ph.report(b, b.N*n)
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/timer")
+		b.ReportMetric(float64(ph.allocs)/float64(b.N*n), "allocs/timer")
+	})
+}
+
+// timerPhases accumulates the phases of benchTimerRound.
+type timerPhases struct {
+	init, fire, close time.Duration
+	fireAllocs        uint64 // mallocs during the fire phase
+	allocs            uint64 // mallocs during the timed phases
+}
+
+func (ph *timerPhases) report(b *testing.B, timers int) {
+	per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(timers) }
+	b.ReportMetric(per(ph.init), "init-ns/timer")
+	b.ReportMetric(per(ph.fire), "fire-ns/timer")
+	b.ReportMetric(per(ph.close), "close-ns/timer")
+	b.ReportMetric(float64(ph.fireAllocs)/float64(timers), "fire-allocs/timer")
+}
+
+// benchTimerRound creates, starts, fires and closes len(ts) timers on l, with the benchmark's
+// timer running except for the sleep until the last timeout and the reading of the allocation
+// counters.
+func benchTimerRound(b *testing.B, l *Loop, ts []*Timer, ph *timerPhases) {
+	var ms runtime.MemStats
+	mallocs := func() uint64 {
+		b.StopTimer()
+		runtime.ReadMemStats(&ms)
+		b.StartTimer()
+		return ms.Mallocs
+	}
+	fired, closed := 0, 0
+	onTimer := func() { fired++ }
+	onClose := func() { closed++ }
+	m0 := mallocs()
+
+	t0 := time.Now()
+	var timeout time.Duration
+	for i := range ts {
+		if i%1000 == 0 {
+			timeout += time.Millisecond
+		}
+		t, err := NewTimer(l)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := t.Start(onTimer, timeout, 0); err != nil {
+			b.Fatal(err)
+		}
+		ts[i] = t
+	}
+	ph.init += time.Since(t0)
+
+	// Every due time is at most the loop's cached time, older than t0, plus timeout; 10 ms more
+	// covers the coarse clock libuv reads.
+	b.StopTimer()
+	time.Sleep(time.Until(t0.Add(timeout + 10*time.Millisecond)))
+	b.StartTimer()
+	m1 := mallocs()
+
+	t1 := time.Now()
+	run(b, l, RunDefault)
+	ph.fire += time.Since(t1)
+	m2 := mallocs()
+	if fired != len(ts) {
+		b.Fatalf("%d timers fired, want %d", fired, len(ts))
+	}
+
+	t2 := time.Now()
+	for i, t := range ts {
+		if err := t.Close(onClose); err != nil {
+			b.Fatal(err)
+		}
+		ts[i] = nil
+	}
+	run(b, l, RunDefault)
+	ph.close += time.Since(t2)
+	m3 := mallocs()
+	if closed != len(ts) {
+		b.Fatalf("%d timers closed, want %d", closed, len(ts))
+	}
+	ph.fireAllocs += m2 - m1
+	ph.allocs += m3 - m0
+}
+
+// BenchmarkAsyncSend: one goroutine calls Send b.N times while the loop runs; the loop counts
+// the deliveries (libuv coalesces the sends that arrive before the callback runs). One op is
+// one Send. The idea of libuv's async_pummel benchmark with one sender; C twin:
+// testdata/cbench/async_send.c. Reports sends/s and sends/delivery.
+func BenchmarkAsyncSend(b *testing.B) {
+	b.ReportAllocs()
+	l := newTestLoop(b)
+	var done atomic.Bool
+	var a *Async
+	delivered := 0
+	a, err := NewAsync(l, func() {
+		delivered++
+		if done.Load() {
+			a.Close(nil) // waits for a Send in progress; later ones answer ErrClosed
+		}
+	})
+	must(b, err)
+	n := b.N
+	b.ResetTimer()
+	go func() {
+		for i := 0; i < n; i++ {
+			if err := a.Send(); err != nil {
+				b.Error(err)
+				break
+			}
+		}
+		// done is stored (sequentially consistent) before the last Send reads libuv's pending
+		// flag, so the callback that consumes that flag sees it.
+		done.Store(true)
+		a.Send()
+	}()
+	run(b, l, RunDefault)
+	b.StopTimer()
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "sends/s")
+	b.ReportMetric(float64(n)/float64(delivered), "sends/delivery")
+}
+
+// BenchmarkPost: one goroutine calls Loop.Post b.N times while the loop runs; the functions run
+// on the loop. One op is one Post and the run of its function. No C twin: Post is the binding's
+// own (a mutex-guarded queue drained by an async handle). Reports posts/s.
+func BenchmarkPost(b *testing.B) {
+	b.ReportAllocs()
+	l := newTestLoop(b)
+	keep, err := NewAsync(l, nil) // referenced: keeps Run going until the last function
+	must(b, err)
+	n, ran := b.N, 0
+	fn := func() {
+		ran++
+		if ran == n {
+			keep.Close(nil)
+		}
+	}
+	b.ResetTimer()
+	go func() {
+		for i := 0; i < n; i++ {
+			if err := l.Post(fn); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	}()
+	run(b, l, RunDefault)
+	b.StopTimer()
+	if ran != n {
+		b.Fatalf("%d functions ran, want %d", ran, n)
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "posts/s")
+}
+
+// BenchmarkCallbackParts measures, alone, the pieces a trampoline and a constructor are made of,
+// for "Where the time goes" in BENCHMARKS.md. Go only, no C twin.
+//
+//   - CgoCall: one Go-to-C call of a function that does nothing (uv_version).
+//   - WalkCallback: one C-to-Go callback, measured through Loop.Walk over 1000 handles (one
+//     op is one uvgWalkCb: the cgo callback, restoreToken, the recover defer, a closure call;
+//     the cgo call of uv_walk is shared by 1000 ops).
+//   - RecoverDefer: a closure called under `defer l.recoverCallback()`, as the trampolines do,
+//     minus the same call without it (the reported figure is the call with the defer).
+//   - Token*/go-pointer: the binding's token table (github.com/mattn/go-pointer: C.malloc(1) as
+//     the key, a global RWMutex and a map[unsafe.Pointer]any).
+//   - Token*/index: a prototype of a faster table (indexTable below): the token is a slot
+//     index, no C memory, lock-free reads from fixed pages, a mutex and a free list for writes.
+//   - TokenRestore1M: restores from a table of 1,000,000 tokens, in the order they were saved
+//     (the order in which Timers fires them), where the map's hashing defeats the caches.
+func BenchmarkCallbackParts(b *testing.B) {
+	b.Run("CgoCall", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			Version()
+		}
+	})
+	b.Run("WalkCallback", func(b *testing.B) {
+		b.ReportAllocs()
+		l := newTestLoop(b)
+		const k = 1000
+		for i := 0; i < k; i++ {
+			_, err := NewIdle(l)
+			must(b, err)
+		}
+		seen := 0
+		fn := func(Handle) { seen++ }
+		b.ResetTimer()
+		for i := 0; i < b.N; i += k {
+			must(b, l.Walk(fn))
+		}
+		b.StopTimer()
+		if seen < b.N {
+			b.Fatalf("%d callbacks, want %d or more", seen, b.N)
+		}
+		must(b, l.CloseAll())
+	})
+	b.Run("RecoverDefer", func(b *testing.B) {
+		b.ReportAllocs()
+		l := &Loop{}
+		n := 0
+		fn := func() { n++ }
+		for i := 0; i < b.N; i++ {
+			benchCallDeferred(l, fn)
+		}
+	})
+	b.Run("PlainCall", func(b *testing.B) {
+		b.ReportAllocs()
+		n := 0
+		fn := func() { n++ }
+		for i := 0; i < b.N; i++ {
+			benchCallPlain(fn)
+		}
+	})
+	b.Run("TokenSaveRelease/go-pointer", func(b *testing.B) {
+		b.ReportAllocs()
+		v := &Timer{}
+		for i := 0; i < b.N; i++ {
+			releaseToken(saveToken(v))
+		}
+	})
+	b.Run("TokenSaveRelease/index", func(b *testing.B) {
+		b.ReportAllocs()
+		var tab indexTable
+		v := &Timer{}
+		for i := 0; i < b.N; i++ {
+			tab.release(tab.save(v))
+		}
+	})
+	b.Run("TokenRestore/go-pointer", func(b *testing.B) {
+		b.ReportAllocs()
+		tok := saveToken(&Timer{})
+		defer releaseToken(tok)
+		for i := 0; i < b.N; i++ {
+			if restoreToken(tok).(*Timer) == nil {
+				b.Fatal("nil")
+			}
+		}
+	})
+	b.Run("TokenRestore/index", func(b *testing.B) {
+		b.ReportAllocs()
+		var tab indexTable
+		tok := tab.save(&Timer{})
+		defer tab.release(tok)
+		for i := 0; i < b.N; i++ {
+			if tab.restore(tok).(*Timer) == nil {
+				b.Fatal("nil")
+			}
+		}
+	})
+	const big = 1_000_000
+	b.Run("TokenRestore1M/go-pointer", func(b *testing.B) {
+		b.ReportAllocs()
+		toks := make([]unsafe.Pointer, big)
+		for i := range toks {
+			toks[i] = saveToken(&Timer{})
+		}
+		b.ResetTimer()
+		for i, j := 0, 0; i < b.N; i++ {
+			if restoreToken(toks[j]).(*Timer) == nil {
+				b.Fatal("nil")
+			}
+			if j++; j == big {
+				j = 0
+			}
+		}
+		b.StopTimer()
+		for _, t := range toks {
+			releaseToken(t)
+		}
+	})
+	b.Run("TokenRestore1M/index", func(b *testing.B) {
+		b.ReportAllocs()
+		var tab indexTable
+		toks := make([]uint32, big)
+		for i := range toks {
+			toks[i] = tab.save(&Timer{})
+		}
+		b.ResetTimer()
+		for i, j := 0, 0; i < b.N; i++ {
+			if tab.restore(toks[j]).(*Timer) == nil {
+				b.Fatal("nil")
+			}
+			if j++; j == big {
+				j = 0
+			}
+		}
+		b.StopTimer()
+		for _, t := range toks {
+			tab.release(t)
+		}
+	})
+}
+
+//go:noinline
+func benchCallDeferred(l *Loop, fn func()) {
+	defer l.recoverCallback()
+	fn()
+}
+
+//go:noinline
+func benchCallPlain(fn func()) { fn() }
+
+// indexTable is the prototype measured by BenchmarkCallbackParts: tokens are slot numbers
+// (1-based, so that 0 stays "no token"), which C would keep in a handle's data field as
+// (void*)(uintptr_t)token; no C memory per token. restore is lock-free: the pages never move
+// once published; save and release take a mutex and reuse slots through a free list.
+type indexTable struct {
+	mu    sync.Mutex
+	pages [indexPages]atomic.Pointer[[indexPageSize]any]
+	next  uint32   // slots ever used, under mu
+	free  []uint32 // released slots, under mu
+}
+
+const (
+	indexPageBits = 12
+	indexPageSize = 1 << indexPageBits
+	indexPages    = 1 << 14 // 64 Mi slots
+)
+
+func (t *indexTable) save(v any) uint32 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var tok uint32
+	if n := len(t.free); n > 0 {
+		tok, t.free = t.free[n-1], t.free[:n-1]
+	} else {
+		t.next++
+		tok = t.next
+	}
+	i := tok - 1
+	p := t.pages[i>>indexPageBits].Load()
+	if p == nil {
+		p = new([indexPageSize]any)
+		t.pages[i>>indexPageBits].Store(p)
+	}
+	p[i&(indexPageSize-1)] = v
+	return tok
+}
+
+func (t *indexTable) restore(tok uint32) any {
+	i := tok - 1
+	return t.pages[i>>indexPageBits].Load()[i&(indexPageSize-1)]
+}
+
+func (t *indexTable) release(tok uint32) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	i := tok - 1
+	t.pages[i>>indexPageBits].Load()[i&(indexPageSize-1)] = nil
+	t.free = append(t.free, tok)
+}

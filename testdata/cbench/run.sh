@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The recipe of `make bench`: builds the C twins and the Go test binary into testdata/cbench/bin/,
+# runs the Go benchmarks and the twins in the same run, and prints the comparison table
+# (BENCHMARKS.md). The machine's speed drifts (a VM): each round runs a Go benchmark right
+# next to its C twin, and the table takes the median of the rounds.
+#
+# Environment: GO (default go), CC (default cc), BENCH_COUNT (rounds, default 3),
+# BENCH_CPU (a CPU list: run everything under `taskset -c $BENCH_CPU`, e.g. 0).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+GO=${GO:-go}
+CC=${CC:-cc}
+count=${BENCH_COUNT:-3}
+dir=testdata/cbench
+bin=$dir/bin
+mkdir -p "$bin"
+
+uvflags=$(pkg-config --cflags --libs libuv)
+for p in loop_count million_timers async_send; do
+	# shellcheck disable=SC2086 # pkg-config's flags are words
+	"$CC" -O2 -Wall -Wextra -pthread -o "$bin/$p" "$dir/$p.c" $uvflags
+done
+"$GO" test -c -o "$bin/uv.test" .
+
+pin=()
+if [ -n "${BENCH_CPU:-}" ]; then
+	pin=(taskset -c "$BENCH_CPU")
+fi
+gobench() {
+	"${pin[@]}" "$bin/uv.test" -test.run '^$' -test.bench "$1" -test.benchmem -test.count 1 |
+		grep -E '^(Benchmark|PASS|FAIL|ok|---|panic)' || true
+}
+
+results=$bin/results.txt
+echo "uv bench: $(uname -sr), $("${pin[@]}" nproc) CPU(s) usable${BENCH_CPU:+ (taskset -c $BENCH_CPU)}," \
+	"$($GO version | cut -d' ' -f3)${GOMAXPROCS:+, GOMAXPROCS=$GOMAXPROCS}, libuv $(pkg-config --modversion libuv), $count rounds"
+{
+	for ((i = 1; i <= count; i++)); do
+		echo "# round $i"
+		gobench '^BenchmarkLoopCount$'
+		"${pin[@]}" "$bin/loop_count" 1000000 2
+		"${pin[@]}" "$bin/loop_count" 1000000 1 async
+		gobench '^BenchmarkTimers$'
+		"${pin[@]}" "$bin/million_timers" 1000000 1
+		"${pin[@]}" "$bin/million_timers" 1000000 1 calloc
+		gobench '^Benchmark(AsyncSend|Post)$'
+		"${pin[@]}" "$bin/async_send" 20000000 1
+		gobench '^BenchmarkCallbackParts$'
+	done
+} | tee "$results"
+if grep -qE '^(FAIL|---|panic)' "$results"; then
+	echo "uv bench: a benchmark failed (see above)" >&2
+	exit 1
+fi
+echo
+"$GO" run "$dir/table.go" <"$results"

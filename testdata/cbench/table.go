@@ -1,0 +1,181 @@
+//go:build ignore
+
+// table joins the output of the Go benchmarks and of their C twins (both in the format of
+// `go test -bench`, read from stdin) into the comparison table of BENCHMARKS.md. Each figure
+// is the median of its repetitions (-count for Go, the reps argument for C).
+//
+//	go run testdata/cbench/table.go < results.txt
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"math"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// row pairs a Go figure with its C twin's. An empty cName means no twin.
+type row struct {
+	label          string
+	goName, goUnit string
+	cName, cUnit   string
+	allocName      string  // the Go metric shown as allocs/op (of the same benchmark)
+	minRatio       float64 // target for C ns / Go ns; 0: none
+	wantZeroAllocs bool    // target: 0 allocs
+}
+
+var rows = []row{
+	{label: "LoopCount (per idle tick)", goName: "LoopCount", goUnit: "ns/op", cName: "C/LoopCount", cUnit: "ns/op",
+		allocName: "allocs/op", minRatio: 0.65, wantZeroAllocs: true},
+	{label: "Timers/1M (per timer, total)", goName: "Timers/1M", goUnit: "ns/timer", cName: "C/Timers/1M", cUnit: "ns/op",
+		allocName: "allocs/timer", minRatio: 0.85},
+	{label: "  init: create + start", goName: "Timers/1M", goUnit: "init-ns/timer", cName: "C/Timers/1M", cUnit: "init-ns/timer"},
+	{label: "  fire: timer callbacks", goName: "Timers/1M", goUnit: "fire-ns/timer", cName: "C/Timers/1M", cUnit: "fire-ns/timer",
+		allocName: "fire-allocs/timer", wantZeroAllocs: true},
+	{label: "  close: close + callbacks", goName: "Timers/1M", goUnit: "close-ns/timer", cName: "C/Timers/1M", cUnit: "close-ns/timer"},
+	{label: "Timers/N (per timer, b.N timers)", goName: "Timers/N", goUnit: "ns/op", cName: "C/Timers/1M", cUnit: "ns/op",
+		allocName: "allocs/op"},
+	{label: "AsyncSend (per Send)", goName: "AsyncSend", goUnit: "ns/op", cName: "C/AsyncSend", cUnit: "ns/op",
+		allocName: "allocs/op"},
+	{label: "Post (per function)", goName: "Post", goUnit: "ns/op", allocName: "allocs/op"},
+}
+
+// C-only lines shown under the table, for the context of the gap.
+var extra = []struct{ label, name, unit string }{
+	{"C loop_count with an unreferenced uv_async_t (as every binding loop has)", "C/LoopCountAsync", "ns/op"},
+	{"C million_timers with one calloc per timer (the binding's allocation model)", "C/Timers/1M-calloc", "ns/op"},
+	{"C async_send: sends per delivery", "C/AsyncSend", "sends/delivery"},
+	{"Go AsyncSend: sends per delivery", "AsyncSend", "sends/delivery"},
+}
+
+var procSuffix = regexp.MustCompile(`-\d+$`)
+
+func main() {
+	vals := map[string]map[string][]float64{} // benchmark -> unit -> values
+	var order []string
+	sc := bufio.NewScanner(os.Stdin)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) < 4 || !(strings.HasPrefix(f[0], "Benchmark") || strings.HasPrefix(f[0], "C/")) {
+			continue
+		}
+		if _, err := strconv.ParseInt(f[1], 10, 64); err != nil {
+			continue
+		}
+		name := procSuffix.ReplaceAllString(strings.TrimPrefix(f[0], "Benchmark"), "")
+		if vals[name] == nil {
+			vals[name] = map[string][]float64{}
+			order = append(order, name)
+		}
+		for i := 2; i+1 < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				break
+			}
+			vals[name][f[i+1]] = append(vals[name][f[i+1]], v)
+		}
+	}
+	med := func(name, unit string) (float64, bool) {
+		v := vals[name][unit]
+		if len(v) == 0 {
+			return math.NaN(), false
+		}
+		s := append([]float64(nil), v...)
+		sort.Float64s(s)
+		if len(s)%2 == 1 {
+			return s[len(s)/2], true
+		}
+		return (s[len(s)/2-1] + s[len(s)/2]) / 2, true
+	}
+
+	fmt.Println("| benchmark | Go ns/op | C ns/op | Go ÷ C throughput (C ns / Go ns) | Go allocs/op | target | met |")
+	fmt.Println("| --- | ---: | ---: | ---: | ---: | --- | --- |")
+	for _, r := range rows {
+		g, okG := med(r.goName, r.goUnit)
+		if !okG {
+			continue
+		}
+		cs, ratio := "—", "—"
+		c, okC := math.NaN(), false
+		if r.cName != "" {
+			if c, okC = med(r.cName, r.cUnit); okC {
+				cs, ratio = num(c), fmt.Sprintf("%.2f", c/g)
+			}
+		}
+		as := "—"
+		a, okA := math.NaN(), false
+		if r.allocName != "" {
+			if a, okA = med(r.goName, r.allocName); okA {
+				as = num(a)
+			}
+		}
+		var targets, met []string
+		if r.minRatio > 0 {
+			targets = append(targets, fmt.Sprintf(">= %.2fx C", r.minRatio))
+			met = append(met, yesNo(okC && c/g >= r.minRatio))
+		}
+		if r.wantZeroAllocs {
+			targets = append(targets, "0 allocs")
+			met = append(met, yesNo(okA && a < 0.0005))
+		}
+		fmt.Printf("| %s | %s | %s | %s | %s | %s | %s |\n", r.label, num(g), cs, ratio, as,
+			orDash(strings.Join(targets, ", ")), orDash(strings.Join(met, ", ")))
+	}
+	fmt.Println()
+	for _, e := range extra {
+		if v, ok := med(e.name, e.unit); ok {
+			fmt.Printf("- %s: %s %s\n", e.label, num(v), e.unit)
+		}
+	}
+
+	var parts []string
+	for _, n := range order {
+		if strings.HasPrefix(n, "CallbackParts/") {
+			parts = append(parts, n)
+		}
+	}
+	if len(parts) > 0 {
+		fmt.Println()
+		fmt.Println("| part (Go only) | ns/op | allocs/op |")
+		fmt.Println("| --- | ---: | ---: |")
+		for _, n := range parts {
+			v, _ := med(n, "ns/op")
+			a, _ := med(n, "allocs/op")
+			fmt.Printf("| %s | %s | %s |\n", strings.TrimPrefix(n, "CallbackParts/"), num(v), num(a))
+		}
+	}
+}
+
+func num(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "—"
+	case v == 0:
+		return "0"
+	case math.Abs(v) >= 100:
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case math.Abs(v) >= 10:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	default:
+		return strconv.FormatFloat(v, 'f', 2, 64)
+	}
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
