@@ -4,8 +4,8 @@ package uv
 import "C"
 
 // Check wraps uv_check_t: a callback once per loop iteration, right after the loop has polled
-// for I/O. Its methods are loop-bound: call them on the goroutine running the
-// loop, or while it is not running.
+// for I/O. Its methods are loop-bound: call them on the goroutine running the loop, or while it
+// is not running.
 type Check struct {
 	handle
 	cb func()

@@ -4,8 +4,8 @@ package uv
 import "C"
 
 // Idle wraps uv_idle_t: a callback once per loop iteration, before prepare handles. While an
-// idle handle is active the loop polls with a zero timeout instead of blocking. Its methods are loop-bound: call them on the goroutine running the
-// loop, or while it is not running.
+// idle handle is active the loop polls with a zero timeout instead of blocking. Its methods are
+// loop-bound: call them on the goroutine running the loop, or while it is not running.
 type Idle struct {
 	handle
 	cb func()

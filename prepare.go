@@ -4,8 +4,8 @@ package uv
 import "C"
 
 // Prepare wraps uv_prepare_t: a callback once per loop iteration, right before the loop polls
-// for I/O. Its methods are loop-bound: call them on the goroutine running the
-// loop, or while it is not running.
+// for I/O. Its methods are loop-bound: call them on the goroutine running the loop, or while it
+// is not running.
 type Prepare struct {
 	handle
 	cb func()
