@@ -620,3 +620,42 @@ func TestHandleMemoryReleasedAtCloseCallback(t *testing.T) {
 	hndDoClose(t, l, p)
 	hndDoClose(t, l, c)
 }
+
+// Starting a started idle, prepare or check handle does nothing (libuv returns 0 before looking
+// at the callback): the first callback keeps running, even when the second Start passes nil.
+// Once stopped, a new Start takes the new callback.
+func TestStartTwice(t *testing.T) {
+	l := newTestLoop(t)
+	for _, tc := range []struct {
+		name string
+		new  func() (loopStarter, error)
+	}{
+		{"idle", func() (loopStarter, error) { return NewIdle(l) }},
+		{"prepare", func() (loopStarter, error) { return NewPrepare(l) }},
+		{"check", func() (loopStarter, error) { return NewCheck(l) }},
+	} {
+		h, err := tc.new()
+		must(t, err)
+		if err := h.Start(nil); !errors.Is(err, EINVAL) {
+			t.Errorf("%s: Start(nil) on a stopped handle = %v, want EINVAL", tc.name, err)
+		}
+		if h.IsActive() {
+			t.Errorf("%s: active after a refused Start", tc.name)
+		}
+		first, second := 0, 0
+		must(t, h.Start(func() { first++; hndCheck(t, h.Stop()) }))
+		must(t, h.Start(func() { second++ }))
+		must(t, h.Start(nil))
+		// A check handle alone does not keep the poll from blocking: one non-blocking iteration.
+		run(t, l, RunNoWait)
+		if first != 1 || second != 0 {
+			t.Errorf("%s: first callback %d calls, second %d; want 1, 0", tc.name, first, second)
+		}
+		must(t, h.Start(func() { second++; hndCheck(t, h.Stop()) }))
+		run(t, l, RunNoWait)
+		if first != 1 || second != 1 {
+			t.Errorf("%s: after a restart: first %d calls, second %d; want 1, 1", tc.name, first, second)
+		}
+		hndDoClose(t, l, h)
+	}
+}

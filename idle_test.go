@@ -1,7 +1,6 @@
 package uv
 
 import (
-	"errors"
 	"testing"
 	"time"
 )
@@ -69,33 +68,4 @@ func TestIdleCheck(t *testing.T) {
 	if closes != 2 {
 		t.Errorf("%d close callbacks, want 2", closes)
 	}
-}
-
-// Starting a started idle handle does nothing (libuv returns 0 before looking at the
-// callback): the first callback keeps running, even when the second Start passes nil.
-func TestIdleStartTwice(t *testing.T) {
-	l := newTestLoop(t)
-	idle, err := NewIdle(l)
-	must(t, err)
-	if err := idle.Start(nil); !errors.Is(err, EINVAL) {
-		t.Errorf("Start(nil) on a stopped idle handle = %v, want EINVAL", err)
-	}
-	if idle.IsActive() {
-		t.Errorf("idle handle active after a refused Start")
-	}
-	first, second := 0, 0
-	must(t, idle.Start(func() { first++; hndCheck(t, idle.Stop()) }))
-	must(t, idle.Start(func() { second++ }))
-	must(t, idle.Start(nil))
-	run(t, l, RunDefault)
-	if first != 1 || second != 0 {
-		t.Errorf("first callback %d calls, second %d; want 1, 0", first, second)
-	}
-	// Once stopped, a new Start takes the new callback.
-	must(t, idle.Start(func() { second++; hndCheck(t, idle.Stop()) }))
-	run(t, l, RunDefault)
-	if first != 1 || second != 1 {
-		t.Errorf("after a restart: first %d calls, second %d; want 1, 1", first, second)
-	}
-	hndDoClose(t, l, idle)
 }

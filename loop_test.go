@@ -827,17 +827,32 @@ func TestLoopRunInsideCallback(t *testing.T) {
 
 func TestLoopRunFromOtherGoroutine(t *testing.T) {
 	l := newTestLoop(t)
+	var runErr, closeErr error
+	loopFromOtherGoroutine(t, l, func() {
+		_, runErr = l.Run(RunNoWait)
+		closeErr = l.Close()
+	})
+	if !errors.Is(runErr, ErrRunning) {
+		t.Errorf("Run from another goroutine while the loop runs: %v, want ErrRunning", runErr)
+	}
+	if !errors.Is(closeErr, ErrRunning) {
+		t.Errorf("Close from another goroutine while the loop runs: %v, want ErrRunning", closeErr)
+	}
+}
+
+// loopFromOtherGoroutine runs fn on a new goroutine, from inside a callback of l (so while l
+// runs), and waits for it.
+func loopFromOtherGoroutine(t *testing.T, l *Loop, fn func()) {
+	t.Helper()
 	idle, err := NewIdle(l)
 	must(t, err)
-	var runErr, closeErr error
 	calls := 0
 	must(t, idle.Start(func() {
 		calls++
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			_, runErr = l.Run(RunNoWait)
-			closeErr = l.Close()
+			fn()
 		}()
 		<-done
 		loopNoErr(t, idle.Close(nil))
@@ -845,12 +860,6 @@ func TestLoopRunFromOtherGoroutine(t *testing.T) {
 	run(t, l, RunDefault)
 	if calls != 1 {
 		t.Fatalf("idle called %d times, want 1", calls)
-	}
-	if !errors.Is(runErr, ErrRunning) {
-		t.Errorf("Run from another goroutine while the loop runs: %v, want ErrRunning", runErr)
-	}
-	if !errors.Is(closeErr, ErrRunning) {
-		t.Errorf("Close from another goroutine while the loop runs: %v, want ErrRunning", closeErr)
 	}
 }
 

@@ -8,29 +8,6 @@ import (
 	"time"
 )
 
-// loopFromOtherGoroutine runs fn on a new goroutine, from inside a callback of l (so while l
-// runs), and waits for it.
-func loopFromOtherGoroutine(t *testing.T, l *Loop, fn func()) {
-	t.Helper()
-	idle, err := NewIdle(l)
-	must(t, err)
-	calls := 0
-	must(t, idle.Start(func() {
-		calls++
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			fn()
-		}()
-		<-done
-		loopNoErr(t, idle.Close(nil))
-	}))
-	run(t, l, RunDefault)
-	if calls != 1 {
-		t.Fatalf("idle called %d times, want 1", calls)
-	}
-}
-
 func TestLoopWrongThread(t *testing.T) {
 	l := newTestLoop(t)
 	tm, err := NewTimer(l)

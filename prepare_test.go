@@ -1,37 +1,8 @@
 package uv
 
 import (
-	"errors"
 	"testing"
 )
-
-// Starting a started prepare handle does nothing (libuv returns 0 before looking at the
-// callback): the first callback keeps running, even when the second Start passes nil.
-func TestPrepareStartTwice(t *testing.T) {
-	l := newTestLoop(t)
-	p, err := NewPrepare(l)
-	must(t, err)
-	if err := p.Start(nil); !errors.Is(err, EINVAL) {
-		t.Errorf("Start(nil) on a stopped prepare handle = %v, want EINVAL", err)
-	}
-	if p.IsActive() {
-		t.Errorf("prepare handle active after a refused Start")
-	}
-	first, second := 0, 0
-	must(t, p.Start(func() { first++; hndCheck(t, p.Stop()) }))
-	must(t, p.Start(func() { second++ }))
-	must(t, p.Start(nil))
-	run(t, l, RunDefault)
-	if first != 1 || second != 0 {
-		t.Errorf("first callback %d calls, second %d; want 1, 0", first, second)
-	}
-	must(t, p.Start(func() { second++; hndCheck(t, p.Stop()) }))
-	run(t, l, RunDefault)
-	if first != 1 || second != 1 {
-		t.Errorf("after a restart: first %d calls, second %d; want 1, 1", first, second)
-	}
-	hndDoClose(t, l, p)
-}
 
 // A prepare callback runs once per iteration, after the idle callbacks and before the poll:
 // before the check callbacks of the same iteration.
