@@ -83,3 +83,41 @@ func uvgAsyncCb(p *C.uv_async_t) {
 	defer a.loop.recoverCallback()
 	a.cb()
 }
+
+//export uvgConnectionCb
+func uvgConnectionCb(p *C.uv_stream_t, st C.int) {
+	s := restoreToken(p.data).(Stream).stream()
+	defer s.loop.recoverCallback()
+	s.connCb(status(st))
+}
+
+//export uvgReadCb
+func uvgReadCb(p *C.uv_stream_t, nread C.ssize_t, buf *C.uv_buf_t) {
+	s := restoreToken(p.data).(Stream).stream()
+	defer s.loop.recoverCallback()
+	s.read(nread, buf)
+}
+
+//export uvgWriteCb
+func uvgWriteCb(p *C.uv_write_t, st C.int) {
+	w := restoreReq(unsafe.Pointer(p)).(*WriteReq)
+	defer w.loop.recoverCallback()
+	w.complete()
+	if w.cb != nil {
+		w.cb(status(st))
+	}
+}
+
+//export uvgConnectCb
+func uvgConnectCb(p *C.uv_connect_t, st C.int) {
+	r := restoreReq(unsafe.Pointer(p)).(*ConnectReq)
+	defer r.loop.recoverCallback()
+	reqDone(&r.req, r.cb, st)
+}
+
+//export uvgShutdownCb
+func uvgShutdownCb(p *C.uv_shutdown_t, st C.int) {
+	r := restoreReq(unsafe.Pointer(p)).(*ShutdownReq)
+	defer r.loop.recoverCallback()
+	reqDone(&r.req, r.cb, st)
+}

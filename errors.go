@@ -8,6 +8,7 @@ import "C"
 import (
 	"errors"
 	"io"
+	"strings"
 	"syscall"
 )
 
@@ -59,7 +60,17 @@ var (
 	ErrWrongThread = errors.New("uv: loop used from a goroutine other than the one running it")
 	// ErrNegative: a negative duration or size where libuv takes an unsigned one.
 	ErrNegative = errors.New("uv: negative duration or size")
+	// ErrNUL: a string for C (a path, a name, an argument) holds a NUL byte.
+	ErrNUL = errors.New("uv: string holds a NUL byte")
 )
+
+// cString copies s to C memory (free it with C.free), or refuses it with ErrNUL.
+func cString(s string) (*C.char, error) {
+	if strings.IndexByte(s, 0) >= 0 {
+		return nil, ErrNUL
+	}
+	return C.CString(s), nil
+}
 
 // status converts a libuv return value (0 or a negative code) to an error.
 func status(r C.int) error {

@@ -3,7 +3,10 @@ package uv
 // #include "shim.h"
 import "C"
 
-import "unsafe"
+import (
+	"runtime"
+	"unsafe"
+)
 
 // ReqType wraps uv_req_type.
 type ReqType int
@@ -96,3 +99,38 @@ func (r *req) Type() ReqType {
 }
 
 func (r *req) TypeName() string { return r.Type().String() }
+
+// restoreReq returns the Go object of a C request, in its trampoline.
+func restoreReq(p unsafe.Pointer) any {
+	return restoreToken(C.uv_req_get_data((*C.uv_req_t)(p)))
+}
+
+// bufs holds the uv_buf_t array of a write or read whose bytes are Go slices: zero copy, each
+// slice pinned from set until release (the request's callback), so that libuv may keep reading
+// or writing it after the call has returned. libuv copies the array itself.
+type bufs struct {
+	pin runtime.Pinner
+	c   []C.uv_buf_t
+}
+
+// set pins bs and returns the array to hand to libuv and its length. Empty slices have a nil base.
+func (b *bufs) set(bs [][]byte) (*C.uv_buf_t, C.uint) {
+	if len(bs) == 0 {
+		return nil, 0
+	}
+	b.c = make([]C.uv_buf_t, len(bs))
+	for i, s := range bs {
+		if len(s) > 0 {
+			b.pin.Pin(&s[0])
+			b.c[i].base = (*C.char)(unsafe.Pointer(&s[0]))
+			b.c[i].len = C.size_t(len(s))
+		}
+	}
+	return &b.c[0], C.uint(len(bs))
+}
+
+// release unpins the slices.
+func (b *bufs) release() {
+	b.pin.Unpin()
+	b.c = nil
+}

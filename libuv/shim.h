@@ -28,7 +28,13 @@ extern void uvgAsyncCb(uv_async_t* h);
 typedef struct {
   pthread_t thread; /* the thread in uv_run, valid while running != 0 */
   int running;
+  char* readbuf; /* the buffer every read of the loop's streams and UDP handles is served from */
+  char* mmsgbuf; /* the same for UDP handles that use recvmmsg */
 } uvg_loop_t;
+
+/* libuv's suggested read size, and what a recvmmsg handle needs to receive 20 datagrams at once. */
+#define UVG_READBUF (64 * 1024)
+#define UVG_MMSGBUF (20 * UVG_READBUF)
 
 /* A constructor's result: the handle (or NULL) and libuv's status. */
 typedef struct {
@@ -114,6 +120,8 @@ static inline int uvg_loop_close(uv_loop_t* l, int is_default) {
   uvg_loop_t* s = uvg_state(l);
   int r = uv_loop_close(l);
   if (r != 0) return r;
+  free(s->readbuf);
+  free(s->mmsgbuf);
   free(s);
   if (is_default) uv_loop_set_data(l, NULL);
   else free(l);
@@ -180,6 +188,21 @@ static inline int uvg_fileno(void* h, int* fd) {
   int r = uv_fileno(h, &f);
   *fd = (int)f;
   return r;
+}
+
+/* uv_alloc_cb of every stream and UDP handle: the loop's read buffer, allocated on first use. A
+ * read callback runs before the next alloc, so one buffer per loop serves all its handles. */
+static void uvg_alloc_cb(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
+  uvg_loop_t* s = uvg_state(uv_handle_get_loop(h));
+  char** p = &s->readbuf;
+  size_t n = UVG_READBUF;
+  (void)suggested;
+  if (uv_handle_get_type(h) == UV_UDP && uv_udp_using_recvmmsg((uv_udp_t*)h)) {
+    p = &s->mmsgbuf;
+    n = UVG_MMSGBUF;
+  }
+  if (*p == NULL) *p = malloc(n);
+  *buf = uv_buf_init(*p, *p != NULL ? n : 0);
 }
 
 /* ---- request ---- */

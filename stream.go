@@ -1,0 +1,262 @@
+package uv
+
+// #include "shim_stream.h"
+import "C"
+
+import "unsafe"
+
+// Stream is what TCP, Pipe and TTY share (uv_stream_t): a duplex byte stream. Its methods are
+// loop-bound, like every handle's.
+type Stream interface {
+	Handle
+	// Listen wraps uv_listen: cb runs on the loop for each incoming connection (err is libuv's
+	// status); accept it with Accept. A nil cb is EINVAL.
+	Listen(backlog int, cb func(err error)) error
+	// Accept wraps uv_accept: client, a new handle of the listener's kind on the same loop,
+	// takes the pending connection (or, on an IPC pipe, the pending received handle).
+	Accept(client Stream) error
+	// ReadStart wraps uv_read_start. cb receives what libuv read: data with err nil; an empty
+	// data and nil err when libuv reports 0 (EAGAIN, nothing to read); EOF, or another error,
+	// with no data. data is the loop's read buffer: valid only during the callback.
+	ReadStart(cb func(data []byte, err error)) error
+	// ReadStop wraps uv_read_stop.
+	ReadStop() error
+	// Write wraps uv_write: bufs are written in order, cb (may be nil) runs on the loop with the
+	// result. Zero copy: the slices are pinned and read by libuv until cb; do not modify them
+	// before. No buffer at all is EINVAL (libuv asserts).
+	Write(cb func(err error), bufs ...[]byte) (*WriteReq, error)
+	// Write2 wraps uv_write2: Write over an IPC pipe that also sends send, a TCP, pipe or UDP
+	// handle, to the other end.
+	Write2(send Handle, cb func(err error), bufs ...[]byte) (*WriteReq, error)
+	// TryWrite wraps uv_try_write: writes what can be written now, without queuing; returns the
+	// number of bytes written, or EAGAIN.
+	TryWrite(bufs ...[]byte) (int, error)
+	// TryWrite2 wraps uv_try_write2: TryWrite that also sends a handle (libuv answers EAGAIN
+	// on Unix, where handles only go out through Write2).
+	TryWrite2(send Handle, bufs ...[]byte) (int, error)
+	// Shutdown wraps uv_shutdown: shuts the write side down once queued writes are done; cb
+	// (may be nil) runs with the result.
+	Shutdown(cb func(err error)) (*ShutdownReq, error)
+	// IsReadable wraps uv_is_readable; false once closed.
+	IsReadable() bool
+	// IsWritable wraps uv_is_writable; false once closed.
+	IsWritable() bool
+	// SetBlocking wraps uv_stream_set_blocking.
+	SetBlocking(blocking bool) error
+	// WriteQueueSize wraps uv_stream_get_write_queue_size: the bytes queued and not yet
+	// written; 0 once closed.
+	WriteQueueSize() int
+
+	stream() *stream
+}
+
+// stream is the base TCP, Pipe and TTY embed.
+type stream struct {
+	handle
+	connCb func(error)
+	readCb func([]byte, error)
+}
+
+func (s *stream) stream() *stream { return s }
+
+func (s *stream) Listen(backlog int, cb func(err error)) error {
+	p, err := s.live()
+	if err != nil {
+		return err
+	}
+	if cb == nil {
+		return EINVAL // libuv would call a NULL callback on the first connection
+	}
+	if err := status(C.uvg_listen(p, C.int(backlog))); err != nil {
+		return err
+	}
+	s.connCb = cb
+	return nil
+}
+
+func (s *stream) Accept(client Stream) error {
+	p, err := s.live()
+	if err != nil {
+		return err
+	}
+	c, err := client.stream().live()
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_accept(p, c))
+}
+
+func (s *stream) ReadStart(cb func(data []byte, err error)) error {
+	p, err := s.live()
+	if err != nil {
+		return err
+	}
+	if err := status(C.uvg_read_start(p, boolInt(cb != nil))); err != nil {
+		return err
+	}
+	s.readCb = cb
+	return nil
+}
+
+func (s *stream) ReadStop() error {
+	p, err := s.live()
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_read_stop(p))
+}
+
+// read is the read callback's Go side.
+func (s *stream) read(nread C.ssize_t, buf *C.uv_buf_t) {
+	switch {
+	case nread > 0:
+		s.readCb(unsafe.Slice((*byte)(unsafe.Pointer(buf.base)), int(nread)), nil)
+	case nread == 0:
+		s.readCb(nil, nil)
+	default:
+		s.readCb(nil, Errno(nread))
+	}
+}
+
+func (s *stream) Write(cb func(err error), bufs ...[]byte) (*WriteReq, error) {
+	return s.write(nil, cb, bufs)
+}
+
+func (s *stream) Write2(send Handle, cb func(err error), bufs ...[]byte) (*WriteReq, error) {
+	if send == nil {
+		return nil, EINVAL
+	}
+	return s.write(send.base(), cb, bufs)
+}
+
+func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, error) {
+	p, err := s.live()
+	if err != nil {
+		return nil, err
+	}
+	var sp unsafe.Pointer
+	if send != nil {
+		if sp, err = send.live(); err != nil {
+			return nil, err
+		}
+	}
+	if len(bs) == 0 {
+		return nil, EINVAL
+	}
+	w := &WriteReq{cb: cb}
+	if err := w.open(s.loop, w, ReqWrite); err != nil {
+		return nil, err
+	}
+	b, n := w.bufs.set(bs)
+	if err := status(C.uvg_write(w.ptr, p, b, n, sp)); err != nil {
+		w.complete()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (s *stream) TryWrite(bufs ...[]byte) (int, error) { return s.tryWrite(nil, bufs) }
+
+func (s *stream) TryWrite2(send Handle, bufs ...[]byte) (int, error) {
+	if send == nil {
+		return 0, EINVAL
+	}
+	return s.tryWrite(send.base(), bufs)
+}
+
+func (s *stream) tryWrite(send *handle, bs [][]byte) (int, error) {
+	p, err := s.live()
+	if err != nil {
+		return 0, err
+	}
+	var sp unsafe.Pointer
+	if send != nil {
+		if sp, err = send.live(); err != nil {
+			return 0, err
+		}
+	}
+	var b bufs
+	defer b.release()
+	cb, n := b.set(bs)
+	r := C.uvg_try_write(p, cb, n, sp)
+	if r < 0 {
+		return 0, status(r)
+	}
+	return int(r), nil
+}
+
+func (s *stream) Shutdown(cb func(err error)) (*ShutdownReq, error) {
+	p, err := s.live()
+	if err != nil {
+		return nil, err
+	}
+	r := &ShutdownReq{cb: cb}
+	if err := r.open(s.loop, r, ReqShutdown); err != nil {
+		return nil, err
+	}
+	if err := status(C.uvg_shutdown(r.ptr, p)); err != nil {
+		r.done()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (s *stream) IsReadable() bool {
+	s.loop.assertOwner()
+	return s.ptr != nil && C.uv_is_readable((*C.uv_stream_t)(s.ptr)) != 0
+}
+
+func (s *stream) IsWritable() bool {
+	s.loop.assertOwner()
+	return s.ptr != nil && C.uv_is_writable((*C.uv_stream_t)(s.ptr)) != 0
+}
+
+func (s *stream) SetBlocking(blocking bool) error {
+	p, err := s.live()
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_stream_set_blocking(p, boolInt(blocking)))
+}
+
+func (s *stream) WriteQueueSize() int {
+	s.loop.assertOwner()
+	if s.ptr == nil {
+		return 0
+	}
+	return int(C.uv_stream_get_write_queue_size((*C.uv_stream_t)(s.ptr)))
+}
+
+// WriteReq wraps uv_write_t: a write in flight, from Write or Write2 until its callback.
+type WriteReq struct {
+	req
+	bufs bufs
+	cb   func(error)
+}
+
+// complete unpins the buffers and frees the request: in the callback, or when libuv refused it.
+func (w *WriteReq) complete() {
+	w.bufs.release()
+	w.done()
+}
+
+// ShutdownReq wraps uv_shutdown_t: a shutdown in flight, from Shutdown until its callback.
+type ShutdownReq struct {
+	req
+	cb func(error)
+}
+
+// ConnectReq wraps uv_connect_t: a connection in flight (TCP or pipe Connect) until its
+// callback.
+type ConnectReq struct {
+	req
+	cb func(error)
+}
+
+// reqDone is the callback of a request whose Go callback only takes the status.
+func reqDone(r *req, cb func(error), st C.int) {
+	r.done()
+	if cb != nil {
+		cb(status(st))
+	}
+}
