@@ -12,7 +12,7 @@ import (
 // Stat is libuv's uv_stat_t as Go values: every field, the times as time.Time.
 type Stat struct {
 	Dev, Mode, Nlink, UID, GID, Rdev, Ino, Size, Blksize, Blocks, Flags, Gen uint64
-	Atime, Mtime, Ctime, Birthtime                                         time.Time
+	Atime, Mtime, Ctime, Birthtime                                           time.Time
 }
 
 // FileMode converts Mode, the raw st_mode, to an os.FileMode (type bits and permissions, as
