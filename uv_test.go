@@ -3,14 +3,43 @@ package uv
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"sort"
 	"sync"
 	"testing"
 )
 
-// TestMain fails the run when the token table is not empty after all tests: a handle or request
-// that was never released.
+// testHelpers are the helper programs of tests that need another process (a peer on an IPC
+// pipe, a server, later a spawned child): the test binary re-executed with UV_TEST_HELPER=name
+// runs testHelpers[name] instead of the tests, and exits with 0 when it returns. Register them
+// from an init function of the test file that uses them; start one with helperCmd.
+var testHelpers = map[string]func(){}
+
+// helperCmd returns the command that runs the helper name in a new process, with extra
+// environment variables (KEY=VALUE); set its ExtraFiles, stdio, etc. before starting it.
+func helperCmd(t testing.TB, name string, env ...string) *exec.Cmd {
+	t.Helper()
+	if testHelpers[name] == nil {
+		t.Fatalf("no test helper %q", name)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(append(os.Environ(), "UV_TEST_HELPER="+name), env...)
+	return cmd
+}
+
+// TestMain runs a test helper when UV_TEST_HELPER names one; otherwise it runs the tests and
+// fails the run when the token table is not empty after all of them: a handle or request that
+// was never released.
 func TestMain(m *testing.M) {
+	if name := os.Getenv("UV_TEST_HELPER"); name != "" {
+		fn := testHelpers[name]
+		if fn == nil {
+			fmt.Fprintf(os.Stderr, "no test helper %q\n", name)
+			os.Exit(2)
+		}
+		fn()
+		os.Exit(0)
+	}
 	code := m.Run()
 	if n := liveTokens.Load(); n != 0 && code == 0 {
 		fmt.Fprintf(os.Stderr, "FAIL: %d tokens left in the table after all tests\n", n)

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The recipe of `make bench`: builds the C twins and the Go test binary into testdata/cbench/bin/,
 # runs the Go benchmarks and the twins in the same run, and prints the comparison table
-# (BENCHMARKS.md). The machine's speed drifts (a VM): each round runs a Go benchmark right
+# (BENCHMARKS.md). A suite of benchmarks is three kinds of files here: its C twins (*.c, each
+# built into bin/), its round (*.rounds, bash lines sourced once per round) and its table rows
+# (*.rows, read by table.go). The machine's speed drifts (a VM): each round runs a Go benchmark right
 # next to its C twin, and the table takes the median of the rounds.
 #
 # Environment: GO (default go), CC (default cc), BENCH_COUNT (rounds, default 3),
-# BENCH_CPU (a CPU list: run everything under `taskset -c $BENCH_CPU`, e.g. 0).
+# BENCH_CPU (a CPU list: run everything under `taskset -c $BENCH_CPU`, e.g. 0), BENCH_SUITES (a
+# glob of the suites to run, e.g. net for net.rounds alone; default all).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -17,9 +20,9 @@ bin=$dir/bin
 mkdir -p "$bin"
 
 uvflags=$(pkg-config --cflags --libs libuv)
-for p in loop_count million_timers async_send; do
+for c in "$dir"/*.c; do # every C twin
 	# shellcheck disable=SC2086 # pkg-config's flags are words
-	"$CC" -O2 -Wall -Wextra -pthread -o "$bin/$p" "$dir/$p.c" $uvflags
+	"$CC" -O2 -Wall -Wextra -pthread -o "$bin/$(basename "$c" .c)" "$c" $uvflags
 done
 "$GO" test -c -o "$bin/uv.test" .
 
@@ -38,15 +41,10 @@ echo "uv bench: $(uname -sr), $("${pin[@]}" nproc) CPU(s) usable${BENCH_CPU:+ (t
 {
 	for ((i = 1; i <= count; i++)); do
 		echo "# round $i"
-		gobench '^BenchmarkLoopCount$'
-		"${pin[@]}" "$bin/loop_count" 1000000 2
-		"${pin[@]}" "$bin/loop_count" 1000000 1 async
-		gobench '^BenchmarkTimers$'
-		"${pin[@]}" "$bin/million_timers" 1000000 1
-		"${pin[@]}" "$bin/million_timers" 1000000 1 calloc
-		gobench '^Benchmark(AsyncSend|Post)$'
-		"${pin[@]}" "$bin/async_send" 20000000 1
-		gobench '^BenchmarkCallbackParts$'
+		for r in "$dir"/${BENCH_SUITES:-*}.rounds; do # each suite's round, in name order
+			# shellcheck disable=SC1090
+			source "$r"
+		done
 	done
 } | tee "$results"
 if grep -qE '^(FAIL|---|panic)' "$results"; then

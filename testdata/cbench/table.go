@@ -4,7 +4,7 @@
 // `go test -bench`, read from stdin) into the comparison table of BENCHMARKS.md. Each figure
 // is the median of its repetitions (-count for Go, the reps argument for C).
 //
-//	go run testdata/cbench/table.go < results.txt
+//	go run testdata/cbench/table.go [dir of the *.rows files] < results.txt
 package main
 
 import (
@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -28,33 +29,74 @@ type row struct {
 	wantZeroAllocs bool    // target: 0 allocs
 }
 
-var rows = []row{
-	{label: "LoopCount (per idle tick)", goName: "LoopCount", goUnit: "ns/op", cName: "C/LoopCount", cUnit: "ns/op",
-		allocName: "allocs/op", minRatio: 0.65, wantZeroAllocs: true},
-	{label: "Timers/1M (per timer, total)", goName: "Timers/1M", goUnit: "ns/timer", cName: "C/Timers/1M", cUnit: "ns/op",
-		allocName: "allocs/timer", minRatio: 0.85},
-	{label: "  init: create + start", goName: "Timers/1M", goUnit: "init-ns/timer", cName: "C/Timers/1M", cUnit: "init-ns/timer"},
-	{label: "  fire: timer callbacks", goName: "Timers/1M", goUnit: "fire-ns/timer", cName: "C/Timers/1M", cUnit: "fire-ns/timer",
-		allocName: "fire-allocs/timer", wantZeroAllocs: true},
-	{label: "  close: close + callbacks", goName: "Timers/1M", goUnit: "close-ns/timer", cName: "C/Timers/1M", cUnit: "close-ns/timer"},
-	{label: "Timers/N (per timer, b.N timers)", goName: "Timers/N", goUnit: "ns/op", cName: "C/Timers/1M", cUnit: "ns/op",
-		allocName: "allocs/op"},
-	{label: "AsyncSend (per Send)", goName: "AsyncSend", goUnit: "ns/op", cName: "C/AsyncSend", cUnit: "ns/op",
-		allocName: "allocs/op"},
-	{label: "Post (per function)", goName: "Post", goUnit: "ns/op", allocName: "allocs/op"},
+// rows and extra are read from the *.rows files beside this program (see readRows).
+var (
+	rows  []row
+	extra []struct{ label, name, unit string }
+)
+
+// readRows reads every testdata/cbench/*.rows file, in name order. Each line is tab-separated,
+// "-" for an empty field, # for a comment:
+//
+//	row	label	goName	goUnit	cName	cUnit	allocName	minRatio	zeroAllocs(yes|no)
+//	extra	label	name	unit
+//
+// A row is a line of the table (Go beside its C twin); an extra is a figure printed under it.
+func readRows(dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.rows"))
+	if err != nil {
+		return err
+	}
+	sort.Strings(files)
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			f := strings.Split(line, "\t")
+			for j := range f {
+				if f[j] == "-" {
+					f[j] = ""
+				}
+			}
+			switch {
+			case f[0] == "row" && len(f) == 9:
+				min, err := strconv.ParseFloat("0"+f[7], 64)
+				if err != nil {
+					return fmt.Errorf("%s:%d: minRatio: %v", file, i+1, err)
+				}
+				rows = append(rows, row{label: f[1], goName: f[2], goUnit: f[3], cName: f[4], cUnit: f[5],
+					allocName: f[6], minRatio: min, wantZeroAllocs: f[8] == "yes"})
+			case f[0] == "extra" && len(f) == 4:
+				extra = append(extra, struct{ label, name, unit string }{f[1], f[2], f[3]})
+			default:
+				return fmt.Errorf("%s:%d: want a row of 9 fields or an extra of 4", file, i+1)
+			}
+		}
+	}
+	return nil
 }
 
-// C-only lines shown under the table, for the context of the gap.
-var extra = []struct{ label, name, unit string }{
-	{"C loop_count with an unreferenced uv_async_t (as every binding loop has)", "C/LoopCountAsync", "ns/op"},
-	{"C million_timers with one calloc per timer (the binding's allocation model)", "C/Timers/1M-calloc", "ns/op"},
-	{"C async_send: sends per delivery", "C/AsyncSend", "sends/delivery"},
-	{"Go AsyncSend: sends per delivery", "AsyncSend", "sends/delivery"},
+// rowsDir is the folder of the *.rows files: the first argument, else testdata/cbench (run from
+// the repository's root).
+func rowsDir() string {
+	if len(os.Args) > 1 {
+		return os.Args[1]
+	}
+	return "testdata/cbench"
 }
 
 var procSuffix = regexp.MustCompile(`-\d+$`)
 
 func main() {
+	if err := readRows(rowsDir()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	vals := map[string]map[string][]float64{} // benchmark -> unit -> values
 	var order []string
 	sc := bufio.NewScanner(os.Stdin)
