@@ -47,7 +47,7 @@ type Stream interface {
 	// written; 0 once closed.
 	WriteQueueSize() int
 
-	stream() *stream
+	streamBase() *stream
 }
 
 // stream is the base TCP, Pipe and TTY embed.
@@ -57,7 +57,7 @@ type stream struct {
 	readCb func([]byte, error)
 }
 
-func (s *stream) stream() *stream { return s }
+func (s *stream) streamBase() *stream { return s }
 
 func (s *stream) Listen(backlog int, cb func(err error)) error {
 	p, err := s.live()
@@ -79,7 +79,10 @@ func (s *stream) Accept(client Stream) error {
 	if err != nil {
 		return err
 	}
-	c, err := client.stream().live()
+	if client == nil {
+		return EINVAL
+	}
+	c, err := client.streamBase().live()
 	if err != nil {
 		return err
 	}
@@ -147,8 +150,16 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 	if err := w.open(s.loop, w, ReqWrite); err != nil {
 		return nil, err
 	}
-	b, n := w.bufs.set(bs)
-	if err := status(C.uvg_write(w.ptr, p, b, n, sp)); err != nil {
+	var r C.int
+	if len(bs) == 1 {
+		// One buffer, the common case: its uv_buf_t is built on the C side, no array to allocate.
+		base := w.bufs.pin1(bs[0])
+		r = C.uvg_write1(w.ptr, p, base, C.size_t(len(bs[0])), sp)
+	} else {
+		b, n := w.bufs.set(bs)
+		r = C.uvg_write(w.ptr, p, b, n, sp)
+	}
+	if err := status(r); err != nil {
 		w.complete()
 		return nil, err
 	}
@@ -175,10 +186,18 @@ func (s *stream) tryWrite(send *handle, bs [][]byte) (int, error) {
 			return 0, err
 		}
 	}
+	if len(bs) == 0 {
+		return 0, EINVAL // libuv asserts nbufs > 0
+	}
 	var b bufs
 	defer b.release()
-	cb, n := b.set(bs)
-	r := C.uvg_try_write(p, cb, n, sp)
+	var r C.int
+	if len(bs) == 1 {
+		r = C.uvg_try_write1(p, b.pin1(bs[0]), C.size_t(len(bs[0])), sp)
+	} else {
+		cb, n := b.set(bs)
+		r = C.uvg_try_write(p, cb, n, sp)
+	}
 	if r < 0 {
 		return 0, status(r)
 	}
@@ -238,6 +257,15 @@ type WriteReq struct {
 func (w *WriteReq) complete() {
 	w.bufs.release()
 	w.done()
+}
+
+// pin1 pins b, the only buffer of a write, and returns its address for C (nil when empty).
+func (b *bufs) pin1(s []byte) *C.char {
+	if len(s) == 0 {
+		return nil
+	}
+	b.pin.Pin(&s[0])
+	return (*C.char)(unsafe.Pointer(&s[0]))
 }
 
 // ShutdownReq wraps uv_shutdown_t: a shutdown in flight, from Shutdown until its callback.
