@@ -2,19 +2,26 @@ package uv
 
 import (
 	"bytes"
+	"errors"
 	"net/netip"
+	"syscall"
 	"testing"
 	"time"
 )
 
+// The libuv tests use fixed ports (TEST_PORT) and an echo server in another process. Here every
+// server listens on port 0 of a loopback address and the tests use the port it got; the echo
+// server is tcpEchoServer, on a loop of its own run by another goroutine. libuv's timeouts are
+// scaled down (50-2000 ms become 10-100 ms); no test depends on a duration.
+
 var (
-	tcpAny4 = netip.MustParseAddrPort("127.0.0.1:0")
-	tcpAny6 = netip.MustParseAddrPort("[::1]:0")
+	tcpLo4 = netip.MustParseAddrPort("127.0.0.1:0")
+	tcpLo6 = netip.MustParseAddrPort("[::1]:0")
 )
 
 // tcpServer binds a new TCP handle to addr, listens, and returns it with its address. Each
 // incoming connection is accepted into a new handle, which onConn receives.
-func tcpServer(t *testing.T, l *Loop, addr netip.AddrPort, onConn func(c *TCP)) (*TCP, netip.AddrPort) {
+func tcpServer(t testing.TB, l *Loop, addr netip.AddrPort, onConn func(c *TCP)) (*TCP, netip.AddrPort) {
 	t.Helper()
 	s, err := NewTCP(l)
 	must(t, err)
@@ -31,6 +38,142 @@ func tcpServer(t *testing.T, l *Loop, addr netip.AddrPort, onConn func(c *TCP)) 
 	return s, a
 }
 
+// tcpConnect returns a new TCP handle connecting to addr; cb receives the connect status.
+func tcpConnect(t testing.TB, l *Loop, addr netip.AddrPort, cb func(c *TCP, err error)) *TCP {
+	t.Helper()
+	c, err := NewTCP(l)
+	must(t, err)
+	_, err = c.Connect(addr, func(err error) { cb(c, err) })
+	must(t, err)
+	return c
+}
+
+// tcpEchoServer starts the Go twin of libuv's test echo server (test/echo-server.c) on a loop of
+// its own, run by another goroutine, and returns its address. It writes back what it reads;
+// "QSH" in the data resets the connection (CloseReset); EOF is answered with a shutdown, then
+// a close. It stops, and its loop is checked for leaks, when the test ends.
+func tcpEchoServer(t *testing.T, addr netip.AddrPort) netip.AddrPort {
+	t.Helper()
+	l := newTestLoop(t)
+	conns := map[*TCP]bool{}
+	srv, a := tcpServer(t, l, addr, func(c *TCP) {
+		conns[c] = true
+		gone := tcpForget(conns, c)
+		hndCheck(t, c.ReadStart(func(data []byte, err error) {
+			switch {
+			case err == EOF:
+				if _, err := c.Shutdown(func(error) { c.Close(gone) }); err != nil {
+					c.Close(gone)
+				}
+			case err != nil:
+				c.Close(gone)
+			case bytes.Contains(data, []byte("QSH")):
+				hndCheck(t, c.CloseReset(gone))
+			case len(data) > 0:
+				c.Write(nil, bytes.Clone(data)) // fails only when the peer is gone
+			}
+		}))
+	})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if _, err := l.Run(RunDefault); err != nil {
+			t.Errorf("echo server: Run: %v", err)
+		}
+	}()
+	t.Cleanup(func() {
+		must(t, l.Post(func() {
+			srv.Close(nil)
+			for c := range conns {
+				c.Close(tcpForget(conns, c))
+			}
+		}))
+		<-done
+	})
+	return a
+}
+
+// tcpForget returns a close callback that removes c from m.
+func tcpForget(m map[*TCP]bool, c *TCP) func() { return func() { delete(m, c) } }
+
+// tcpFreePort returns a loopback address on which nothing listens: connecting to it is refused.
+func tcpFreePort(t testing.TB, ip netip.Addr) netip.AddrPort {
+	t.Helper()
+	l := newTestLoop(t)
+	h, err := NewTCP(l)
+	must(t, err)
+	must(t, h.Bind(netip.AddrPortFrom(ip, 0), 0))
+	must(t, h.Listen(1, func(error) {}))
+	a, err := h.SockName()
+	must(t, err)
+	hndDoClose(t, l, h)
+	return a
+}
+
+// tcpBlackhole returns a loopback address where a connection stays pending: a listening socket
+// with a full accept queue, whose kernel drops new SYNs (libuv's tests use unroutable addresses
+// such as 8.8.8.8:9999 or 1.2.3.4 instead, which leave the loopback).
+func tcpBlackhole(t testing.TB) netip.AddrPort {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	must(t, err)
+	fds := []int{fd}
+	t.Cleanup(func() {
+		for _, fd := range fds {
+			syscall.Close(fd)
+		}
+	})
+	must(t, syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}))
+	must(t, syscall.Listen(fd, 0))
+	sa, err := syscall.Getsockname(fd)
+	must(t, err)
+	for i := 0; i < 2; i++ { // backlog 0 holds one connection: the second one hangs
+		c, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC, 0)
+		must(t, err)
+		fds = append(fds, c)
+		if err := syscall.Connect(c, sa); err != nil && err != syscall.EINPROGRESS {
+			t.Fatalf("blackhole: connect: %v", err)
+		}
+	}
+	time.Sleep(10 * time.Millisecond) // the first handshake completes, the queue is full
+	return netip.AddrPortFrom(tcpLo4.Addr(), uint16(sa.(*syscall.SockaddrInet4).Port))
+}
+
+// tcpNeedIPv6 skips the test when ::1 cannot be bound.
+func tcpNeedIPv6(t *testing.T) {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET6, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err == nil {
+		err = syscall.Bind(fd, &syscall.SockaddrInet6{Addr: tcpLo6.Addr().As16()})
+		syscall.Close(fd)
+	}
+	if err != nil {
+		t.Skipf("IPv6 loopback not available: %v", err)
+	}
+}
+
+// tcpRawSocket returns a new blocking IPv4 TCP socket with SO_REUSEADDR, as libuv's
+// create_tcp_socket; the test must close it or hand it to Open.
+func tcpRawSocket(t testing.TB) int {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	must(t, err)
+	must(t, syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1))
+	return fd
+}
+
+func tcpSockaddr(a netip.AddrPort) syscall.Sockaddr {
+	return &syscall.SockaddrInet4{Addr: a.Addr().As4(), Port: int(a.Port())}
+}
+
+// tcpIs reports whether err is want, for use in callbacks.
+func tcpIs(t testing.TB, what string, err, want error) {
+	t.Helper()
+	if !errors.Is(err, want) {
+		t.Errorf("%s: %v, want %v", what, err, want)
+	}
+}
+
 // TestTCPSmoke: listen on 127.0.0.1:0, connect, write, read back through an echo, close.
 func TestTCPSmoke(t *testing.T) {
 	l := newTestLoop(t)
@@ -38,28 +181,23 @@ func TestTCPSmoke(t *testing.T) {
 	var srv *TCP
 	var got []byte
 	closes := 0
-	srv, addr := tcpServer(t, l, tcpAny4, func(c *TCP) {
+	srv, addr := tcpServer(t, l, tcpLo4, func(c *TCP) {
 		hndCheck(t, c.ReadStart(func(data []byte, err error) {
 			if err != nil {
-				if err != EOF {
-					t.Errorf("server read: %v", err)
-				}
+				tcpIs(t, "server read", err, EOF)
 				hndCheck(t, c.Close(func() { closes++ }))
 				hndCheck(t, srv.Close(func() { closes++ }))
 				return
 			}
-			buf := append([]byte(nil), data...)
-			_, err = c.Write(func(err error) { hndCheck(t, err) }, buf)
+			_, err = c.Write(func(err error) { hndCheck(t, err) }, bytes.Clone(data))
 			hndCheck(t, err)
 		}))
 	})
-	if addr.Port() == 0 || addr.Addr() != tcpAny4.Addr() {
+	if addr.Port() == 0 || addr.Addr() != tcpLo4.Addr() {
 		t.Fatalf("SockName = %v", addr)
 	}
-	cl, err := NewTCP(l)
-	must(t, err)
 	msg := []byte("PING")
-	_, err = cl.Connect(addr, func(err error) {
+	tcpConnect(t, l, addr, func(cl *TCP, err error) {
 		hndCheck(t, err)
 		peer, err := cl.PeerName()
 		hndCheck(t, err)
@@ -67,10 +205,7 @@ func TestTCPSmoke(t *testing.T) {
 			t.Errorf("PeerName = %v, want %v", peer, addr)
 		}
 		hndCheck(t, cl.ReadStart(func(data []byte, err error) {
-			if err != nil {
-				t.Errorf("client read: %v", err)
-				return
-			}
+			hndCheck(t, err)
 			got = append(got, data...)
 			if len(got) >= len(msg) {
 				hndCheck(t, cl.Close(func() { closes++ }))
@@ -79,7 +214,6 @@ func TestTCPSmoke(t *testing.T) {
 		_, err = cl.Write(func(err error) { hndCheck(t, err) }, msg)
 		hndCheck(t, err)
 	})
-	must(t, err)
 	run(t, l, RunDefault)
 	if !bytes.Equal(got, msg) {
 		t.Errorf("echo = %q, want %q", got, msg)
@@ -87,4 +221,265 @@ func TestTCPSmoke(t *testing.T) {
 	if closes != 3 {
 		t.Errorf("%d close callbacks, want 3", closes)
 	}
+}
+
+// tcpClosed closes hs and runs the loop; each close callback must run once.
+func tcpClosed(t *testing.T, l *Loop, hs ...Handle) {
+	t.Helper()
+	closes := 0
+	for _, h := range hs {
+		must(t, h.Close(func() { closes++ }))
+	}
+	run(t, l, RunDefault)
+	if closes != len(hs) {
+		t.Errorf("%d close callbacks, want %d", closes, len(hs))
+	}
+}
+
+// tcpNoConn is a connection callback for listeners that must not get one.
+func tcpNoConn(t *testing.T) func(error) {
+	return func(err error) { t.Errorf("unexpected connection callback (%v)", err) }
+}
+
+// libuv: tcp_bind_error_addrinuse_connect
+func TestTCPBindErrorAddrinuseConnect(t *testing.T) {
+	l := newTestLoop(t)
+	srv, err := NewTCP(l)
+	must(t, err)
+	must(t, srv.Bind(tcpLo4, 0))
+	must(t, srv.Listen(128, tcpNoConn(t)))
+	taken, err := srv.SockName()
+	must(t, err)
+
+	// Bind and Connect succeed; the error comes with the connect callback.
+	conn, err := NewTCP(l)
+	must(t, err)
+	must(t, conn.Bind(taken, 0))
+	calls := 0
+	_, err = conn.Connect(netip.AddrPortFrom(taken.Addr(), taken.Port()+1), func(err error) {
+		calls++
+		tcpIs(t, "connect", err, EADDRINUSE)
+		hndCheck(t, conn.Close(nil))
+		hndCheck(t, srv.Close(nil))
+	})
+	must(t, err)
+	if _, err := conn.SockName(); !errors.Is(err, EADDRINUSE) {
+		t.Errorf("SockName: %v, want EADDRINUSE", err)
+	}
+	run(t, l, RunDefault)
+	if calls != 1 {
+		t.Errorf("connect callback ran %d times, want 1", calls)
+	}
+}
+
+// libuv: tcp_bind_error_addrinuse_listen
+func TestTCPBindErrorAddrinuseListen(t *testing.T) {
+	testTCPBindAddrinuse(t, tcpLo4)
+}
+
+// libuv: tcp_bind6_error_addrinuse
+func TestTCPBind6ErrorAddrinuse(t *testing.T) {
+	tcpNeedIPv6(t)
+	testTCPBindAddrinuse(t, tcpLo6)
+}
+
+func testTCPBindAddrinuse(t *testing.T, addr netip.AddrPort) {
+	l := newTestLoop(t)
+	s1, err := NewTCP(l)
+	must(t, err)
+	must(t, s1.Bind(addr, 0))
+	addr, err = s1.SockName()
+	must(t, err)
+	s2, err := NewTCP(l)
+	must(t, err)
+	must(t, s2.Bind(addr, 0)) // libuv keeps EADDRINUSE for Listen
+	must(t, s1.Listen(128, tcpNoConn(t)))
+	if err := s2.Listen(128, tcpNoConn(t)); !errors.Is(err, EADDRINUSE) {
+		t.Errorf("second Listen: %v, want EADDRINUSE", err)
+	}
+	if err := s2.Listen(128, tcpNoConn(t)); !errors.Is(err, syscall.EADDRINUSE) {
+		t.Errorf("EADDRINUSE does not unwrap to syscall.EADDRINUSE: %v", err)
+	}
+	tcpClosed(t, l, s1, s2)
+}
+
+// libuv: tcp_bind_error_addrnotavail_1
+func TestTCPBindErrorAddrnotavail1(t *testing.T) {
+	l := newTestLoop(t)
+	s, err := NewTCP(l)
+	must(t, err)
+	// Linux lets this bind succeed, as libuv's test notes.
+	if err := s.Bind(netip.MustParseAddrPort("127.255.255.255:0"), 0); err != nil && !errors.Is(err, EADDRNOTAVAIL) {
+		t.Errorf("Bind: %v, want nil or EADDRNOTAVAIL", err)
+	}
+	tcpClosed(t, l, s)
+}
+
+// libuv: tcp_bind_error_addrnotavail_2
+func TestTCPBindErrorAddrnotavail2(t *testing.T) {
+	testTCPBindAddrnotavail(t, "4.4.4.4:0")
+}
+
+// libuv: tcp_bind6_error_addrnotavail
+func TestTCPBind6ErrorAddrnotavail(t *testing.T) {
+	tcpNeedIPv6(t)
+	testTCPBindAddrnotavail(t, "[4:4:4:4:4:4:4:4]:0")
+}
+
+func testTCPBindAddrnotavail(t *testing.T, addr string) {
+	l := newTestLoop(t)
+	s, err := NewTCP(l)
+	must(t, err)
+	if err := s.Bind(netip.MustParseAddrPort(addr), 0); !errors.Is(err, EADDRNOTAVAIL) {
+		t.Errorf("Bind(%s): %v, want EADDRNOTAVAIL", addr, err)
+	}
+	tcpClosed(t, l, s)
+}
+
+// libuv passes a garbage sockaddr; the Go equivalents are the zero AddrPort and an address
+// that is not valid. Both are EINVAL, as libuv answers.
+//
+// libuv: tcp_bind_error_fault
+func TestTCPBindErrorFault(t *testing.T) {
+	testTCPBindFault(t)
+}
+
+// libuv: tcp_bind6_error_fault
+func TestTCPBind6ErrorFault(t *testing.T) {
+	testTCPBindFault(t)
+}
+
+func testTCPBindFault(t *testing.T) {
+	l := newTestLoop(t)
+	s, err := NewTCP(l)
+	must(t, err)
+	for _, a := range []netip.AddrPort{{}, netip.AddrPortFrom(netip.Addr{}, 80)} {
+		if err := s.Bind(a, 0); !errors.Is(err, EINVAL) {
+			t.Errorf("Bind(%v): %v, want EINVAL", a, err)
+		}
+	}
+	tcpClosed(t, l, s)
+}
+
+// libuv: tcp_bind_error_inval
+func TestTCPBindErrorInval(t *testing.T) {
+	testTCPBindInval(t, tcpLo4)
+}
+
+// libuv: tcp_bind6_error_inval
+func TestTCPBind6ErrorInval(t *testing.T) {
+	tcpNeedIPv6(t)
+	testTCPBindInval(t, tcpLo6)
+}
+
+func testTCPBindInval(t *testing.T, addr netip.AddrPort) {
+	l := newTestLoop(t)
+	s, err := NewTCP(l)
+	must(t, err)
+	must(t, s.Bind(addr, 0))
+	a, err := s.SockName()
+	must(t, err)
+	if err := s.Bind(netip.AddrPortFrom(a.Addr(), a.Port()+1), 0); !errors.Is(err, EINVAL) {
+		t.Errorf("second Bind: %v, want EINVAL", err)
+	}
+	tcpClosed(t, l, s)
+}
+
+// libuv: tcp_bind_localhost_ok
+func TestTCPBindLocalhostOk(t *testing.T) {
+	testTCPBindLocalhost(t, tcpLo4)
+}
+
+// libuv: tcp_bind6_localhost_ok
+func TestTCPBind6LocalhostOk(t *testing.T) {
+	tcpNeedIPv6(t)
+	testTCPBindLocalhost(t, tcpLo6)
+}
+
+func testTCPBindLocalhost(t *testing.T, addr netip.AddrPort) {
+	l := newTestLoop(t)
+	s, err := NewTCP(l)
+	must(t, err)
+	must(t, s.Bind(addr, 0))
+	a, err := s.SockName()
+	must(t, err)
+	if a.Addr() != addr.Addr() || a.Port() == 0 {
+		t.Errorf("SockName = %v, want %v with a port", a, addr.Addr())
+	}
+	tcpClosed(t, l, s)
+}
+
+// libuv: tcp_bind_invalid_flags
+func TestTCPBindInvalidFlags(t *testing.T) {
+	l := newTestLoop(t)
+	s, err := NewTCP(l)
+	must(t, err)
+	if err := s.Bind(tcpLo4, TCPIPv6Only); !errors.Is(err, EINVAL) {
+		t.Errorf("Bind(IPv4, TCPIPv6Only): %v, want EINVAL", err)
+	}
+	tcpClosed(t, l, s)
+}
+
+// TestTCPBindIPv6Only: TCPIPv6Only is accepted for an IPv6 address.
+func TestTCPBindIPv6Only(t *testing.T) {
+	tcpNeedIPv6(t)
+	l := newTestLoop(t)
+	s, err := NewTCP(l)
+	must(t, err)
+	must(t, s.Bind(netip.MustParseAddrPort("[::]:0"), TCPIPv6Only))
+	tcpClosed(t, l, s)
+}
+
+// libuv: tcp_listen_without_bind
+func TestTCPListenWithoutBind(t *testing.T) {
+	l := newTestLoop(t)
+	s, err := NewTCP(l)
+	must(t, err)
+	must(t, s.Listen(128, tcpNoConn(t)))
+	a, err := s.SockName()
+	must(t, err)
+	if a.Port() == 0 {
+		t.Errorf("SockName after Listen = %v, want a port the system chose", a)
+	}
+	tcpClosed(t, l, s)
+}
+
+// libuv: tcp_bind_writable_flags
+func TestTCPBindWritableFlags(t *testing.T) {
+	l := newTestLoop(t)
+	s, err := NewTCP(l)
+	must(t, err)
+	must(t, s.Bind(tcpLo4, 0))
+	must(t, s.Listen(128, tcpNoConn(t)))
+	if s.IsWritable() || s.IsReadable() {
+		t.Errorf("listener: IsWritable %v, IsReadable %v; want false, false", s.IsWritable(), s.IsReadable())
+	}
+	if _, err := s.Write(nil, []byte("PING")); !errors.Is(err, EPIPE) {
+		t.Errorf("Write on a listener: %v, want EPIPE", err)
+	}
+	if _, err := s.Shutdown(nil); !errors.Is(err, ENOTCONN) {
+		t.Errorf("Shutdown on a listener: %v, want ENOTCONN", err)
+	}
+	if err := s.ReadStart(func([]byte, error) { t.Error("read callback ran") }); !errors.Is(err, ENOTCONN) {
+		t.Errorf("ReadStart on a listener: %v, want ENOTCONN", err)
+	}
+	tcpClosed(t, l, s)
+}
+
+// libuv answers EINVAL after uv_close; the binding refuses any call on a closed handle with
+// ErrClosed before it reaches C.
+//
+// libuv: tcp_bind_or_listen_error_after_close
+func TestTCPBindOrListenErrorAfterClose(t *testing.T) {
+	l := newTestLoop(t)
+	s, err := NewTCP(l)
+	must(t, err)
+	must(t, s.Close(nil))
+	if err := s.Bind(netip.MustParseAddrPort("127.0.0.1:9999"), 0); err != ErrClosed {
+		t.Errorf("Bind after Close: %v, want ErrClosed", err)
+	}
+	if err := s.Listen(5, tcpNoConn(t)); err != ErrClosed {
+		t.Errorf("Listen after Close: %v, want ErrClosed", err)
+	}
+	run(t, l, RunDefault)
 }
