@@ -483,3 +483,392 @@ func TestTCPBindOrListenErrorAfterClose(t *testing.T) {
 	}
 	run(t, l, RunDefault)
 }
+
+// libuv: tcp_close_accept
+func TestTCPCloseAccept(t *testing.T) {
+	// Two clients connect and write a byte each. On the first byte read, the server closes the
+	// other accepted connection and connects a new handle (check), which likely gets the closed
+	// one's file descriptor: it must not receive the stale read event of the closed connection.
+	// The listener is closed at once, so check's connection fails.
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	const n = 2
+	var incoming []*TCP
+	closes, writes, reads := 0, 0, 0
+	closeCb := func() { closes++ }
+	srv, err := NewTCP(l)
+	must(t, err)
+	must(t, srv.Bind(tcpLo4, 0))
+	addr, err := srv.SockName()
+	must(t, err)
+	onRead := func(i int) func([]byte, error) {
+		return func(data []byte, err error) {
+			hndCheck(t, incoming[i].ReadStop())
+			if len(data) != 1 || err != nil {
+				t.Errorf("read: %d bytes, %v; want 1 byte", len(data), err)
+			}
+			reads++
+			for j, other := range incoming {
+				if j != i {
+					hndCheck(t, other.Close(closeCb))
+				}
+			}
+			check, err := NewTCP(l)
+			hndCheck(t, err)
+			_, err = check.Connect(addr, func(err error) {
+				if err == nil {
+					t.Errorf("check connected to a closed listener")
+				}
+				hndCheck(t, incoming[i].Close(closeCb))
+				hndCheck(t, check.Close(closeCb))
+			})
+			hndCheck(t, err)
+			hndCheck(t, check.ReadStart(func([]byte, error) { t.Error("check: read callback ran") }))
+			hndCheck(t, srv.Close(closeCb))
+		}
+	}
+	must(t, srv.Listen(n, func(err error) {
+		hndCheck(t, err)
+		if len(incoming) == n {
+			return // check's connection
+		}
+		c, err := NewTCP(l)
+		hndCheck(t, err)
+		hndCheck(t, srv.Accept(c))
+		incoming = append(incoming, c)
+		if len(incoming) == n {
+			for i, in := range incoming {
+				hndCheck(t, in.ReadStart(onRead(i)))
+			}
+		}
+	}))
+	var out []Handle
+	for i := 0; i < n; i++ {
+		out = append(out, tcpConnect(t, l, addr, func(c *TCP, err error) {
+			hndCheck(t, err)
+			_, err = c.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("x"))
+			hndCheck(t, err)
+		}))
+	}
+	run(t, l, RunDefault)
+	if len(incoming) != n || closes != n+2 || writes != n || reads != 1 {
+		t.Errorf("%d connections, %d closes, %d writes, %d reads; want %d, %d, %d, 1",
+			len(incoming), closes, writes, reads, n, n+2, n)
+	}
+	tcpClosed(t, l, out...)
+}
+
+// libuv: tcp_close_after_read_timeout
+func TestTCPCloseAfterReadTimeout(t *testing.T) {
+	// The client reads nothing, then stops reading and closes on a timer: the server reads EOF,
+	// the client's read callback never runs.
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	reads, closes := 0, 0
+	onClose := func() { closes++ }
+	tm, err := NewTimer(l)
+	must(t, err)
+	srv, addr := tcpServer(t, l, tcpLo4, func(c *TCP) {
+		hndCheck(t, c.ReadStart(func(data []byte, err error) {
+			tcpIs(t, "server read", err, EOF)
+			reads++
+			hndCheck(t, c.Close(onClose))
+		}))
+	})
+	must(t, srv.Unref())
+	tcpConnect(t, l, addr, func(c *TCP, err error) {
+		hndCheck(t, err)
+		hndCheck(t, c.ReadStart(func(data []byte, err error) {
+			if err == nil {
+				t.Errorf("client read %q", data)
+			}
+			reads++
+		}))
+		hndCheck(t, tm.Start(func() {
+			if reads != 0 {
+				t.Errorf("%d reads before the timeout, want 0", reads)
+			}
+			hndCheck(t, c.ReadStop())
+			hndCheck(t, c.Close(onClose))
+			hndCheck(t, tm.Close(onClose))
+		}, 20*time.Millisecond, 0))
+	})
+	run(t, l, RunDefault)
+	if reads != 1 || closes != 3 {
+		t.Errorf("%d reads, %d closes; want 1, 3", reads, closes)
+	}
+	tcpClosed(t, l, srv)
+}
+
+// testTCPCloseReset mirrors test-tcp-close-reset.c: the client writes four "PING"s; one side
+// (the client, or the accepted connection once it has read the 16 bytes) closes with a reset,
+// after a Shutdown (which makes CloseReset EINVAL, so a plain close follows in libuv's teardown)
+// or after a shutdown(2) of the socket.
+func testTCPCloseReset(t *testing.T, clientClose bool, shutdownBefore int) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	writes, closes, shutdowns, readSize := 0, 0, 0, 0
+	var client, accepted *TCP
+	var srv *TCP
+	closeCb := func() { closes++ }
+	doClose := func(h *TCP) {
+		switch shutdownBefore {
+		case 1:
+			_, err := h.Shutdown(func(error) { shutdowns++ })
+			hndCheck(t, err)
+			if err := h.CloseReset(closeCb); !errors.Is(err, EINVAL) {
+				t.Errorf("CloseReset after Shutdown: %v, want EINVAL", err)
+			}
+		case 2:
+			fd, err := h.Fileno()
+			hndCheck(t, err)
+			hndCheck(t, syscall.Shutdown(fd, syscall.SHUT_RDWR))
+			hndCheck(t, h.CloseReset(closeCb))
+		default:
+			hndCheck(t, h.CloseReset(closeCb))
+			if _, err := h.Shutdown(func(error) { shutdowns++ }); err != ErrClosed {
+				t.Errorf("Shutdown after CloseReset: %v, want ErrClosed (libuv: ENOTCONN)", err)
+			}
+		}
+		hndCheck(t, srv.Close(nil))
+	}
+	var addr netip.AddrPort
+	srv, addr = tcpServer(t, l, tcpLo4, func(c *TCP) {
+		accepted = c
+		hndCheck(t, c.ReadStart(func(data []byte, err error) {
+			if err != nil {
+				if !c.IsClosing() {
+					hndCheck(t, c.Close(nil))
+				}
+				return
+			}
+			readSize += len(data)
+			if readSize == 16 && !clientClose {
+				doClose(c)
+			}
+		}))
+	})
+	client = tcpConnect(t, l, addr, func(c *TCP, err error) {
+		hndCheck(t, err)
+		hndCheck(t, c.ReadStart(func(data []byte, err error) {
+			if err == EOF {
+				hndCheck(t, c.Close(nil))
+			}
+		}))
+		for i := 0; i < 4; i++ {
+			_, err := c.Write(func(err error) {
+				if closes != 0 {
+					t.Errorf("write callback after the close callback")
+				}
+				writes++
+			}, []byte("PING"))
+			hndCheck(t, err)
+		}
+		if clientClose {
+			doClose(c)
+		}
+	})
+	run(t, l, RunDefault)
+	wantCloses := 1
+	if shutdownBefore == 1 {
+		wantCloses = 0
+	}
+	if writes != 4 || closes != wantCloses || shutdowns != boolCount(shutdownBefore == 1) {
+		t.Errorf("%d writes, %d closes, %d shutdowns; want 4, %d, %d", writes, closes, shutdowns, wantCloses, boolCount(shutdownBefore == 1))
+	}
+	// After a Shutdown, libuv's test leaves the handle to its teardown.
+	for _, h := range []*TCP{client, accepted} {
+		if h != nil && !h.IsClosing() {
+			tcpClosed(t, l, h)
+		}
+	}
+}
+
+func boolCount(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// libuv: tcp_close_reset_client
+func TestTCPCloseResetClient(t *testing.T) { testTCPCloseReset(t, true, 0) }
+
+// libuv: tcp_close_reset_client_after_shutdown
+func TestTCPCloseResetClientAfterShutdown(t *testing.T) { testTCPCloseReset(t, true, 1) }
+
+// libuv: tcp_close_reset_accepted
+func TestTCPCloseResetAccepted(t *testing.T) { testTCPCloseReset(t, false, 0) }
+
+// libuv: tcp_close_reset_accepted_after_shutdown
+func TestTCPCloseResetAcceptedAfterShutdown(t *testing.T) { testTCPCloseReset(t, false, 1) }
+
+// libuv: tcp_close_reset_accepted_after_socket_shutdown
+func TestTCPCloseResetAcceptedAfterSocketShutdown(t *testing.T) { testTCPCloseReset(t, false, 2) }
+
+// libuv: tcp_close_while_connecting
+func TestTCPCloseWhileConnecting(t *testing.T) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	connects, timer1, closes := 0, 0, 0
+	t2, err := NewTimer(l)
+	must(t, err)
+	h := tcpConnect(t, l, tcpBlackhole(t), func(_ *TCP, err error) {
+		tcpIs(t, "connect", err, ECANCELED)
+		hndCheck(t, t2.Stop())
+		connects++
+	})
+	t1, err := NewTimer(l)
+	must(t, err)
+	must(t, t1.Start(func() {
+		hndCheck(t, t1.Close(func() { closes++ }))
+		hndCheck(t, h.Close(func() { closes++ }))
+		timer1++
+	}, 10*time.Millisecond, 0))
+	must(t, t2.Start(func() { t.Error("timer2 fired") }, 86400*time.Second, 0))
+	run(t, l, RunDefault)
+	if connects != 1 || timer1 != 1 || closes != 2 {
+		t.Errorf("%d connects, %d timer1, %d closes; want 1, 1, 2", connects, timer1, closes)
+	}
+	tcpClosed(t, l, t2)
+}
+
+// libuv: tcp_close
+func TestTCPClose(t *testing.T) {
+	// Writes queued when the handle is closed all get their callback, before the close callback.
+	const writes = 32
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	wcalls, closes := 0, 0
+	var srv *TCP
+	srv, addr := tcpServer(t, l, tcpLo4, func(c *TCP) {
+		hndCheck(t, c.ReadStart(func(data []byte, err error) {
+			if err != nil {
+				hndCheck(t, c.Close(nil))
+				hndCheck(t, srv.Close(nil))
+			}
+		}))
+	})
+	tcpConnect(t, l, addr, func(c *TCP, err error) {
+		hndCheck(t, err)
+		for i := 0; i < writes; i++ {
+			_, err := c.Write(func(err error) {
+				if err != nil && !errors.Is(err, ECANCELED) {
+					t.Errorf("write: %v", err)
+				}
+				if closes != 0 {
+					t.Errorf("write callback after the close callback")
+				}
+				wcalls++
+			}, []byte("PING"))
+			hndCheck(t, err)
+		}
+		hndCheck(t, c.Close(func() { closes++ }))
+	})
+	run(t, l, RunDefault)
+	if wcalls != writes || closes != 1 {
+		t.Errorf("%d write callbacks, %d closes; want %d, 1", wcalls, closes, writes)
+	}
+}
+
+// libuv: tcp_connect_error_after_write
+func TestTCPConnectErrorAfterWrite(t *testing.T) {
+	l := newTestLoop(t)
+	conn, err := NewTCP(l)
+	must(t, err)
+	connects, writes, closes := 0, 0, 0
+	writeCb := func(err error) {
+		if err == nil {
+			t.Errorf("write succeeded without a connection")
+		}
+		writes++
+	}
+	if _, err := conn.Write(writeCb, []byte("TEST")); !errors.Is(err, EBADF) {
+		t.Errorf("Write before Connect: %v, want EBADF", err)
+	}
+	_, err = conn.Connect(tcpFreePort(t, tcpLo4.Addr()), func(err error) {
+		if err == nil {
+			t.Errorf("connect to a free port succeeded")
+		}
+		connects++
+		hndCheck(t, conn.Close(func() { closes++ }))
+	})
+	must(t, err)
+	_, err = conn.Write(writeCb, []byte("TEST"))
+	must(t, err)
+	run(t, l, RunDefault)
+	if connects != 1 || writes != 1 || closes != 1 {
+		t.Errorf("%d connects, %d writes, %d closes; want 1, 1, 1", connects, writes, closes)
+	}
+}
+
+// libuv passes a garbage sockaddr; the Go equivalent is an invalid AddrPort: EINVAL, and the
+// callback never runs.
+//
+// libuv: tcp_connect_error_fault
+func TestTCPConnectErrorFault(t *testing.T) {
+	l := newTestLoop(t)
+	conn, err := NewTCP(l)
+	must(t, err)
+	before := liveTokens.Load()
+	if r, err := conn.Connect(netip.AddrPort{}, func(error) { t.Error("connect callback ran") }); !errors.Is(err, EINVAL) || r != nil {
+		t.Errorf("Connect(invalid): %v, %v; want nil, EINVAL", r, err)
+	}
+	if n := liveTokens.Load(); n != before {
+		t.Errorf("a failed Connect left %d tokens", n-before)
+	}
+	tcpClosed(t, l, conn)
+}
+
+// libuv: tcp_connect_timeout
+func TestTCPConnectTimeout(t *testing.T) {
+	// A connection that does not complete does not hang the loop: closing the handle cancels it.
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	connects, closes := 0, 0
+	conn := tcpConnect(t, l, tcpBlackhole(t), func(_ *TCP, err error) {
+		tcpIs(t, "connect", err, ECANCELED)
+		connects++
+	})
+	tm, err := NewTimer(l)
+	must(t, err)
+	must(t, tm.Start(func() {
+		hndCheck(t, conn.Close(func() { closes++ }))
+		hndCheck(t, tm.Close(func() { closes++ }))
+	}, 10*time.Millisecond, 0))
+	run(t, l, RunDefault)
+	if connects != 1 || closes != 2 {
+		t.Errorf("%d connects, %d closes; want 1, 2", connects, closes)
+	}
+}
+
+// testTCPLocalConnectTimeout: a connection to a local port nobody listens on fails at once
+// (ECONNREFUSED), well before the timer that would close it.
+func testTCPLocalConnectTimeout(t *testing.T, ip netip.Addr) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	tm, err := NewTimer(l)
+	must(t, err)
+	connects := 0
+	conn := tcpConnect(t, l, tcpFreePort(t, ip), func(c *TCP, err error) {
+		tcpIs(t, "connect", err, ECONNREFUSED)
+		tcpIs(t, "connect", err, syscall.ECONNREFUSED)
+		connects++
+		hndCheck(t, tm.Stop())
+	})
+	must(t, tm.Start(func() { t.Error("the connection did not fail at once") }, time.Second, 0))
+	run(t, l, RunDefault)
+	if connects != 1 {
+		t.Errorf("%d connect callbacks, want 1", connects)
+	}
+	tcpClosed(t, l, conn, tm)
+}
+
+// libuv: tcp_local_connect_timeout
+func TestTCPLocalConnectTimeout(t *testing.T) { testTCPLocalConnectTimeout(t, tcpLo4.Addr()) }
+
+// libuv: tcp6_local_connect_timeout
+func TestTCP6LocalConnectTimeout(t *testing.T) {
+	tcpNeedIPv6(t)
+	testTCPLocalConnectTimeout(t, tcpLo6.Addr())
+}
