@@ -872,3 +872,468 @@ func TestTCP6LocalConnectTimeout(t *testing.T) {
 	tcpNeedIPv6(t)
 	testTCPLocalConnectTimeout(t, tcpLo6.Addr())
 }
+
+// libuv: tcp_create_early
+func TestTCPCreateEarly(t *testing.T) {
+	l := newTestLoop(t)
+	c, err := NewTCPEx(l, AFInet)
+	must(t, err)
+	if fd, err := c.Fileno(); err != nil || fd < 0 {
+		t.Errorf("Fileno = %d, %v; want a socket", fd, err)
+	}
+	a, err := c.SockName()
+	must(t, err)
+	if !a.Addr().Is4() {
+		t.Errorf("SockName of an unbound AF_INET socket = %v, want an IPv4 address", a)
+	}
+	must(t, c.Bind(tcpLo4, 0))
+	a, err = c.SockName()
+	must(t, err)
+	if a.Addr() != tcpLo4.Addr() {
+		t.Errorf("SockName = %v, want %v", a, tcpLo4.Addr())
+	}
+	tcpClosed(t, l, c)
+}
+
+// libuv: tcp_create_early_bad_bind
+func TestTCPCreateEarlyBadBind(t *testing.T) {
+	tcpNeedIPv6(t)
+	l := newTestLoop(t)
+	c, err := NewTCPEx(l, AFInet6)
+	must(t, err)
+	if fd, err := c.Fileno(); err != nil || fd < 0 {
+		t.Errorf("Fileno = %d, %v; want a socket", fd, err)
+	}
+	a, err := c.SockName()
+	must(t, err)
+	if !a.Addr().Is6() {
+		t.Errorf("SockName of an unbound AF_INET6 socket = %v, want an IPv6 address", a)
+	}
+	if err := c.Bind(tcpLo4, 0); !errors.Is(err, EINVAL) {
+		t.Errorf("Bind(IPv4) on an AF_INET6 socket: %v, want EINVAL", err)
+	}
+	tcpClosed(t, l, c)
+}
+
+// libuv: tcp_create_early_bad_domain
+func TestTCPCreateEarlyBadDomain(t *testing.T) {
+	l := newTestLoop(t)
+	for _, f := range []Family{47, 1024, -1} {
+		if c, err := NewTCPEx(l, f); !errors.Is(err, EINVAL) || c != nil {
+			t.Errorf("NewTCPEx(%d) = %v, %v; want nil, EINVAL", f, c, err)
+		}
+	}
+	run(t, l, RunDefault)
+}
+
+// libuv: tcp_create_early_accept
+func TestTCPCreateEarlyAccept(t *testing.T) {
+	// A handle that already has a socket cannot accept: EBUSY.
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	srv, err := NewTCP(l)
+	must(t, err)
+	must(t, srv.Bind(tcpLo4, 0))
+	addr, err := srv.SockName()
+	must(t, err)
+	accepts := 0
+	must(t, srv.Listen(128, func(err error) {
+		hndCheck(t, err)
+		c, err := NewTCPEx(l, AFInet)
+		hndCheck(t, err)
+		tcpIs(t, "Accept into an AF_INET handle", srv.Accept(c), EBUSY)
+		accepts++
+		hndCheck(t, srv.Close(nil))
+		hndCheck(t, c.Close(nil))
+	}))
+	tcpConnect(t, l, addr, func(c *TCP, err error) {
+		hndCheck(t, err)
+		hndCheck(t, c.Close(nil))
+	})
+	run(t, l, RunDefault)
+	if accepts != 1 {
+		t.Errorf("%d connection callbacks, want 1", accepts)
+	}
+}
+
+// libuv: tcp_flags
+func TestTCPFlags(t *testing.T) {
+	l := newTestLoop(t)
+	h, err := NewTCP(l)
+	must(t, err)
+	must(t, h.SetNoDelay(true))
+	must(t, h.SetKeepAlive(true, 60*time.Second))
+	must(t, h.SetSimultaneousAccepts(true))
+	tcpClosed(t, l, h)
+}
+
+// TestTCPFlagsSocket: on a socket, the options reach it (read back with getsockopt), and the
+// keep-alive delay is rounded up to whole seconds.
+func TestTCPFlagsSocket(t *testing.T) {
+	l := newTestLoop(t)
+	h, err := NewTCPEx(l, AFInet)
+	must(t, err)
+	fd, err := h.Fileno()
+	must(t, err)
+	opt := func(level, name int) int {
+		v, err := syscall.GetsockoptInt(fd, level, name)
+		must(t, err)
+		return v
+	}
+	must(t, h.SetNoDelay(true))
+	if opt(syscall.IPPROTO_TCP, syscall.TCP_NODELAY) == 0 {
+		t.Errorf("TCP_NODELAY off after SetNoDelay(true)")
+	}
+	must(t, h.SetNoDelay(false))
+	if opt(syscall.IPPROTO_TCP, syscall.TCP_NODELAY) != 0 {
+		t.Errorf("TCP_NODELAY on after SetNoDelay(false)")
+	}
+	must(t, h.SetKeepAlive(true, 1500*time.Millisecond))
+	if opt(syscall.SOL_SOCKET, syscall.SO_KEEPALIVE) == 0 || opt(syscall.IPPROTO_TCP, syscall.TCP_KEEPIDLE) != 2 {
+		t.Errorf("SetKeepAlive(true, 1.5s): SO_KEEPALIVE %d, TCP_KEEPIDLE %d; want on, 2",
+			opt(syscall.SOL_SOCKET, syscall.SO_KEEPALIVE), opt(syscall.IPPROTO_TCP, syscall.TCP_KEEPIDLE))
+	}
+	must(t, h.SetKeepAlive(false, 0))
+	if opt(syscall.SOL_SOCKET, syscall.SO_KEEPALIVE) != 0 {
+		t.Errorf("SO_KEEPALIVE on after SetKeepAlive(false)")
+	}
+	if err := h.SetKeepAlive(true, -time.Second); err != ErrNegative {
+		t.Errorf("SetKeepAlive(negative): %v, want ErrNegative", err)
+	}
+	tcpClosed(t, l, h)
+}
+
+// libuv: tcp_oob
+func TestTCPOOB(t *testing.T) {
+	// Out-of-band data does not make the loop spin: after the read, an idle handle counts 10
+	// iterations and closes everything.
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	peer, err := NewTCP(l)
+	must(t, err)
+	client, err := NewTCP(l)
+	must(t, err)
+	spin, err := NewIdle(l)
+	must(t, err)
+	srv, err := NewTCP(l)
+	must(t, err)
+	must(t, srv.Bind(tcpLo4, 0))
+	addr, err := srv.SockName()
+	must(t, err)
+	ticks := 0
+	must(t, srv.Listen(1, func(err error) {
+		hndCheck(t, err)
+		hndCheck(t, srv.Accept(peer))
+		hndCheck(t, peer.ReadStart(func(data []byte, err error) {
+			if len(data) == 0 || err != nil {
+				t.Errorf("read %d bytes, %v; want data", len(data), err)
+			}
+			hndCheck(t, spin.Start(func() {
+				if ticks++; ticks < 10 {
+					return
+				}
+				for _, h := range []Handle{srv, client, peer, spin} {
+					hndCheck(t, h.Close(nil))
+				}
+			}))
+		}))
+		fd, err := client.Fileno()
+		hndCheck(t, err)
+		hndCheck(t, client.SetBlocking(true))
+		for i := 0; i < 2; i++ { // xnu only reports the second one, libuv's test notes
+			hndCheck(t, syscall.Sendto(fd, []byte("hello"), syscall.MSG_OOB, nil))
+		}
+		hndCheck(t, client.SetBlocking(false))
+	}))
+	must(t, client.SetNoDelay(true)) // two separate packets
+	_, err = client.Connect(addr, func(err error) { hndCheck(t, err) })
+	must(t, err)
+	run(t, l, RunDefault)
+	if ticks != 10 {
+		t.Errorf("%d ticks, want 10", ticks)
+	}
+}
+
+// tcpPingReader is the read callback of libuv's tcp_open tests: "PING"s, then EOF, which
+// closes h.
+func tcpPingReader(t *testing.T, h *TCP, closes *int) func([]byte, error) {
+	return func(data []byte, err error) {
+		switch {
+		case err == nil:
+			if !bytes.Equal(data, []byte("PING")) {
+				t.Errorf("read %q, want PING", data)
+			}
+		default:
+			tcpIs(t, "read", err, EOF)
+			hndCheck(t, h.Close(func() { *closes++ }))
+		}
+	}
+}
+
+// libuv: tcp_open
+func TestTCPOpen(t *testing.T) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	echo := tcpEchoServer(t, tcpLo4)
+	sock := tcpRawSocket(t)
+	client, err := NewTCP(l)
+	must(t, err)
+	must(t, client.Open(sock))
+	shutdowns, connects, writes, closes := 0, 0, 0, 0
+	_, err = client.Connect(echo, func(err error) {
+		hndCheck(t, err)
+		connects++
+		_, err = client.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("PING"))
+		hndCheck(t, err)
+		_, err = client.Shutdown(func(err error) { hndCheck(t, err); shutdowns++ })
+		hndCheck(t, err)
+		hndCheck(t, client.ReadStart(tcpPingReader(t, client, &closes)))
+	})
+	must(t, err)
+
+	client2, err := NewTCP(l)
+	must(t, err)
+	if err := client2.Open(sock); !errors.Is(err, EEXIST) {
+		t.Errorf("Open of a socket another handle has: %v, want EEXIST", err)
+	}
+	must(t, client2.Close(nil))
+
+	run(t, l, RunDefault)
+	if shutdowns != 1 || connects != 1 || writes != 1 || closes != 1 {
+		t.Errorf("%d shutdowns, %d connects, %d writes, %d closes; want 1 each", shutdowns, connects, writes, closes)
+	}
+}
+
+// libuv: tcp_open_twice
+func TestTCPOpenTwice(t *testing.T) {
+	l := newTestLoop(t)
+	s1, s2 := tcpRawSocket(t), tcpRawSocket(t)
+	c, err := NewTCP(l)
+	must(t, err)
+	must(t, c.Open(s1))
+	if err := c.Open(s2); !errors.Is(err, EBUSY) {
+		t.Errorf("second Open: %v, want EBUSY", err)
+	}
+	must(t, syscall.Close(s2))
+	tcpClosed(t, l, c)
+	if _, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(s1), syscall.F_GETFD, 0); e != syscall.EBADF {
+		t.Errorf("the handle's socket is still open after Close (fcntl: %v)", e)
+	}
+}
+
+// TestTCPOpenBad: Open of something that is not a descriptor is an error, not a crash.
+func TestTCPOpenBad(t *testing.T) {
+	l := newTestLoop(t)
+	c, err := NewTCP(l)
+	must(t, err)
+	for _, fd := range []int{-1, 1 << 40} {
+		if err := c.Open(fd); err == nil {
+			t.Errorf("Open(%d) succeeded", fd)
+		}
+	}
+	tcpClosed(t, l, c)
+}
+
+// libuv: tcp_open_bound
+func TestTCPOpenBound(t *testing.T) {
+	l := newTestLoop(t)
+	sock := tcpRawSocket(t)
+	must(t, syscall.Bind(sock, tcpSockaddr(tcpLo4)))
+	srv, err := NewTCP(l)
+	must(t, err)
+	must(t, srv.Open(sock))
+	must(t, srv.Listen(128, tcpNoConn(t)))
+	a, err := srv.SockName()
+	must(t, err)
+	if a.Addr() != tcpLo4.Addr() || a.Port() == 0 {
+		t.Errorf("SockName = %v, want the socket's address", a)
+	}
+	tcpClosed(t, l, srv)
+}
+
+// libuv: tcp_open_connected
+func TestTCPOpenConnected(t *testing.T) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	echo := tcpEchoServer(t, tcpLo4)
+	sock := tcpRawSocket(t)
+	must(t, syscall.Connect(sock, tcpSockaddr(echo)))
+	client, err := NewTCP(l)
+	must(t, err)
+	must(t, client.Open(sock))
+	if peer, err := client.PeerName(); err != nil || peer != echo {
+		t.Errorf("PeerName = %v, %v; want %v", peer, err, echo)
+	}
+	shutdowns, writes, closes := 0, 0, 0
+	_, err = client.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("PING"))
+	must(t, err)
+	_, err = client.Shutdown(func(err error) { hndCheck(t, err); shutdowns++ })
+	must(t, err)
+	must(t, client.ReadStart(tcpPingReader(t, client, &closes)))
+	run(t, l, RunDefault)
+	if shutdowns != 1 || writes != 1 || closes != 1 {
+		t.Errorf("%d shutdowns, %d writes, %d closes; want 1 each", shutdowns, writes, closes)
+	}
+}
+
+// libuv: tcp_write_ready
+func TestTCPWriteReady(t *testing.T) {
+	// A socket given to Open is writable once connected: single-byte writes chain from each
+	// write callback until a timer shuts the connection down.
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	echo := tcpEchoServer(t, tcpLo4)
+	client, err := NewTCP(l)
+	must(t, err)
+	must(t, client.Open(tcpRawSocket(t)))
+	tm, err := NewTimer(l)
+	must(t, err)
+	shutdowns, requested, connects, writes, closes := 0, 0, 0, 0, 0
+	p := []byte("P")
+	var write1 func(err error)
+	write1 = func(err error) {
+		if err != nil {
+			if shutdowns == 0 {
+				t.Errorf("write: %v before the shutdown", err)
+			}
+			return
+		}
+		if requested > 0 {
+			return
+		}
+		_, err = client.Write(write1, p)
+		hndCheck(t, err)
+		writes++
+	}
+	_, err = client.Connect(echo, func(err error) {
+		hndCheck(t, err)
+		connects++
+		hndCheck(t, tm.Start(func() {
+			_, err := client.Shutdown(func(err error) { hndCheck(t, err); shutdowns++ })
+			hndCheck(t, err)
+			requested++
+			hndCheck(t, tm.Close(nil))
+		}, 50*time.Millisecond, 0))
+		_, err = client.Write(write1, p)
+		hndCheck(t, err)
+		hndCheck(t, client.ReadStart(func(data []byte, err error) {
+			if err != nil {
+				tcpIs(t, "read", err, EOF)
+				hndCheck(t, client.Close(func() { closes++ }))
+				return
+			}
+			if len(bytes.Trim(data, "P")) != 0 {
+				t.Errorf("read %q, want only Ps", data)
+			}
+		}))
+	})
+	must(t, err)
+	run(t, l, RunDefault)
+	if shutdowns != 1 || requested != 1 || connects != 1 || writes == 0 || closes != 1 {
+		t.Errorf("%d shutdowns, %d requested, %d connects, %d writes, %d closes; want 1, 1, 1, >0, 1",
+			shutdowns, requested, connects, writes, closes)
+	}
+}
+
+// libuv: tcp_read_stop_start
+func TestTCPReadStopStart(t *testing.T) {
+	// Restarting reads on a half-open connection with another callback: the new one gets the
+	// error.
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	reads := 0
+	msg := []byte("1234578\x00")
+	var srv *TCP
+	srv, addr := tcpServer(t, l, tcpLo4, func(c *TCP) {
+		hndCheck(t, c.ReadStart(func(data []byte, err error) {
+			if err != nil {
+				t.Errorf("first read: %v", err)
+			}
+			_, err = c.Write(func(err error) { hndCheck(t, err) }, msg)
+			hndCheck(t, err)
+			hndCheck(t, c.ReadStop())
+			hndCheck(t, c.ReadStart(func(data []byte, err error) {
+				if err == nil {
+					t.Errorf("second read: %q, want an error", data)
+				}
+				hndCheck(t, c.Close(nil))
+				hndCheck(t, srv.Close(nil))
+				reads++
+			}))
+			reads++
+		}))
+	})
+	tcpConnect(t, l, addr, func(c *TCP, err error) {
+		hndCheck(t, err)
+		_, err = c.Write(func(err error) {
+			hndCheck(t, err)
+			hndCheck(t, c.Close(nil))
+		}, msg)
+		hndCheck(t, err)
+	})
+	run(t, l, RunDefault)
+	if reads < 2 {
+		t.Errorf("%d read callbacks, want >= 2", reads)
+	}
+}
+
+// libuv: tcp_read_stop
+func TestTCPReadStop(t *testing.T) {
+	// ReadStop in the same callback as a Write: the read callback never runs.
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	echo := tcpEchoServer(t, tcpLo4)
+	tm, err := NewTimer(l)
+	must(t, err)
+	writes := 0
+	tcpConnect(t, l, echo, func(c *TCP, err error) {
+		hndCheck(t, err)
+		hndCheck(t, tm.Start(func() {
+			_, err := c.Write(func(error) {
+				writes++
+				hndCheck(t, tm.Close(nil))
+				hndCheck(t, c.Close(nil))
+			}, []byte("PING"))
+			hndCheck(t, err)
+			hndCheck(t, c.ReadStop())
+		}, 10*time.Millisecond, 0))
+		hndCheck(t, c.ReadStart(func(data []byte, err error) { t.Errorf("read callback ran: %q, %v", data, err) }))
+	})
+	run(t, l, RunDefault)
+	if writes != 1 {
+		t.Errorf("%d write callbacks, want 1", writes)
+	}
+}
+
+// libuv's test also checks that uv_guess_handle still answers UV_TCP for the reset socket; the
+// binding checks the descriptor is still the handle's (Fileno).
+//
+// libuv: tcp_rst
+func TestTCPRst(t *testing.T) {
+	// The echo server resets the connection on "QSH": the read callback gets ECONNRESET.
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	echo := tcpEchoServer(t, tcpLo4)
+	connects, closes, reads := 0, 0, 0
+	tcpConnect(t, l, echo, func(c *TCP, err error) {
+		hndCheck(t, err)
+		hndCheck(t, c.ReadStart(func(data []byte, err error) {
+			reads++
+			tcpIs(t, "read", err, ECONNRESET)
+			tcpIs(t, "read", err, syscall.ECONNRESET)
+			if fd, err := c.Fileno(); err != nil || fd < 0 {
+				t.Errorf("Fileno after the reset: %d, %v", fd, err)
+			}
+			hndCheck(t, c.Close(func() { closes++ }))
+		}))
+		n, err := c.TryWrite([]byte("QSH"))
+		if n != 3 || err != nil {
+			t.Errorf("TryWrite = %d, %v; want 3, nil", n, err)
+		}
+		connects++
+	})
+	run(t, l, RunDefault)
+	if connects != 1 || closes != 1 || reads != 1 {
+		t.Errorf("%d connects, %d closes, %d reads; want 1 each", connects, closes, reads)
+	}
+}
