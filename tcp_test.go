@@ -1337,3 +1337,349 @@ func TestTCPRst(t *testing.T) {
 		t.Errorf("%d connects, %d closes, %d reads; want 1 each", connects, closes, reads)
 	}
 }
+
+// libuv: tcp_shutdown_after_write
+func TestTCPShutdownAfterWrite(t *testing.T) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	echo := tcpEchoServer(t, tcpLo4)
+	tm, err := NewTimer(l)
+	must(t, err)
+	connects, writes, shutdowns, connCloses, timerCloses := 0, 0, 0, 0, 0
+	conn := tcpConnect(t, l, echo, func(c *TCP, err error) {
+		hndCheck(t, err)
+		connects++
+		hndCheck(t, c.ReadStart(func([]byte, error) {}))
+	})
+	must(t, tm.Start(func() {
+		hndCheck(t, tm.Close(func() { timerCloses++ }))
+		_, err := conn.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("TEST"))
+		hndCheck(t, err)
+		_, err = conn.Shutdown(func(err error) {
+			hndCheck(t, err)
+			shutdowns++
+			hndCheck(t, conn.Close(func() { connCloses++ }))
+		})
+		hndCheck(t, err)
+	}, 20*time.Millisecond, 0))
+	run(t, l, RunDefault)
+	if connects != 1 || writes != 1 || shutdowns != 1 || connCloses != 1 || timerCloses != 1 {
+		t.Errorf("%d connects, %d writes, %d shutdowns, %d conn closes, %d timer closes; want 1 each",
+			connects, writes, shutdowns, connCloses, timerCloses)
+	}
+}
+
+// libuv: tcp_try_write
+func TestTCPTryWrite(t *testing.T) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	connects, closes, conns, read, written := 0, 0, 0, 0, 0
+	closeCb := func() { closes++ }
+	var srv *TCP
+	srv, addr := tcpServer(t, l, tcpLo4, func(c *TCP) {
+		conns++
+		hndCheck(t, c.ReadStart(func(data []byte, err error) {
+			if err != nil {
+				hndCheck(t, c.Close(closeCb))
+				hndCheck(t, srv.Close(closeCb))
+				return
+			}
+			read += len(data)
+		}))
+	})
+	tcpConnect(t, l, addr, func(c *TCP, err error) {
+		hndCheck(t, err)
+		connects++
+		for {
+			n, err := c.TryWrite([]byte("PING"))
+			if n > 0 {
+				written += n
+				break
+			}
+			if !errors.Is(err, EAGAIN) {
+				t.Errorf("TryWrite = %d, %v; want > 0 or EAGAIN", n, err)
+				break
+			}
+		}
+		hndCheck(t, c.Close(closeCb))
+	})
+	run(t, l, RunDefault)
+	if connects != 1 || closes != 3 || conns != 1 || read != written || written == 0 {
+		t.Errorf("%d connects, %d closes, %d connections, %d read, %d written; want 1, 3, 1, equal > 0",
+			connects, closes, conns, read, written)
+	}
+}
+
+// libuv: tcp_try_write_error
+func TestTCPTryWriteError(t *testing.T) {
+	// The server closes the accepted connection at once; the client's TryWrite fails with EPIPE
+	// in the end and nothing stays queued.
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	connects, closes, conns := 0, 0, 0
+	closeCb := func() { closes++ }
+	var client *TCP
+	var srv *TCP
+	srv, addr := tcpServer(t, l, tcpLo4, func(c *TCP) {
+		conns++
+		hndCheck(t, c.Close(func() {
+			closes++
+			var err error
+			for n := 1; n > 0; {
+				n, err = client.TryWrite([]byte("meow"))
+			}
+			tcpIs(t, "TryWrite to a closed peer", err, EPIPE)
+			if q := client.WriteQueueSize(); q != 0 {
+				t.Errorf("WriteQueueSize = %d, want 0", q)
+			}
+		}))
+		hndCheck(t, srv.Close(closeCb))
+	})
+	client = tcpConnect(t, l, addr, func(c *TCP, err error) {
+		hndCheck(t, err)
+		connects++
+	})
+	run(t, l, RunDefault)
+	must(t, client.Close(closeCb))
+	run(t, l, RunDefault)
+	if connects != 1 || closes != 3 || conns != 1 {
+		t.Errorf("%d connects, %d closes, %d connections; want 1, 3, 1", connects, closes, conns)
+	}
+}
+
+// libuv: tcp_unexpected_read
+func TestTCPUnexpectedRead(t *testing.T) {
+	// The peer reads while the client never writes and never reads the data it was sent: the
+	// loop must not busy-loop on the unread data.
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	ticks := 0
+	check, err := NewCheck(l)
+	must(t, err)
+	must(t, check.Start(func() { ticks++ }))
+	tm, err := NewTimer(l)
+	must(t, err)
+	peer, err := NewTCP(l)
+	must(t, err)
+	srv, err := NewTCP(l)
+	must(t, err)
+	must(t, srv.Bind(tcpLo4, 0))
+	addr, err := srv.SockName()
+	must(t, err)
+	must(t, srv.Listen(1, func(err error) {
+		hndCheck(t, err)
+		hndCheck(t, srv.Accept(peer))
+		hndCheck(t, peer.ReadStart(func(data []byte, err error) { t.Errorf("read callback ran: %q, %v", data, err) }))
+		_, err = peer.Write(func(err error) { hndCheck(t, err) }, []byte("PING"))
+		hndCheck(t, err)
+	}))
+	client := tcpConnect(t, l, addr, func(_ *TCP, err error) { hndCheck(t, err) })
+	must(t, tm.Start(func() {
+		for _, h := range []Handle{check, tm, srv, client, peer} {
+			hndCheck(t, h.Close(nil))
+		}
+	}, 100*time.Millisecond, 0))
+	run(t, l, RunDefault)
+	if ticks > 20 {
+		t.Errorf("%d loop iterations in 100 ms: the loop spins", ticks)
+	}
+}
+
+// libuv: tcp_write_after_connect
+func TestTCPWriteAfterConnect(t *testing.T) {
+	// A write queued while connecting is cancelled when the connection is refused.
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	conn, err := NewTCP(l)
+	must(t, err)
+	connects, writes := 0, 0
+	_, err = conn.Connect(tcpFreePort(t, tcpLo4.Addr()), func(err error) {
+		tcpIs(t, "connect", err, ECONNREFUSED)
+		connects++
+	})
+	must(t, err)
+	_, err = conn.Write(func(err error) {
+		tcpIs(t, "write", err, ECANCELED)
+		writes++
+		hndCheck(t, conn.Close(nil))
+	}, []byte("HELL"))
+	must(t, err)
+	run(t, l, RunDefault)
+	if connects != 1 || writes != 1 {
+		t.Errorf("%d connects, %d writes; want 1, 1", connects, writes)
+	}
+}
+
+// libuv closes the socket behind the handle's back (close(2)); the binding's test replaces it
+// with a read-only descriptor with dup3(2) instead, so that the number cannot be reused by
+// another descriptor before the handle closes it. The write fails the same way (EBADF).
+//
+// libuv: tcp_write_fail
+func TestTCPWriteFail(t *testing.T) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	echo := tcpEchoServer(t, tcpLo4)
+	connects, writes, closes := 0, 0, 0
+	tcpConnect(t, l, echo, func(c *TCP, err error) {
+		hndCheck(t, err)
+		connects++
+		fd, err := c.Fileno()
+		hndCheck(t, err)
+		ro, err := syscall.Open("/dev/null", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		hndCheck(t, err)
+		hndCheck(t, syscall.Dup3(ro, fd, syscall.O_CLOEXEC))
+		hndCheck(t, syscall.Close(ro))
+		_, err = c.Write(func(err error) {
+			if err == nil {
+				t.Errorf("write on a dead socket succeeded")
+			}
+			writes++
+			hndCheck(t, c.Close(func() { closes++ }))
+		}, []byte("hello\n"))
+		hndCheck(t, err)
+	})
+	run(t, l, RunDefault)
+	if connects != 1 || writes != 1 || closes != 1 {
+		t.Errorf("%d connects, %d writes, %d closes; want 1 each", connects, writes, closes)
+	}
+}
+
+// libuv: tcp_write_queue_order
+func TestTCPWriteQueueOrder(t *testing.T) {
+	// Writes to a peer that does not read: once they queue, more are queued; closing the
+	// handle cancels what is left, and every write gets its callback.
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	var incoming *TCP
+	srv, addr := tcpServer(t, l, tcpLo4, func(c *TCP) { incoming = c })
+	ok, cancelled, failed, reqs, connects := 0, 0, 0, 0, 0
+	buf := make([]byte, 1024)
+	writeCb := func(err error) {
+		switch {
+		case err == nil:
+			ok++
+		case errors.Is(err, ECANCELED):
+			cancelled++
+		default:
+			failed++
+		}
+	}
+	client := tcpConnect(t, l, addr, func(c *TCP, err error) {
+		hndCheck(t, err)
+		connects++
+		i := 0
+		for ; i < 1<<16; i++ {
+			_, err := c.Write(writeCb, buf)
+			hndCheck(t, err)
+			reqs++
+			if c.WriteQueueSize() > 0 {
+				break
+			}
+		}
+		for j := 0; j < i+1; j++ {
+			_, err := c.Write(writeCb, buf)
+			hndCheck(t, err)
+			reqs++
+		}
+	})
+	must(t, client.SetSendBufferSize(16*1024))
+	tm, err := NewTimer(l)
+	must(t, err)
+	closes := 0
+	must(t, tm.Start(func() {
+		for _, h := range []Handle{client, srv, incoming, tm} {
+			hndCheck(t, h.Close(func() { closes++ }))
+		}
+	}, 50*time.Millisecond, 0))
+	run(t, l, RunDefault)
+	if connects != 1 || incoming == nil || ok == 0 || cancelled == 0 || ok+cancelled+failed != reqs || closes != 4 {
+		t.Errorf("%d connects, %d ok, %d cancelled, %d failed of %d writes, %d closes; want 1, >0, >0, sum, 4",
+			connects, ok, cancelled, failed, reqs, closes)
+	}
+}
+
+// libuv: tcp_write_to_half_open_connection
+func TestTCPWriteToHalfOpenConnection(t *testing.T) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	writes, reads := 0, 0
+	var srv *TCP
+	srv, addr := tcpServer(t, l, tcpLo4, func(c *TCP) {
+		hndCheck(t, c.ReadStart(func(data []byte, err error) {
+			if err != nil {
+				if !errors.Is(err, ECONNRESET) && err != EOF {
+					t.Errorf("read: %v, want ECONNRESET or EOF", err)
+				}
+				hndCheck(t, srv.Close(nil))
+				hndCheck(t, c.Close(nil))
+			}
+			reads++
+		}))
+		_, err := c.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("hello\n"))
+		hndCheck(t, err)
+	})
+	tcpConnect(t, l, addr, func(c *TCP, err error) {
+		hndCheck(t, err)
+		hndCheck(t, c.Close(nil))
+	})
+	run(t, l, RunDefault)
+	if writes == 0 || reads == 0 {
+		t.Errorf("%d writes, %d reads; want > 0", writes, reads)
+	}
+}
+
+// libuv writes 3 x 3 chunks of 10 MB; the binding's test writes 3 x 3 chunks of 1 MiB, enough
+// to fill the socket buffers many times, and checks the bytes as well as their count.
+//
+// libuv: tcp_writealot
+func TestTCPWritealot(t *testing.T) {
+	const writes, chunks, chunk = 3, 3, 1 << 20
+	l := newTestLoop(t)
+	hndGuard(t, l, 20*time.Second)
+	echo := tcpEchoServer(t, tcpLo4)
+	send := make([]byte, writes*chunks*chunk)
+	for i := range send {
+		send[i] = byte(i * 7 / 13)
+	}
+	var got []byte
+	shutdowns, connects, wcalls, closes := 0, 0, 0, 0
+	tcpConnect(t, l, echo, func(c *TCP, err error) {
+		hndCheck(t, err)
+		connects++
+		for i := 0; i < writes; i++ {
+			var bufs [][]byte
+			for j := 0; j < chunks; j++ {
+				off := (i*chunks + j) * chunk
+				bufs = append(bufs, send[off:off+chunk])
+			}
+			_, err := c.Write(func(err error) { hndCheck(t, err); wcalls++ }, bufs...)
+			hndCheck(t, err)
+		}
+		_, err = c.Shutdown(func(err error) {
+			hndCheck(t, err)
+			if q := c.WriteQueueSize(); q != 0 {
+				t.Errorf("WriteQueueSize at shutdown = %d, want 0", q)
+			}
+			if wcalls != writes {
+				t.Errorf("%d write callbacks before the shutdown's, want %d", wcalls, writes)
+			}
+			shutdowns++
+		})
+		hndCheck(t, err)
+		hndCheck(t, c.ReadStart(func(data []byte, err error) {
+			if err != nil {
+				tcpIs(t, "read", err, EOF)
+				hndCheck(t, c.Close(func() { closes++ }))
+				return
+			}
+			got = append(got, data...)
+		}))
+	})
+	run(t, l, RunDefault)
+	if shutdowns != 1 || connects != 1 || wcalls != writes || closes != 1 {
+		t.Errorf("%d shutdowns, %d connects, %d writes, %d closes; want 1, 1, %d, 1", shutdowns, connects, wcalls, closes, writes)
+	}
+	if !bytes.Equal(got, send) {
+		t.Errorf("received %d bytes, not the %d sent", len(got), len(send))
+	}
+}
