@@ -1683,3 +1683,117 @@ func TestTCPWritealot(t *testing.T) {
 		t.Errorf("received %d bytes, not the %d sent", len(got), len(send))
 	}
 }
+
+// libuv: tcp_ref
+func TestTCPRef(t *testing.T) {
+	l := newTestLoop(t)
+	h, err := NewTCP(l)
+	must(t, err)
+	must(t, h.Unref())
+	run(t, l, RunDefault) // returns at once
+	hndDoClose(t, l, h)
+}
+
+// libuv: tcp_ref2
+func TestTCPRef2(t *testing.T) {
+	l := newTestLoop(t)
+	h, err := NewTCP(l)
+	must(t, err)
+	must(t, h.Listen(128, tcpNoConn(t)))
+	must(t, h.Unref())
+	run(t, l, RunDefault) // an unreferenced listener does not keep the loop alive
+	hndDoClose(t, l, h)
+}
+
+// libuv: tcp_ref2b
+func TestTCPRef2b(t *testing.T) {
+	l := newTestLoop(t)
+	h, err := NewTCP(l)
+	must(t, err)
+	must(t, h.Listen(128, tcpNoConn(t)))
+	must(t, h.Unref())
+	closes := 0
+	must(t, h.Close(func() { closes++ }))
+	run(t, l, RunDefault)
+	if closes != 1 {
+		t.Errorf("%d close callbacks, want 1", closes)
+	}
+}
+
+// testTCPRefConnect: the requests of an unreferenced handle (connect, then write and shutdown)
+// keep the loop alive until they complete.
+func testTCPRefConnect(t *testing.T, write bool) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	echo := tcpEchoServer(t, tcpLo4)
+	connects, writes, shutdowns := 0, 0, 0
+	h := tcpConnect(t, l, echo, func(c *TCP, err error) {
+		hndCheck(t, err)
+		if write {
+			_, err := c.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("PING"))
+			hndCheck(t, err)
+		}
+		_, err = c.Shutdown(func(err error) { hndCheck(t, err); shutdowns++ })
+		hndCheck(t, err)
+		connects++
+	})
+	must(t, h.Unref())
+	run(t, l, RunDefault)
+	if connects != 1 || shutdowns != 1 || writes != boolCount(write) {
+		t.Errorf("%d connects, %d writes, %d shutdowns; want 1, %d, 1", connects, writes, shutdowns, boolCount(write))
+	}
+	hndDoClose(t, l, h)
+}
+
+// libuv: tcp_ref3
+func TestTCPRef3(t *testing.T) { testTCPRefConnect(t, false) }
+
+// libuv: tcp_ref4
+func TestTCPRef4(t *testing.T) { testTCPRefConnect(t, true) }
+
+// libuv: getsockname_tcp
+func TestGetsocknameTCP(t *testing.T) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	socknames, peernames := 0, 0
+	lo := tcpLo4.Addr()
+	var srvAddr netip.AddrPort
+	check := func(what string, a netip.AddrPort, err error, port uint16, count *int) {
+		t.Helper()
+		hndCheck(t, err)
+		if a.Addr() != lo || a.Port() == 0 || (port != 0 && a.Port() != port) {
+			t.Errorf("%s = %v, want 127.0.0.1 and port %d", what, a, port)
+		}
+		*count++
+	}
+	var srv *TCP
+	srv, srvAddr = tcpServer(t, l, tcpLo4, func(c *TCP) {
+		a, err := c.SockName()
+		check("accepted SockName", a, err, srvAddr.Port(), &socknames)
+		a, err = c.PeerName()
+		check("accepted PeerName", a, err, 0, &peernames)
+		hndCheck(t, c.ReadStart(func(data []byte, err error) {
+			if err != nil {
+				hndCheck(t, c.Close(nil))
+				hndCheck(t, srv.Close(nil))
+			}
+		}))
+	})
+	a, err := srv.SockName()
+	check("server SockName", a, err, srvAddr.Port(), &socknames)
+	if _, err := srv.PeerName(); !errors.Is(err, ENOTCONN) {
+		t.Errorf("PeerName of a listener: %v, want ENOTCONN", err)
+	}
+	tcpConnect(t, l, srvAddr, func(c *TCP, err error) {
+		hndCheck(t, err)
+		a, err := c.SockName()
+		check("client SockName", a, err, 0, &socknames)
+		a, err = c.PeerName()
+		check("client PeerName", a, err, srvAddr.Port(), &peernames)
+		hndCheck(t, c.Close(nil))
+	})
+	run(t, l, RunDefault)
+	if socknames != 3 || peernames != 2 {
+		t.Errorf("%d socknames, %d peernames checked; want 3, 2", socknames, peernames)
+	}
+}
