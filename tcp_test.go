@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"net/netip"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -1796,4 +1797,190 @@ func TestGetsocknameTCP(t *testing.T) {
 	if socknames != 3 || peernames != 2 {
 		t.Errorf("%d socknames, %d peernames checked; want 3, 2", socknames, peernames)
 	}
+}
+
+// tcpPair returns a connected client and its accepted peer on l; the listener is closed.
+func tcpPair(t *testing.T, l *Loop) (client, peer *TCP) {
+	t.Helper()
+	var srv *TCP
+	srv, addr := tcpServer(t, l, tcpLo4, func(c *TCP) {
+		peer = c
+		hndCheck(t, srv.Close(nil))
+	})
+	connected := false
+	client = tcpConnect(t, l, addr, func(_ *TCP, err error) { hndCheck(t, err); connected = true })
+	for i := 0; i < 1000 && (!connected || peer == nil); i++ {
+		run(t, l, RunOnce)
+	}
+	if !connected || peer == nil {
+		t.Fatal("tcpPair: no connection")
+	}
+	return client, peer
+}
+
+// tcpPattern returns n bytes that differ from one offset to the next.
+func tcpPattern(n, seed int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte((i + seed) * 131 >> 3)
+	}
+	return b
+}
+
+// TestTCPWriteOneMiB: one write of 1 MiB, zero copy (the slice is pinned until the write
+// callback), arrives complete and in order; a GC during the transfer does not disturb it, though
+// the write holds the only reference to the buffer.
+func TestTCPWriteOneMiB(t *testing.T) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 10*time.Second)
+	client, peer := tcpPair(t, l)
+	const n = 1 << 20
+	var got []byte
+	must(t, peer.ReadStart(func(data []byte, err error) {
+		hndCheck(t, err)
+		got = append(got, data...)
+		runtime.GC()
+		if len(got) >= n {
+			hndCheck(t, peer.ReadStop())
+		}
+	}))
+	writes := 0
+	_, err := client.Write(func(err error) { hndCheck(t, err); writes++ }, tcpPattern(n, 1))
+	must(t, err)
+	run(t, l, RunDefault)
+	if writes != 1 || !bytes.Equal(got, tcpPattern(n, 1)) {
+		t.Errorf("%d write callbacks, %d bytes received (equal: %v); want 1, the %d bytes sent",
+			writes, len(got), bytes.Equal(got, tcpPattern(n, 1)), n)
+	}
+	tcpClosed(t, l, client, peer)
+}
+
+// TestTCPWriteManyQueued: 10,000 small writes, each its own slice, queued at once: all arrive
+// complete and in order, and their callbacks run in order.
+func TestTCPWriteManyQueued(t *testing.T) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 10*time.Second)
+	client, peer := tcpPair(t, l)
+	must(t, client.SetSendBufferSize(4096)) // so that most writes queue
+	const count, size = 10000, 13
+	var want, got []byte
+	must(t, peer.ReadStart(func(data []byte, err error) {
+		hndCheck(t, err)
+		got = append(got, data...)
+		if len(got) >= count*size {
+			hndCheck(t, peer.ReadStop())
+		}
+	}))
+	next := 0
+	queued := false
+	for i := 0; i < count; i++ {
+		b := tcpPattern(size, i)
+		want = append(want, b...)
+		i := i
+		_, err := client.Write(func(err error) {
+			hndCheck(t, err)
+			if i != next {
+				t.Errorf("write callback %d ran in place of %d", i, next)
+			}
+			next++
+		}, b)
+		must(t, err)
+		queued = queued || client.WriteQueueSize() > 0
+	}
+	if !queued {
+		t.Fatalf("no write was queued: the test does not test queued writes")
+	}
+	runtime.GC() // the queued slices are reachable from their requests only
+	run(t, l, RunDefault)
+	if next != count || !bytes.Equal(got, want) {
+		t.Errorf("%d write callbacks, %d bytes received (equal: %v); want %d, %d", next, len(got), bytes.Equal(got, want), count, len(want))
+	}
+	if q := client.WriteQueueSize(); q != 0 {
+		t.Errorf("WriteQueueSize after the writes = %d, want 0", q)
+	}
+	tcpClosed(t, l, client, peer)
+}
+
+// TestTCPWriteVectored: several buffers in one Write, empty ones included, arrive in order.
+func TestTCPWriteVectored(t *testing.T) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	client, peer := tcpPair(t, l)
+	bufs := [][]byte{[]byte("ab"), nil, []byte("cde"), {}, tcpPattern(70000, 3)}
+	want := bytes.Join(bufs, nil)
+	var got []byte
+	must(t, peer.ReadStart(func(data []byte, err error) {
+		hndCheck(t, err)
+		got = append(got, data...)
+		if len(got) >= len(want) {
+			hndCheck(t, peer.ReadStop())
+		}
+	}))
+	writes := 0
+	_, err := client.Write(func(err error) { hndCheck(t, err); writes++ }, bufs...)
+	must(t, err)
+	// A write of one empty buffer is valid: libuv completes it.
+	_, err = client.Write(func(err error) { hndCheck(t, err); writes++ }, nil)
+	must(t, err)
+	run(t, l, RunDefault)
+	if writes != 2 || !bytes.Equal(got, want) {
+		t.Errorf("%d write callbacks, got %d bytes (equal %v); want 2, %d", writes, len(got), bytes.Equal(got, want), len(want))
+	}
+	tcpClosed(t, l, client, peer)
+}
+
+// TestTCPReadAllocs: the read path (libuv's alloc callback, the read trampoline and the Go
+// callback) allocates nothing, and neither does TryWrite of one buffer.
+func TestTCPReadAllocs(t *testing.T) {
+	if tcpRace {
+		t.Skip("the race detector allocates")
+	}
+	l := newTestLoop(t)
+	client, peer := tcpPair(t, l)
+	got, want := 0, 0
+	must(t, peer.ReadStart(func(data []byte, err error) { got += len(data) }))
+	msg := []byte("0123456789abcdef")
+	step := func() {
+		want += len(msg)
+		if n, err := client.TryWrite(msg); n != len(msg) || err != nil {
+			t.Fatalf("TryWrite = %d, %v", n, err)
+		}
+		for got < want {
+			l.Run(RunOnce)
+		}
+	}
+	step()
+	if n := testing.AllocsPerRun(200, step); n != 0 {
+		t.Errorf("%v allocations per TryWrite and read callback, want 0", n)
+	}
+	tcpClosed(t, l, client, peer)
+}
+
+// TestTCPWriteAllocs: a Write of one buffer allocates its request and nothing else, once the
+// runtime's pinner cache is warm (one write in flight at a time).
+func TestTCPWriteAllocs(t *testing.T) {
+	if tcpRace {
+		t.Skip("the race detector allocates")
+	}
+	l := newTestLoop(t)
+	client, peer := tcpPair(t, l)
+	got, want, done := 0, 0, 0
+	must(t, peer.ReadStart(func(data []byte, err error) { got += len(data) }))
+	msg := []byte("0123456789abcdef")
+	cb := func(err error) { done++ }
+	step := func() {
+		want += len(msg)
+		n := done
+		if _, err := client.Write(cb, msg); err != nil {
+			t.Fatal(err)
+		}
+		for got < want || done == n {
+			l.Run(RunOnce)
+		}
+	}
+	step()
+	if n := testing.AllocsPerRun(200, step); n > 1 {
+		t.Errorf("%v allocations per Write and its callback, want 1 (the request)", n)
+	}
+	tcpClosed(t, l, client, peer)
 }
