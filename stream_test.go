@@ -145,7 +145,6 @@ func TestStreamStates(t *testing.T) {
 	echo := tcpEchoServer(t, tcpLo4)
 	h, err := NewTCP(l)
 	must(t, err)
-	before := liveTokens.Load()
 	cr, err := h.Connect(echo, nil) // allowed: the binding's callback frees the request
 	must(t, err)
 	if cr.Type() != ReqConnect || cr.TypeName() != "connect" {
@@ -158,8 +157,8 @@ func TestStreamStates(t *testing.T) {
 		t.Errorf("second Connect: %v, want EALREADY", err)
 	}
 	run(t, l, RunDefault)
-	if n := liveTokens.Load(); n != before {
-		t.Errorf("a Connect with a nil callback left %d tokens", n-before)
+	if cr.ptr != nil || cr.token != nil { // the echo server's loop makes tokens meanwhile
+		t.Errorf("a Connect with a nil callback was not released")
 	}
 	if err := cr.Cancel(); err != ErrClosed {
 		t.Errorf("Cancel of a completed request: %v, want ErrClosed", err)

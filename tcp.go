@@ -44,16 +44,18 @@ const (
 
 // NewTCP wraps uv_tcp_init: a TCP handle with no socket yet (libuv creates it on Bind,
 // Connect or Open). Loop-bound.
-func NewTCP(l *Loop) (*TCP, error) { return NewTCPEx(l, AFUnspec) }
+func NewTCP(l *Loop) (*TCP, error) { return newTCP(l, 0, 0) }
 
 // NewTCPEx wraps uv_tcp_init_ex: with AFInet or AFInet6 libuv creates the socket now, with
 // AFUnspec it is NewTCP. Another value is libuv's EINVAL. Loop-bound.
-func NewTCPEx(l *Loop, family Family) (*TCP, error) {
+func NewTCPEx(l *Loop, family Family) (*TCP, error) { return newTCP(l, 1, C.uint(family)) }
+
+func newTCP(l *Loop, ex C.int, flags C.uint) (*TCP, error) {
 	t := &TCP{}
 	if err := t.open(l, t, HandleTCP); err != nil {
 		return nil, err
 	}
-	if err := t.opened(C.uvg_tcp_new(l.ptr, t.token, C.uint(family))); err != nil {
+	if err := t.opened(C.uvg_tcp_new(l.ptr, t.token, ex, flags)); err != nil {
 		return nil, err
 	}
 	return t, nil
