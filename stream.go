@@ -166,9 +166,9 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 		b, n := w.bufs.set(bs)
 		r = C.uvg_write(w.ptr, p, b, n, sp)
 	}
-	if err := status(r); err != nil {
-		w.complete()
-		return nil, err
+	if r != 0 {
+		w.complete() // before status, which panics on a wrong thread with the uvdebug tag
+		return nil, status(r)
 	}
 	return w, nil
 }
@@ -220,9 +220,9 @@ func (s *stream) Shutdown(cb func(err error)) (*ShutdownReq, error) {
 	if err := r.open(s.loop, r, ReqShutdown); err != nil {
 		return nil, err
 	}
-	if err := status(C.uvg_shutdown(r.ptr, p)); err != nil {
+	if st := C.uvg_shutdown(r.ptr, p); st != 0 {
 		r.done()
-		return nil, err
+		return nil, status(st)
 	}
 	return r, nil
 }

@@ -224,27 +224,39 @@ func TestStreamResetMidRead(t *testing.T) {
 }
 
 // TestStreamWrongThread: a loop-bound call from another goroutine while the loop runs is
-// refused with ErrWrongThread, by the C side, before libuv sees it; nothing leaks.
+// refused by the C side before libuv sees it (ErrWrongThread; a panic with the uvdebug tag),
+// and the refused request leaks nothing.
 func TestStreamWrongThread(t *testing.T) {
 	l := newTestLoop(t)
 	client, peer := tcpPair(t, l)
-	var errs []error
-	before := liveTokens.Load()
-	loopFromOtherGoroutine(t, l, func() {
-		_, err := client.Write(nil, []byte("x"))
-		errs = append(errs, err)
-		errs = append(errs, client.ReadStart(func([]byte, error) {}))
-		_, err = client.Shutdown(nil)
-		errs = append(errs, err)
-		_, err = client.Connect(tcpLo4, nil)
-		errs = append(errs, err)
-		errs = append(errs, client.SetNoDelay(true))
-		errs = append(errs, peer.Accept(client))
-	})
-	for i, err := range errs {
-		if !errors.Is(err, ErrWrongThread) {
-			t.Errorf("call %d from another goroutine: %v, want ErrWrongThread", i, err)
+	refused := func(f func() error) bool {
+		var err error
+		if v := loopRecover(func() { err = f() }); v != nil {
+			return true // uvdebug
 		}
+		return errors.Is(err, ErrWrongThread)
+	}
+	calls := map[string]func() error{
+		"Write":      func() error { _, err := client.Write(nil, []byte("x")); return err },
+		"Write2":     func() error { _, err := client.Write(nil, []byte("x"), []byte("y")); return err },
+		"ReadStart":  func() error { return client.ReadStart(func([]byte, error) {}) },
+		"Shutdown":   func() error { _, err := client.Shutdown(nil); return err },
+		"Connect":    func() error { _, err := client.Connect(tcpLo4, nil); return err },
+		"SetNoDelay": func() error { return client.SetNoDelay(true) },
+		"Accept":     func() error { return peer.Accept(client) },
+		"CloseReset": func() error { return client.CloseReset(nil) },
+	}
+	before := liveTokens.Load()
+	var bad []string
+	loopFromOtherGoroutine(t, l, func() {
+		for name, f := range calls {
+			if !refused(f) {
+				bad = append(bad, name)
+			}
+		}
+	})
+	if len(bad) > 0 {
+		t.Errorf("calls from another goroutine not refused: %v", bad)
 	}
 	if n := liveTokens.Load(); n != before {
 		t.Errorf("refused calls left %d tokens", n-before)

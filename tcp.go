@@ -167,9 +167,9 @@ func (t *TCP) Connect(addr netip.AddrPort, cb func(err error)) (*ConnectReq, err
 	if err := r.open(t.loop, r, ReqConnect); err != nil {
 		return nil, err
 	}
-	if err := status(C.uvg_tcp_connect(r.ptr, p, sa.ptr())); err != nil {
-		r.done()
-		return nil, err
+	if st := C.uvg_tcp_connect(r.ptr, p, sa.ptr()); st != 0 {
+		r.done() // before status, which panics on a wrong thread with the uvdebug tag
+		return nil, status(st)
 	}
 	return r, nil
 }
