@@ -43,8 +43,7 @@ func streamCalls(t *testing.T, h, other *TCP) map[string]error {
 // reaches C or leaks a token.
 func TestStreamClosed(t *testing.T) {
 	l := newTestLoop(t)
-	h, err := NewTCP(l)
-	must(t, err)
+	h := tcpNew(t, l)
 	other, err := NewTCP(l)
 	must(t, err)
 	must(t, h.Close(nil))
@@ -143,8 +142,7 @@ func TestStreamStates(t *testing.T) {
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
 	echo := tcpEchoServer(t, tcpLo4)
-	h, err := NewTCP(l)
-	must(t, err)
+	h := tcpNew(t, l)
 	cr, err := h.Connect(echo, nil) // allowed: the binding's callback frees the request
 	must(t, err)
 	if cr.Type() != ReqConnect || cr.TypeName() != "connect" {
@@ -297,8 +295,7 @@ func TestSocketpair(t *testing.T) {
 	}
 	// A stream handle reads the other end.
 	l := newTestLoop(t)
-	h, err := NewTCP(l)
-	must(t, err)
+	h := tcpNew(t, l)
 	must(t, h.Open(fds[0]))
 	var got string
 	must(t, h.ReadStart(func(data []byte, err error) {
