@@ -1956,3 +1956,48 @@ func TestTCPWriteAllocs(t *testing.T) {
 	}
 	tcpClosed(t, l, client, peer)
 }
+
+// TestTCPIPv6: a connection over ::1 reports IPv6 addresses on both sides, and an IPv4 client
+// cannot reach an IPv6-only listener.
+func TestTCPIPv6(t *testing.T) {
+	tcpNeedIPv6(t)
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	var srv *TCP
+	var peerOfAccepted netip.AddrPort
+	srv, addr := tcpServer(t, l, tcpLo6, func(c *TCP) {
+		var err error
+		peerOfAccepted, err = c.PeerName()
+		hndCheck(t, err)
+		hndCheck(t, c.Close(nil))
+		hndCheck(t, srv.Close(nil))
+	})
+	var local netip.AddrPort
+	tcpConnect(t, l, addr, func(c *TCP, err error) {
+		hndCheck(t, err)
+		local, err = c.SockName()
+		hndCheck(t, err)
+		hndCheck(t, c.Close(nil))
+	})
+	run(t, l, RunDefault)
+	if !addr.Addr().Is6() || local.Addr() != tcpLo6.Addr() || peerOfAccepted != local {
+		t.Errorf("server %v, client %v, client seen by the server %v; want ::1 on all", addr, local, peerOfAccepted)
+	}
+
+	only := tcpNew(t, l)
+	must(t, only.Bind(netip.MustParseAddrPort("[::]:0"), TCPIPv6Only))
+	must(t, only.Listen(1, tcpNoConn(t)))
+	a, err := only.SockName()
+	must(t, err)
+	refused := 0
+	tcpConnect(t, l, netip.AddrPortFrom(tcpLo4.Addr(), a.Port()), func(c *TCP, err error) {
+		tcpIs(t, "IPv4 connect to an IPv6-only listener", err, ECONNREFUSED)
+		refused++
+		hndCheck(t, c.Close(nil))
+		hndCheck(t, only.Close(nil))
+	})
+	run(t, l, RunDefault)
+	if refused != 1 {
+		t.Errorf("%d connect callbacks, want 1", refused)
+	}
+}
