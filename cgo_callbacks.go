@@ -121,3 +121,29 @@ func uvgShutdownCb(p *C.uv_shutdown_t, st C.int) {
 	defer r.loop.recoverCallback()
 	reqDone(&r.req, r.cb, st)
 }
+
+// ---- threads, once, random ----
+
+// uvgThreadCb is the entry of a thread of NewThread. No loop is involved: Thread.run recovers a
+// panic of the thread's function and Join re-panics with it.
+//
+//export uvgThreadCb
+func uvgThreadCb(token unsafe.Pointer) {
+	t := restoreToken(token).(*Thread)
+	releaseToken(token)
+	t.run()
+}
+
+// uvgOnceCb is the init function of Once.Do; onceCall.run recovers a panic and Do re-panics.
+//
+//export uvgOnceCb
+func uvgOnceCb(token unsafe.Pointer) {
+	restoreToken(token).(*onceCall).run()
+}
+
+//export uvgRandomCb
+func uvgRandomCb(p *C.uv_random_t, st C.int, buf unsafe.Pointer, n C.size_t) {
+	r := restoreReq(unsafe.Pointer(p)).(*RandomReq)
+	defer r.loop.recoverCallback()
+	r.complete(st)
+}
