@@ -70,7 +70,8 @@ func (l *Lib) Sym(name string) (unsafe.Pointer, error) {
 }
 
 // LastError wraps uv_dlerror: the message of the Lib's last failed Sym, or libuv's "no error"
-// when the last Sym succeeded (or none was made); "" after Close. Safe for concurrent use.
+// when none failed. libuv 1.44 keeps the message when a later Sym succeeds. "" after Close.
+// Safe for concurrent use.
 func (l *Lib) LastError() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
