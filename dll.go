@@ -16,7 +16,8 @@ type DLError struct {
 	Msg  string // uv_dlerror's message
 }
 
-func (e *DLError) Error() string { return "uv: " + e.Op + " " + e.Name + ": " + e.Msg }
+// Error returns "uv: dlopen: " or "uv: dlsym: " and the message. Safe for concurrent use.
+func (e *DLError) Error() string { return "uv: " + e.Op + ": " + e.Msg }
 
 // Lib wraps uv_lib_t: a shared library opened by DLOpen, in C memory until Close. Safe for
 // concurrent use (its methods are serialized: uv_dlerror's message belongs to the Lib).
