@@ -90,6 +90,7 @@ func zoneName(id uint32) string {
 // ---- random ----
 
 // RandomReq wraps uv_random_t: an asynchronous Random in flight, from Random until its callback.
+// Its methods (Cancel, Type) are loop-bound.
 type RandomReq struct {
 	req
 	pin runtime.Pinner

@@ -25,7 +25,8 @@ import (
 
 // ---- threads ----
 
-// ThreadID wraps uv_thread_t: the identity of an OS thread. Compare two with Equal.
+// ThreadID wraps uv_thread_t: the identity of an OS thread. Compare two with Equal. A value,
+// safe for concurrent use.
 type ThreadID struct{ t C.uv_thread_t }
 
 // ThreadSelf wraps uv_thread_self: the OS thread running the caller. A goroutine moves between
@@ -38,7 +39,8 @@ func (a ThreadID) Equal(b ThreadID) bool {
 	return C.uvg_thread_equal(a.t, b.t) != 0
 }
 
-// ThreadOptions are the options of NewThreadEx (uv_thread_options_t).
+// ThreadOptions are the options of NewThreadEx (uv_thread_options_t): StackSize sets
+// UV_THREAD_HAS_STACK_SIZE.
 type ThreadOptions struct {
 	// StackSize is the new thread's stack size in bytes; 0 is libuv's default (RLIMIT_STACK,
 	// 8 MiB on most systems). libuv rounds it up to the page size and to at least
@@ -48,7 +50,7 @@ type ThreadOptions struct {
 }
 
 // Thread wraps a uv_thread_t created by NewThread or NewThreadEx: an OS thread, not a
-// goroutine, running a Go function.
+// goroutine, running a Go function. Safe for concurrent use.
 type Thread struct {
 	tid   C.uv_thread_t
 	fn    func()
