@@ -111,9 +111,9 @@ func Getaddrinfo(l *Loop, node, service string, hints *AddrinfoHints, cb func(re
 		}
 		return nil, res, nil
 	}
-	if err := status(st); err != nil {
-		r.done()
-		return nil, nil, err
+	if st != 0 {
+		r.done() // before status, which panics on a wrong thread with the uvdebug tag
+		return nil, nil, status(st)
 	}
 	return r, nil, nil
 }
@@ -207,9 +207,9 @@ func Getnameinfo(l *Loop, addr netip.AddrPort, flags NameinfoFlags, cb func(host
 		r.done()
 		return nil, host, service, status(st)
 	}
-	if err := status(st); err != nil {
+	if st != 0 {
 		r.done()
-		return nil, "", "", err
+		return nil, "", "", status(st)
 	}
 	return r, "", "", nil
 }
