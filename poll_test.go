@@ -171,6 +171,27 @@ func (c *pollConn) onTimer() {
 	hndCheck(t, c.poll.Start(c.events, c.onPoll))
 }
 
+// send writes up to size bytes of what is left to send and reports whether it could; the
+// first write of a writable wakeup counts the wakeup as valid or, on EAGAIN, spurious.
+func (c *pollConn) send(size int, first bool) bool {
+	var buf [1234]byte
+	n, err := pollWrite(c.fd, buf[:min(pollTransferBytes-c.sent, size)])
+	if err != nil {
+		if !isEAGAIN(err) {
+			c.pt.t.Errorf("send: %v", err)
+		}
+		if first {
+			c.pt.spurious++
+		}
+		return false
+	}
+	if first {
+		c.pt.valid++
+	}
+	c.sent += n
+	return true
+}
+
 func (c *pollConn) onPoll(events PollEvent, err error) {
 	t, pt := c.pt.t, c.pt
 	hndCheck(t, err)
@@ -224,38 +245,10 @@ func (c *pollConn) onPoll(events PollEvent, err error) {
 		if c.sent < pollTransferBytes && (pt.duplex || !c.server) {
 			switch pt.rng.Intn(7) {
 			case 0, 1: // send a few bytes
-				var buf [103]byte
-				n, err := pollWrite(c.fd, buf[:min(pollTransferBytes-c.sent, len(buf))])
-				if err != nil {
-					if !isEAGAIN(err) {
-						t.Errorf("send: %v", err)
-					}
-					pt.spurious++
-					break
-				}
-				c.sent += n
-				pt.valid++
+				c.send(103, true)
 			case 2, 3: // send until EAGAIN
-				var buf [1234]byte
-				n, err := pollWrite(c.fd, buf[:min(pollTransferBytes-c.sent, len(buf))])
-				if err != nil {
-					if !isEAGAIN(err) {
-						t.Errorf("send: %v", err)
-					}
-					pt.spurious++
-					break
-				}
-				pt.valid++
-				c.sent += n
-				for c.sent < pollTransferBytes {
-					n, err := pollWrite(c.fd, buf[:min(pollTransferBytes-c.sent, len(buf))])
-					if err != nil {
-						if !isEAGAIN(err) {
-							t.Errorf("send: %v", err)
-						}
-						break
-					}
-					c.sent += n
+				for ok := c.send(1234, true); ok && c.sent < pollTransferBytes; {
+					ok = c.send(1234, false)
 				}
 			case 4: // ignore
 			case 5: // stop sending for a while
