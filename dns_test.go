@@ -35,6 +35,19 @@ func dnsIsEAI(err error) bool {
 	return errors.As(err, &e) && e.Unwrap() == nil && e != EOF
 }
 
+// dnsRunOnce checks the type of r, an asynchronous request, runs l and checks that the
+// callback, which counts its calls in calls, ran once.
+func dnsRunOnce(t *testing.T, l *Loop, r Req, typ ReqType, calls *int) {
+	t.Helper()
+	if r.Type() != typ {
+		t.Errorf("request type %v, want %v", r.Type(), typ)
+	}
+	run(t, l, RunDefault)
+	if *calls != 1 {
+		t.Errorf("%d callbacks, want 1", *calls)
+	}
+}
+
 // libuv: getaddrinfo_fail
 func TestGetaddrinfoFail(t *testing.T) {
 	l := newTestLoop(t)
@@ -58,13 +71,7 @@ func TestGetaddrinfoFail(t *testing.T) {
 	if r == nil || res != nil {
 		t.Errorf("asynchronous Getaddrinfo returned %v, %v; want a request and no results", r, res)
 	}
-	if r.Type() != ReqGetaddrinfo {
-		t.Errorf("request type %v, want getaddrinfo", r.Type())
-	}
-	run(t, l, RunDefault)
-	if calls != 1 {
-		t.Errorf("%d callbacks, want 1", calls)
-	}
+	dnsRunOnce(t, l, r, ReqGetaddrinfo, &calls)
 }
 
 // libuv: getaddrinfo_fail_sync
@@ -81,16 +88,13 @@ func TestGetaddrinfoBasic(t *testing.T) {
 	l := newTestLoop(t)
 	hndGuard(t, l, 10*time.Second)
 	calls := 0
-	_, _, err := Getaddrinfo(l, "localhost", "", nil, func(res []Addrinfo, err error) {
+	r, _, err := Getaddrinfo(l, "localhost", "", nil, func(res []Addrinfo, err error) {
 		calls++
 		hndCheck(t, err)
 		dnsCheckLoopback(t, res)
 	})
 	must(t, err)
-	run(t, l, RunDefault)
-	if calls != 1 {
-		t.Errorf("%d callbacks, want 1", calls)
-	}
+	dnsRunOnce(t, l, r, ReqGetaddrinfo, &calls)
 }
 
 // libuv: getaddrinfo_basic_sync
@@ -302,13 +306,7 @@ func testGetnameinfoAsync(t *testing.T, addr string) {
 	if r == nil || host != "" || service != "" {
 		t.Errorf("asynchronous Getnameinfo returned %v, %q, %q; want a request only", r, host, service)
 	}
-	if r.Type() != ReqGetnameinfo {
-		t.Errorf("request type %v, want getnameinfo", r.Type())
-	}
-	run(t, l, RunDefault)
-	if calls != 1 {
-		t.Errorf("%d callbacks, want 1", calls)
-	}
+	dnsRunOnce(t, l, r, ReqGetnameinfo, &calls)
 }
 
 // libuv: getnameinfo_basic_ip4_sync
