@@ -190,6 +190,15 @@ func TestGetaddrinfoMisuse(t *testing.T) {
 			}
 		}
 	}
+	// libuv's IDNA conversion refuses a name that is not UTF-8, before any request starts.
+	if r, res, err := Getaddrinfo(l, "bad\xff.invalid", "", nil, cb); !errors.Is(err, EINVAL) || r != nil || res != nil {
+		t.Errorf("Getaddrinfo of a name that is not UTF-8: %v, %v, %v; want EINVAL", r, res, err)
+	}
+	// A zone for C is a string too.
+	nulZone := netip.AddrPortFrom(netip.MustParseAddr("fe80::1").WithZone("lo\x00x"), 80)
+	if r, _, _, err := Getnameinfo(l, nulZone, 0, nil); !errors.Is(err, ErrNUL) || r != nil {
+		t.Errorf("Getnameinfo of a zone with a NUL: %v, %v; want ErrNUL", r, err)
+	}
 	run(t, l, RunDefault)
 
 	closed, err := NewLoop()

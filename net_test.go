@@ -233,6 +233,10 @@ func TestAddressMisuse(t *testing.T) {
 	if _, err := InetPton(AF_INET, "1.2.3.4\x00"); !errors.Is(err, ErrNUL) {
 		t.Errorf("InetPton with a NUL: %v, want ErrNUL", err)
 	}
+	nulZone := netip.AddrPortFrom(netip.MustParseAddr("fe80::1").WithZone("lo\x00x"), 5)
+	if _, err := IP6Name(nulZone); !errors.Is(err, ErrNUL) {
+		t.Errorf("IP6Name of a zone with a NUL: %v, want ErrNUL", err)
+	}
 	v4, v6 := netip.MustParseAddrPort("1.2.3.4:5"), netip.MustParseAddrPort("[::1]:5")
 	if s, err := IP4Name(v6); !errors.Is(err, EINVAL) {
 		t.Errorf("IP4Name of an IPv6 address = %q, %v; want EINVAL", s, err)

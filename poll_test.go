@@ -617,6 +617,11 @@ func TestPollMisuse(t *testing.T) {
 		t.Errorf("second Close: %v, want ErrClosed", err)
 	}
 
+	// A descriptor that is not open: libuv's EBADF.
+	if q, err := NewPoll(l, -1); !errors.Is(err, EBADF) || q != nil {
+		t.Errorf("NewPoll(-1) = %v, %v; want EBADF", q, err)
+	}
+
 	l2, err := NewLoop()
 	must(t, err)
 	must(t, l2.Close())
