@@ -77,7 +77,7 @@ func TestStreamClosed(t *testing.T) {
 // TestStreamCloseResetTwice: CloseReset closes the handle as Close does.
 func TestStreamCloseResetTwice(t *testing.T) {
 	l := newTestLoop(t)
-	h, err := NewTCPEx(l, AFInet)
+	h, err := NewTCPEx(l, AF_INET)
 	must(t, err)
 	closes := 0
 	must(t, h.CloseReset(func() { closes++ }))

@@ -16,16 +16,6 @@ type TCP struct {
 	stream
 }
 
-// Family is the address family NewTCPEx takes (its flags: libuv reads the family from them).
-type Family int
-
-// The address families of NewTCPEx.
-const (
-	AFUnspec Family = C.AF_UNSPEC
-	AFInet   Family = C.AF_INET
-	AFInet6  Family = C.AF_INET6
-)
-
 // TCPFlags are the flags of (*TCP).Bind.
 type TCPFlags uint
 
@@ -47,9 +37,10 @@ const (
 // Connect or Listen; Open gives it an existing one). Loop-bound.
 func NewTCP(l *Loop) (*TCP, error) { return newTCP(l, 0, 0) }
 
-// NewTCPEx wraps uv_tcp_init_ex: with AFInet or AFInet6 libuv creates the socket now, with
-// AFUnspec it is NewTCP. Another value is libuv's EINVAL. Loop-bound.
-func NewTCPEx(l *Loop, family Family) (*TCP, error) { return newTCP(l, 1, C.uint(family)) }
+// NewTCPEx wraps uv_tcp_init_ex: with AF_INET or AF_INET6 libuv creates the socket now, with
+// AF_UNSPEC it is NewTCP. Another value is libuv's EINVAL (libuv reads the family from the
+// lower 8 bits of its flags). Loop-bound.
+func NewTCPEx(l *Loop, family AddrFamily) (*TCP, error) { return newTCP(l, 1, C.uint(family)) }
 
 func newTCP(l *Loop, ex C.int, flags C.uint) (*TCP, error) {
 	t := &TCP{}

@@ -865,7 +865,7 @@ func TestTCP6LocalConnectTimeout(t *testing.T) {
 // libuv: tcp_create_early
 func TestTCPCreateEarly(t *testing.T) {
 	l := newTestLoop(t)
-	c, err := NewTCPEx(l, AFInet)
+	c, err := NewTCPEx(l, AF_INET)
 	must(t, err)
 	if fd, err := c.Fileno(); err != nil || fd < 0 {
 		t.Errorf("Fileno = %d, %v; want a socket", fd, err)
@@ -888,7 +888,7 @@ func TestTCPCreateEarly(t *testing.T) {
 func TestTCPCreateEarlyBadBind(t *testing.T) {
 	tcpNeedIPv6(t)
 	l := newTestLoop(t)
-	c, err := NewTCPEx(l, AFInet6)
+	c, err := NewTCPEx(l, AF_INET6)
 	must(t, err)
 	if fd, err := c.Fileno(); err != nil || fd < 0 {
 		t.Errorf("Fileno = %d, %v; want a socket", fd, err)
@@ -907,7 +907,7 @@ func TestTCPCreateEarlyBadBind(t *testing.T) {
 // libuv: tcp_create_early_bad_domain
 func TestTCPCreateEarlyBadDomain(t *testing.T) {
 	l := newTestLoop(t)
-	for _, f := range []Family{47, 1024, -1} {
+	for _, f := range []AddrFamily{47, 1024, -1} {
 		if c, err := NewTCPEx(l, f); !errors.Is(err, EINVAL) || c != nil {
 			t.Errorf("NewTCPEx(%d) = %v, %v; want nil, EINVAL", f, c, err)
 		}
@@ -927,7 +927,7 @@ func TestTCPCreateEarlyAccept(t *testing.T) {
 	accepts := 0
 	must(t, srv.Listen(128, func(err error) {
 		hndCheck(t, err)
-		c, err := NewTCPEx(l, AFInet)
+		c, err := NewTCPEx(l, AF_INET)
 		hndCheck(t, err)
 		tcpIs(t, "Accept into an AF_INET handle", srv.Accept(c), EBUSY)
 		accepts++
@@ -958,7 +958,7 @@ func TestTCPFlags(t *testing.T) {
 // keep-alive delay is rounded up to whole seconds.
 func TestTCPFlagsSocket(t *testing.T) {
 	l := newTestLoop(t)
-	h, err := NewTCPEx(l, AFInet)
+	h, err := NewTCPEx(l, AF_INET)
 	must(t, err)
 	fd, err := h.Fileno()
 	must(t, err)
