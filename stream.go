@@ -15,7 +15,7 @@ type Stream interface {
 	Listen(backlog int, cb func(err error)) error
 	// Accept wraps uv_accept: client, a new handle of the listener's kind, takes the pending
 	// connection (or, on an IPC pipe, the pending received handle). Call it in the Listen
-	// callback. A nil or closed client is EINVAL or ErrClosed.
+	// callback. A nil client is EINVAL, a closed one ErrClosed.
 	Accept(client Stream) error
 	// ReadStart wraps uv_read_start. cb runs on the loop with what libuv read: data with err
 	// nil; an empty data and nil err when libuv reports 0 (EAGAIN, nothing to read); EOF, or

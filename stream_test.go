@@ -110,6 +110,12 @@ func TestStreamBadArguments(t *testing.T) {
 	if err := client.ReadStart(nil); !errors.Is(err, EINVAL) {
 		t.Errorf("ReadStart(nil): %v, want EINVAL", err)
 	}
+	must(t, client.ReadStart(func([]byte, error) {}))
+	if err := client.ReadStart(func([]byte, error) {}); !errors.Is(err, EALREADY) {
+		t.Errorf("second ReadStart: %v, want EALREADY", err)
+	}
+	must(t, client.ReadStop())
+	must(t, client.ReadStop()) // libuv: stopping a stopped stream is fine
 	if _, err := client.Write(nil); !errors.Is(err, EINVAL) {
 		t.Errorf("Write with no buffer: %v, want EINVAL", err)
 	}
