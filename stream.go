@@ -28,7 +28,8 @@ type Stream interface {
 	// Write wraps uv_write: bufs are written in order, after the writes queued before; cb (may
 	// be nil) runs on the loop with the result, ECANCELED when the handle is closed first.
 	// Zero copy: the slices are pinned and read by libuv until cb runs; do not modify them
-	// before. No buffer at all is EINVAL (libuv asserts). The WriteReq is valid until cb.
+	// before, and write a copy of a read callback's data (the next read reuses its buffer).
+	// No buffer at all is EINVAL (libuv asserts). The WriteReq is valid until cb.
 	Write(cb func(err error), bufs ...[]byte) (*WriteReq, error)
 	// Write2 wraps uv_write2: Write over an IPC pipe that also sends send, a TCP, pipe or UDP
 	// handle, to the other end; libuv's EINVAL on other streams. A nil send is EINVAL.
