@@ -121,3 +121,22 @@ func uvgShutdownCb(p *C.uv_shutdown_t, st C.int) {
 	defer r.loop.recoverCallback()
 	reqDone(&r.req, r.cb, st)
 }
+
+// ---- udp ----
+
+//export uvgUDPSendCb
+func uvgUDPSendCb(p *C.uv_udp_send_t, st C.int) {
+	r := restoreReq(unsafe.Pointer(p)).(*UDPSendReq)
+	defer r.loop.recoverCallback()
+	r.complete()
+	if r.cb != nil {
+		r.cb(status(st))
+	}
+}
+
+//export uvgUDPRecvCb
+func uvgUDPRecvCb(p *C.uv_udp_t, nread C.ssize_t, buf *C.uv_buf_t, addr *C.struct_sockaddr, flags C.uint) {
+	u := restoreToken(p.data).(*UDP)
+	defer u.loop.recoverCallback()
+	u.recv(nread, buf, addr, flags)
+}
