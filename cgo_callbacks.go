@@ -125,8 +125,8 @@ func uvgShutdownCb(p *C.uv_shutdown_t, st C.int) {
 // ---- udp ----
 
 //export uvgUDPSendCb
-func uvgUDPSendCb(p *C.uv_udp_send_t, st C.int) {
-	r := restoreReq(unsafe.Pointer(p)).(*UDPSendReq)
+func uvgUDPSendCb(token unsafe.Pointer, st C.int) {
+	r := restoreToken(token).(*UDPSendReq)
 	defer r.loop.recoverCallback()
 	r.complete()
 	if r.cb != nil {

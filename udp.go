@@ -260,14 +260,15 @@ func (u *UDP) Send(addr netip.AddrPort, cb func(err error), bufs ...[]byte) (*UD
 	if err != nil {
 		return nil, err
 	}
-	if err := r.open(u.loop, r, ReqUDPSend); err != nil {
-		return nil, err
-	}
+	// As req.open, with the C request allocated by the C call that sends.
+	r.loop, r.typ, r.token = u.loop, ReqUDPSend, saveToken(r)
 	b, n := r.bufs.set(bufs)
-	if err := status(C.uvg_udp_send(r.ptr, p, b, n, sa)); err != nil {
+	res := C.uvg_udp_send(r.token, p, b, n, sa)
+	if err := status(res.err); err != nil {
 		r.complete()
 		return nil, err
 	}
+	r.ptr = res.ptr
 	return r, nil
 }
 
@@ -392,8 +393,10 @@ type UDPSendReq struct {
 	cb   func(error)
 }
 
-// complete unpins the buffers and frees the request: in the callback, or when libuv refused it.
+// complete unpins the buffers and releases the token: in the callback (the C side has freed
+// the request's memory before), or when libuv refused the send (the C side freed it too).
 func (r *UDPSendReq) complete() {
 	r.bufs.release()
-	r.done()
+	releaseToken(r.token)
+	r.ptr, r.token = nil, nil
 }

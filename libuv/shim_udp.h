@@ -4,7 +4,7 @@
 
 #include "shim.h"
 
-extern void uvgUDPSendCb(uv_udp_send_t* req, int status);
+extern void uvgUDPSendCb(void* token, int status);
 extern void uvgUDPRecvCb(uv_udp_t* h, ssize_t nread, uv_buf_t* buf, struct sockaddr* addr,
                          unsigned flags);
 
@@ -66,12 +66,34 @@ static inline int uvg_udp_set_multicast_interface(void* h, const char* iface) {
   return uv_udp_set_multicast_interface(h, iface);
 }
 
-/* The send callback is always the trampoline, so that the request is released even when the Go
- * callback is nil. libuv asserts nbufs > 0: the Go side refuses 0 first. */
-static inline int uvg_udp_send(void* req, void* h, const uv_buf_t* bufs, unsigned int n,
-                               const struct sockaddr* addr) {
-  UVG_HCHECK(h);
-  return uv_udp_send(req, h, bufs, n, addr, uvgUDPSendCb);
+/* The send callback: the request's memory is freed here, then the trampoline gets the token of
+ * its Go object (one cgo call fewer per datagram than freeing it from Go). */
+static void uvg_udp_send_cb(uv_udp_send_t* req, int status) {
+  void* token = uv_req_get_data((uv_req_t*)req);
+  free(req);
+  uvgUDPSendCb(token, status);
+}
+
+/* Allocates a uv_udp_send_t whose data is token and sends bufs with it, in one C call; on
+ * failure the request is freed and r.ptr is NULL. The callback is always uvg_udp_send_cb, so
+ * that the request is released even when the Go callback is nil. libuv asserts nbufs > 0: the
+ * Go side refuses 0 first. */
+static inline uvg_new_t uvg_udp_send(void* token, void* h, const uv_buf_t* bufs, unsigned int n,
+                                     const struct sockaddr* addr) {
+  uvg_new_t r = {NULL, UVG_EWRONGTHREAD};
+  if (!uvg_owner(uv_handle_get_loop(h))) return r;
+  r.ptr = uvg_req_alloc(UV_UDP_SEND);
+  if (r.ptr == NULL) {
+    r.err = UV_ENOMEM;
+    return r;
+  }
+  uv_req_set_data(r.ptr, token);
+  r.err = uv_udp_send(r.ptr, h, bufs, n, addr, uvg_udp_send_cb);
+  if (r.err != 0) {
+    free(r.ptr);
+    r.ptr = NULL;
+  }
+  return r;
 }
 
 static inline int uvg_udp_try_send(void* h, const uv_buf_t* bufs, unsigned int n,
