@@ -26,7 +26,7 @@ func udpPummelBufs() [][]byte {
 // allocs/op counts Send and receive together; two untimed phases after the run measure them
 // apart: recv-allocs/dgram, the receive trampoline's steady state (datagrams queued with
 // TrySend beforehand, then received; target 0), and send-allocs/dgram, the allocations of one
-// Send (the request, its token and its pinned buffers).
+// Send in the same steady state (the request and its uv_buf_t array).
 func BenchmarkUDPPummel1v1(b *testing.B) {
 	b.ReportAllocs()
 	l := newTestLoop(b)
@@ -90,7 +90,8 @@ func BenchmarkUDPPummel1v1(b *testing.B) {
 
 // udpPummelAllocs measures, on a new sender and receiver of l, the allocations per datagram
 // of the receive path (the run that receives datagrams queued beforehand with TrySend) and of
-// Send (the calls alone), over rounds of batch datagrams, few enough for the receive buffer.
+// Send (the calls alone, each completed before the next), over rounds of batch datagrams, few
+// enough for the receive buffer.
 func udpPummelAllocs(b *testing.B, l *Loop) (recv, send float64) {
 	const rounds, batch = 10, 100
 	recver, addr := udpBind(b, l, udpLo4, 0)
@@ -130,14 +131,17 @@ func udpPummelAllocs(b *testing.B, l *Loop) (recv, send float64) {
 		run(b, l, RunDefault)
 		recvMallocs += mallocs() - m0
 
-		m0 = mallocs()
+		// One Send at a time, each completed before the next, as in the timed run (the
+		// pinner of a completed send is reused by the next one).
+		must(b, recver.RecvStart(onRecv))
 		for j := 0; j < batch; j++ {
+			m0 = mallocs()
 			if _, err := sender.Send(addr, onSend, bufs...); err != nil {
 				b.Fatalf("Send: %v", err)
 			}
+			sendMallocs += mallocs() - m0
+			run(b, l, RunNoWait)
 		}
-		sendMallocs += mallocs() - m0
-		must(b, recver.RecvStart(onRecv))
 		run(b, l, RunDefault)
 	}
 	if got != 2*rounds*batch {
