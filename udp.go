@@ -94,15 +94,21 @@ func (u *UDP) Open(fd int) error {
 // SockName), with flags UDPIPv6Only, UDPReuseAddr or UDPLinuxRecvErr. An invalid addr is
 // EINVAL. Loop-bound.
 func (u *UDP) Bind(addr netip.AddrPort, flags UDPFlags) error {
-	p, err := u.live()
+	var sa sockaddr
+	p, err := u.liveAddr(addr, &sa)
 	if err != nil {
 		return err
 	}
-	var sa sockaddr
-	if err := sa.setAddrPort(addr); err != nil {
-		return err
-	}
 	return status(C.uvg_udp_bind(p, sa.ptr(), C.uint(flags)))
+}
+
+// liveAddr returns the C handle (or ErrClosed) and fills sa with addr (or EINVAL).
+func (u *UDP) liveAddr(addr netip.AddrPort, sa *sockaddr) (unsafe.Pointer, error) {
+	p, err := u.live()
+	if err != nil {
+		return nil, err
+	}
+	return p, sa.setAddrPort(addr)
 }
 
 // Connect wraps uv_udp_connect: associates the socket with the peer addr (binding it to the
@@ -110,12 +116,9 @@ func (u *UDP) Bind(addr netip.AddrPort, flags UDPFlags) error {
 // libuv's EISCONN when already connected. An invalid addr (the zero AddrPort included) is
 // EINVAL: use Disconnect. Loop-bound.
 func (u *UDP) Connect(addr netip.AddrPort) error {
-	p, err := u.live()
-	if err != nil {
-		return err
-	}
 	var sa sockaddr
-	if err := sa.setAddrPort(addr); err != nil {
+	p, err := u.liveAddr(addr, &sa)
+	if err != nil {
 		return err
 	}
 	return status(C.uvg_udp_connect(p, sa.ptr()))

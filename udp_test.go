@@ -58,11 +58,32 @@ func udpClose(t testing.TB, hs ...Handle) {
 	}
 }
 
+// udpCounts fails t unless the callbacks ran as many times as wanted: send callbacks,
+// datagrams received, close callbacks.
+func udpCounts(t testing.TB, sends, recvs, closes, wantSends, wantRecvs, wantCloses int) {
+	t.Helper()
+	if sends != wantSends || recvs != wantRecvs || closes != wantCloses {
+		t.Errorf("send callbacks %d, datagrams %d, close callbacks %d; want %d %d %d",
+			sends, recvs, closes, wantSends, wantRecvs, wantCloses)
+	}
+}
+
 // udpErrIs reports err unless it is want (nil for no error).
 func udpErrIs(t testing.TB, what string, err, want error) {
 	t.Helper()
 	if want == nil && err != nil || want != nil && !errors.Is(err, want) {
 		t.Errorf("%s: %v, want %v", what, err, want)
+	}
+}
+
+// udpOnDatagram returns a receive callback that reports errors, skips libuv's "nothing to
+// read" and calls fn with each datagram.
+func udpOnDatagram(t testing.TB, fn func(data []byte, from netip.AddrPort, flags UDPFlags)) func([]byte, netip.AddrPort, UDPFlags, error) {
+	return func(data []byte, from netip.AddrPort, flags UDPFlags, err error) {
+		hndCheck(t, err)
+		if !udpNothing(t, data, from, err) && err == nil {
+			fn(data, from, flags)
+		}
 	}
 }
 
@@ -125,18 +146,14 @@ func TestUDPOpen(t *testing.T) {
 		t.Errorf("Fileno after Open = %d, %v; want %d", fd, err, sock)
 	}
 	sends, recvs, closes := 0, 0, 0
-	must(t, client.RecvStart(func(data []byte, from netip.AddrPort, flags UDPFlags, err error) {
-		hndCheck(t, err)
-		if udpNothing(t, data, from, err) {
-			return
-		}
+	must(t, client.RecvStart(udpOnDatagram(t, func(data []byte, from netip.AddrPort, flags UDPFlags) {
 		recvs++
 		if flags != 0 || string(data) != "PING" || from != addr {
 			t.Errorf("received %q from %v flags %d, want PING from %v flags 0", data, from, flags, addr)
 		}
 		hndCheck(t, client.RecvStop())
 		hndCheck(t, client.Close(func() { closes++ }))
-	}))
+	})))
 	_, err = client.Send(addr, func(err error) { hndCheck(t, err); sends++ }, []byte("PING"))
 	must(t, err)
 
@@ -146,9 +163,7 @@ func TestUDPOpen(t *testing.T) {
 	must(t, client2.Close(nil))
 
 	run(t, l, RunDefault)
-	if sends != 1 || recvs != 1 || closes != 1 {
-		t.Errorf("send callbacks %d, datagrams %d, close callbacks %d; want 1 1 1", sends, recvs, closes)
-	}
+	udpCounts(t, sends, recvs, closes, 1, 1, 1)
 }
 
 // libuv: udp_open_twice
@@ -193,11 +208,7 @@ func TestUDPOpenConnect(t *testing.T) {
 		t.Errorf("PeerName of the opened connected socket = %v, %v; want %v", peer, err, addr)
 	}
 	sends, recvs, closes := 0, 0, 0
-	must(t, server.RecvStart(func(data []byte, from netip.AddrPort, flags UDPFlags, err error) {
-		hndCheck(t, err)
-		if udpNothing(t, data, from, err) {
-			return
-		}
+	must(t, server.RecvStart(udpOnDatagram(t, func(data []byte, from netip.AddrPort, flags UDPFlags) {
 		recvs++
 		if flags != 0 || string(data) != "PING" {
 			t.Errorf("received %q flags %d, want PING flags 0", data, flags)
@@ -205,14 +216,12 @@ func TestUDPOpenConnect(t *testing.T) {
 		hndCheck(t, server.RecvStop())
 		hndCheck(t, server.Close(func() { closes++ }))
 		hndCheck(t, client.Close(func() { closes++ }))
-	}))
+	})))
 	// The zero AddrPort sends to the connected peer.
 	_, err := client.Send(netip.AddrPort{}, func(err error) { hndCheck(t, err); sends++ }, []byte("PING"))
 	must(t, err)
 	run(t, l, RunDefault)
-	if sends != 1 || recvs != 1 || closes != 2 {
-		t.Errorf("send callbacks %d, datagrams %d, close callbacks %d; want 1 1 2", sends, recvs, closes)
-	}
+	udpCounts(t, sends, recvs, closes, 1, 1, 2)
 }
 
 // libuv: udp_bind
@@ -242,11 +251,7 @@ func udpConnectTest(t *testing.T, lo netip.AddrPort, other netip.AddrPort) {
 	client, _ := udpBind(t, l, lo, 0)
 	buf := []byte("EXIT")
 	recvs, closes := 0, 0
-	must(t, server.RecvStart(func(data []byte, from netip.AddrPort, _ UDPFlags, err error) {
-		hndCheck(t, err)
-		if udpNothing(t, data, from, err) {
-			return
-		}
+	must(t, server.RecvStart(udpOnDatagram(t, func(data []byte, from netip.AddrPort, _ UDPFlags) {
 		if string(data) != "EXIT" {
 			t.Errorf("received %q, want EXIT", data)
 		}
@@ -254,7 +259,7 @@ func udpConnectTest(t *testing.T, lo netip.AddrPort, other netip.AddrPort) {
 			hndCheck(t, server.Close(func() { closes++ }))
 			hndCheck(t, client.Close(func() { closes++ }))
 		}
-	}))
+	})))
 
 	must(t, client.Connect(addr))
 	udpErrIs(t, "Connect when connected", client.Connect(other), EISCONN)
@@ -408,16 +413,12 @@ func udpDualStack(t *testing.T, flags UDPFlags) (int, error) {
 	if bindErr == nil {
 		addr, err := server.SockName()
 		must(t, err)
-		must(t, server.RecvStart(func(data []byte, from netip.AddrPort, _ UDPFlags, err error) {
-			hndCheck(t, err)
-			if udpNothing(t, data, from, err) {
-				return
-			}
+		must(t, server.RecvStart(udpOnDatagram(t, func(data []byte, from netip.AddrPort, _ UDPFlags) {
 			recvs++
 			if string(data) != "PING" || from.Addr() != netip.MustParseAddr("::ffff:127.0.0.1") {
 				t.Errorf("received %q from %v, want PING from ::ffff:127.0.0.1", data, from)
 			}
-		}))
+		})))
 		_, err = client.Send(netip.AddrPortFrom(udpLo4.Addr(), addr.Port()), func(err error) {
 			hndCheck(t, err)
 			sends++
@@ -620,11 +621,7 @@ func udpMulticastJoinTest(t *testing.T, group netip.AddrPort, lo netip.AddrPort,
 			hndCheck(t, client.Close(func() { closes++ }))
 		}
 	}
-	must(t, server.RecvStart(func(data []byte, from netip.AddrPort, flags UDPFlags, err error) {
-		hndCheck(t, err)
-		if udpNothing(t, data, from, err) {
-			return
-		}
+	must(t, server.RecvStart(udpOnDatagram(t, func(data []byte, from netip.AddrPort, flags UDPFlags) {
 		if string(data) != "PING" || flags != 0 {
 			t.Errorf("received %q flags %d, want PING flags 0", data, flags)
 		}
@@ -633,18 +630,16 @@ func udpMulticastJoinTest(t *testing.T, group netip.AddrPort, lo netip.AddrPort,
 			return
 		}
 		rejoin(from.Addr())
-		_, err = client.Send(dst, onSend, []byte("PING"))
+		_, err := client.Send(dst, onSend, []byte("PING"))
 		hndCheck(t, err)
-	}))
+	})))
 	_, err := client.Send(dst, onSend, []byte("PING"))
 	must(t, err)
 	run(t, l, RunDefault)
 	if sendErr != nil {
 		return sendErr
 	}
-	if sends != 2 || recvs != 2 || closes != 2 {
-		t.Errorf("send callbacks %d, datagrams %d, close callbacks %d; want 2 2 2", sends, recvs, closes)
-	}
+	udpCounts(t, sends, recvs, closes, 2, 2, 2)
 	return nil
 }
 
@@ -730,37 +725,29 @@ func TestUDPSendAndRecv(t *testing.T) {
 	client, caddr := udpBind(t, l, udpLo4, 0)
 	var clSends, clRecvs, svSends, svRecvs, closes int
 	onClose := func() { closes++ }
-	must(t, server.RecvStart(func(data []byte, from netip.AddrPort, flags UDPFlags, err error) {
-		hndCheck(t, err)
-		if udpNothing(t, data, from, err) {
-			return
-		}
+	must(t, server.RecvStart(udpOnDatagram(t, func(data []byte, from netip.AddrPort, flags UDPFlags) {
 		if string(data) != "PING" || flags != 0 || from != caddr {
 			t.Errorf("server received %q from %v flags %d, want PING from %v", data, from, flags, caddr)
 		}
 		hndCheck(t, server.RecvStop())
-		_, err = server.Send(from, func(err error) {
+		_, err := server.Send(from, func(err error) {
 			hndCheck(t, err)
 			hndCheck(t, server.Close(onClose))
 			svSends++
 		}, []byte("PONG"))
 		hndCheck(t, err)
 		svRecvs++
-	}))
+	})))
 	// The client sends PING and expects PONG.
 	_, err := client.Send(addr, func(err error) {
 		hndCheck(t, err)
-		hndCheck(t, client.RecvStart(func(data []byte, from netip.AddrPort, flags UDPFlags, err error) {
-			hndCheck(t, err)
-			if udpNothing(t, data, from, err) {
-				return
-			}
+		hndCheck(t, client.RecvStart(udpOnDatagram(t, func(data []byte, from netip.AddrPort, flags UDPFlags) {
 			if string(data) != "PONG" || flags != 0 || from != addr {
 				t.Errorf("client received %q from %v flags %d, want PONG from %v", data, from, flags, addr)
 			}
 			clRecvs++
 			hndCheck(t, client.Close(onClose))
-		}))
+		})))
 		clSends++
 	}, []byte("PING"))
 	must(t, err)
@@ -781,11 +768,7 @@ func TestUDPSendImmediate(t *testing.T) {
 	server, addr := udpBind(t, l, udpLo4, 0)
 	client, _ := udpBind(t, l, udpLo4, 0)
 	sends, recvs, closes := 0, 0, 0
-	must(t, server.RecvStart(func(data []byte, from netip.AddrPort, flags UDPFlags, err error) {
-		hndCheck(t, err)
-		if udpNothing(t, data, from, err) {
-			return
-		}
+	must(t, server.RecvStart(udpOnDatagram(t, func(data []byte, from netip.AddrPort, flags UDPFlags) {
 		if s := string(data); s != "PING" && s != "PANG" || flags != 0 {
 			t.Errorf("received %q flags %d, want PING or PANG", data, flags)
 		}
@@ -793,16 +776,14 @@ func TestUDPSendImmediate(t *testing.T) {
 			hndCheck(t, server.Close(func() { closes++ }))
 			hndCheck(t, client.Close(func() { closes++ }))
 		}
-	}))
+	})))
 	// Both sends right away, before the loop runs.
 	for _, s := range []string{"PING", "PANG"} {
 		_, err := client.Send(addr, func(err error) { hndCheck(t, err); sends++ }, []byte(s))
 		must(t, err)
 	}
 	run(t, l, RunDefault)
-	if sends != 2 || recvs != 2 || closes != 2 {
-		t.Errorf("send callbacks %d, datagrams %d, close callbacks %d; want 2 2 2", sends, recvs, closes)
-	}
+	udpCounts(t, sends, recvs, closes, 2, 2, 2)
 }
 
 // libuv: udp_send_unreachable
@@ -920,18 +901,14 @@ func TestUDPTrySend(t *testing.T) {
 	server, addr := udpBind(t, l, udpLo4, 0)
 	client, _ := udpBind(t, l, udpLo4, 0)
 	recvs, closes := 0, 0
-	must(t, server.RecvStart(func(data []byte, from netip.AddrPort, _ UDPFlags, err error) {
-		hndCheck(t, err)
-		if udpNothing(t, data, from, err) {
-			return
-		}
+	must(t, server.RecvStart(udpOnDatagram(t, func(data []byte, from netip.AddrPort, _ UDPFlags) {
 		if string(data) != "EXIT" {
 			t.Errorf("received %q, want EXIT", data)
 		}
 		recvs++
 		hndCheck(t, server.Close(func() { closes++ }))
 		hndCheck(t, client.Close(func() { closes++ }))
-	}))
+	})))
 	_, err := client.TrySend(addr, make([]byte, 64*1024))
 	udpErrIs(t, "TrySend of 64 KiB", err, EMSGSIZE)
 	if n, err := client.TrySend(addr, []byte("EX"), []byte("IT")); n != 4 || err != nil {
@@ -992,11 +969,7 @@ func TestUDPEmptyDatagram(t *testing.T) {
 	server, addr := udpBind(t, l, udpLo4, 0)
 	client, caddr := udpBind(t, l, udpLo4, 0)
 	var got [][]byte
-	must(t, server.RecvStart(func(data []byte, from netip.AddrPort, _ UDPFlags, err error) {
-		hndCheck(t, err)
-		if udpNothing(t, data, from, err) {
-			return
-		}
+	must(t, server.RecvStart(udpOnDatagram(t, func(data []byte, from netip.AddrPort, _ UDPFlags) {
 		if from != caddr {
 			t.Errorf("datagram from %v, want %v", from, caddr)
 		}
@@ -1004,7 +977,7 @@ func TestUDPEmptyDatagram(t *testing.T) {
 		if len(got) == 2 {
 			udpClose(t, server, client)
 		}
-	}))
+	})))
 	_, err := client.Send(addr, nil, []byte{}) // a nil callback is allowed
 	must(t, err)
 	_, err = client.Send(addr, nil, []byte("x"), nil, []byte("yz"))
@@ -1025,17 +998,13 @@ func TestUDPLargeDatagram(t *testing.T) {
 	client, _ := udpBind(t, l, udpLo4, 0)
 	big := bytes.Repeat([]byte("0123456789abcdef"), 65507/16+1)[:65507] // the largest over IPv4
 	done := false
-	must(t, server.RecvStart(func(data []byte, from netip.AddrPort, flags UDPFlags, err error) {
-		hndCheck(t, err)
-		if udpNothing(t, data, from, err) {
-			return
-		}
+	must(t, server.RecvStart(udpOnDatagram(t, func(data []byte, from netip.AddrPort, flags UDPFlags) {
 		if flags != 0 || !bytes.Equal(data, big) {
 			t.Errorf("received %d bytes flags %d, want %d bytes flags 0", len(data), flags, len(big))
 		}
 		done = true
 		udpClose(t, server, client)
-	}))
+	})))
 	_, err := client.Send(addr, func(err error) { hndCheck(t, err) }, big)
 	must(t, err)
 	run(t, l, RunDefault)
