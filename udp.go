@@ -267,9 +267,9 @@ func (u *UDP) Send(addr netip.AddrPort, cb func(err error), bufs ...[]byte) (*UD
 	r.loop, r.typ, r.token = u.loop, ReqUDPSend, saveToken(r)
 	b, n := r.bufs.set(bufs)
 	res := C.uvg_udp_send(r.token, p, b, n, sa)
-	if err := status(res.err); err != nil {
-		r.complete()
-		return nil, err
+	if res.err != 0 {
+		r.complete() // before status, which panics on the wrong thread under uvdebug
+		return nil, status(res.err)
 	}
 	r.ptr = res.ptr
 	return r, nil

@@ -1113,3 +1113,37 @@ func TestUDPHandle(t *testing.T) {
 	}
 	loopCloseAll(t, l, u)
 }
+
+// A call from a goroutine other than the one running the loop is refused in the C call:
+// ErrWrongThread, or a panic with the uvdebug tag; nothing reaches libuv and nothing leaks.
+func TestUDPWrongThread(t *testing.T) {
+	l := newTestLoop(t)
+	u, addr := udpBind(t, l, udpLo4, 0)
+	calls := map[string]func() error{
+		"Send": func() error {
+			_, err := u.Send(addr, func(error) { t.Error("refused Send's callback ran") }, []byte("x"))
+			return err
+		},
+		"TrySend":       func() error { _, err := u.TrySend(addr, []byte("x")); return err },
+		"RecvStart":     func() error { return u.RecvStart(func([]byte, netip.AddrPort, UDPFlags, error) {}) },
+		"Connect":       func() error { return u.Connect(addr) },
+		"SetMembership": func() error { return u.SetMembership("239.255.0.1", "127.0.0.1", JoinGroup) },
+		"SetTTL":        func() error { return u.SetTTL(3) },
+		"Close":         func() error { return u.Close(nil) },
+	}
+	loopFromOtherGoroutine(t, l, func() {
+		for name, call := range calls {
+			var err error
+			if v := loopRecover(func() { err = call() }); v == nil && !errors.Is(err, ErrWrongThread) {
+				t.Errorf("%s from another goroutine: %v, want ErrWrongThread", name, err)
+			}
+		}
+	})
+	if u.IsActive() || u.IsClosing() || u.SendQueueCount() != 0 {
+		t.Errorf("the handle after the refused calls: active %v, closing %v", u.IsActive(), u.IsClosing())
+	}
+	if _, err := u.PeerName(); !errors.Is(err, ENOTCONN) {
+		t.Errorf("PeerName after the refused Connect: %v, want ENOTCONN", err)
+	}
+	loopCloseAll(t, l, u)
+}
