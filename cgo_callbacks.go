@@ -139,4 +139,25 @@ func uvgUDPRecvCb(p *C.uv_udp_t, nread C.ssize_t, buf *C.uv_buf_t, addr *C.struc
 	u := restoreToken(p.data).(*UDP)
 	defer u.loop.recoverCallback()
 	u.recv(nread, buf, addr, flags)
+// ---- poll, dns ----
+
+//export uvgPollCb
+func uvgPollCb(p *C.uv_poll_t, st C.int, events C.int) {
+	h := restoreToken(p.data).(*Poll)
+	defer h.loop.recoverCallback()
+	h.cb(PollEvent(events), status(st))
+}
+
+//export uvgGetaddrinfoCb
+func uvgGetaddrinfoCb(p *C.uv_getaddrinfo_t, st C.int, res *C.struct_addrinfo) {
+	r := restoreReq(unsafe.Pointer(p)).(*GetaddrinfoReq)
+	defer r.loop.recoverCallback()
+	r.complete(st, res)
+}
+
+//export uvgGetnameinfoCb
+func uvgGetnameinfoCb(p *C.uv_getnameinfo_t, st C.int, host, service *C.char) {
+	r := restoreReq(unsafe.Pointer(p)).(*GetnameinfoReq)
+	defer r.loop.recoverCallback()
+	r.complete(st, host, service)
 }
