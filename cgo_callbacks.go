@@ -139,6 +139,10 @@ func uvgUDPRecvCb(p *C.uv_udp_t, nread C.ssize_t, buf *C.uv_buf_t, addr *C.struc
 	u := restoreToken(p.data).(*UDP)
 	defer u.loop.recoverCallback()
 	u.recv(nread, buf, addr, flags)
+}
+
+// ---- end of udp ----
+
 // ---- poll, dns ----
 
 //export uvgPollCb
