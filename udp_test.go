@@ -923,7 +923,13 @@ func TestUDPTrySend(t *testing.T) {
 // libuv: udp_ref
 func TestUDPRef(t *testing.T) {
 	l := newTestLoop(t)
-	u := udpNew(t, l)
+	udpUnrefRun(t, l, udpNew(t, l))
+}
+
+// udpUnrefRun unreferences u, runs l, which must not stay alive for u, then closes u as
+// libuv's test-ref.c does (do_close).
+func udpUnrefRun(t *testing.T, l *Loop, u *UDP) {
+	t.Helper()
 	must(t, u.Unref())
 	if run(t, l, RunDefault) {
 		t.Errorf("Run reported the loop alive")
@@ -938,11 +944,7 @@ func TestUDPRef2(t *testing.T) {
 	must(t, u.RecvStart(func([]byte, netip.AddrPort, UDPFlags, error) {
 		t.Errorf("receive callback of an unreferenced handle ran")
 	}))
-	must(t, u.Unref())
-	if run(t, l, RunDefault) {
-		t.Errorf("Run reported the loop alive")
-	}
-	hndDoClose(t, l, u)
+	udpUnrefRun(t, l, u)
 }
 
 // libuv: udp_ref3
@@ -953,12 +955,10 @@ func TestUDPRef3(t *testing.T) {
 	sends := 0
 	_, err := u.Send(dst, func(error) { sends++ }, []byte("PING"))
 	must(t, err)
-	must(t, u.Unref())
-	run(t, l, RunDefault) // the send request keeps the loop alive until its callback
+	udpUnrefRun(t, l, u) // the send request keeps the loop alive until its callback
 	if sends != 1 {
 		t.Errorf("send callbacks %d, want 1", sends)
 	}
-	hndDoClose(t, l, u)
 }
 
 // An empty datagram is delivered with an empty, non-nil data and the sender's address, unlike
