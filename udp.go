@@ -59,8 +59,9 @@ type UDP struct {
 	recvCb func([]byte, netip.AddrPort, UDPFlags, error)
 }
 
-// NewUDP wraps uv_udp_init. The socket is created when it is first bound (Bind, or an
-// implicit bind to the wildcard address by Send or RecvStart). Loop-bound.
+// NewUDP wraps uv_udp_init. The socket is created when it is first bound: by Bind, or by the
+// implicit bind to the wildcard address of Send, TrySend, RecvStart, Connect or
+// SetMembership; Open gives it an existing one. Loop-bound.
 func NewUDP(l *Loop) (*UDP, error) { return newUDP(l, 0, false) }
 
 // NewUDPEx wraps uv_udp_init_ex: flags holds an address family (UDPInet, UDPInet6: the socket
