@@ -5,7 +5,9 @@
  * when datagrams were lost, and the program fails). The receiver's buffer is one static 64 KiB
  * slab, as the binding serves one per loop.
  *
- * usage: udp_pummel [datagrams [reps]]   (defaults 200000 and 3)
+ * usage: udp_pummel [datagrams [reps [calloc]]]   (defaults 200000 and 3)
+ * With "calloc", every send callocs its uv_udp_send_t and its callback frees it (the binding's
+ * allocation model), reported as C/UDPPummel1v1-calloc.
  * Prints per repetition, in the format of `go test -bench` (ns per datagram):
  *   C/UDPPummel1v1 <datagrams> <ns> ns/op <d> datagrams/s */
 #include <stdio.h>
@@ -21,6 +23,7 @@ static uv_timer_t guard;
 static struct sockaddr_in dst;
 static uv_buf_t bufs[5];
 static long want, sent, received, corrupt;
+static int use_calloc;
 
 static void check(int r, const char* what) {
   if (r != 0) {
@@ -41,8 +44,16 @@ static void guard_cb(uv_timer_t* t) {
   uv_close((uv_handle_t*)t, NULL);
 }
 
+static void send_cb(uv_udp_send_t* req, int status);
+
+static void send_one(void) {
+  uv_udp_send_t* req = &send_req;
+  if (use_calloc && (req = calloc(1, sizeof *req)) == NULL) check(UV_ENOMEM, "calloc");
+  check(uv_udp_send(req, &sender, bufs, 5, (const struct sockaddr*)&dst, send_cb), "uv_udp_send");
+}
+
 static void send_cb(uv_udp_send_t* req, int status) {
-  (void)req;
+  if (use_calloc) free(req);
   check(status, "send callback");
   if (sent == want) {
     uv_close((uv_handle_t*)&sender, NULL);
@@ -50,7 +61,7 @@ static void send_cb(uv_udp_send_t* req, int status) {
     return;
   }
   sent++;
-  check(uv_udp_send(&send_req, &sender, bufs, 5, (const struct sockaddr*)&dst, send_cb), "uv_udp_send");
+  send_one();
 }
 
 static void recv_cb(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf, const struct sockaddr* addr,
@@ -68,6 +79,7 @@ static void recv_cb(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf, const struc
 int main(int argc, char** argv) {
   want = argc > 1 ? atol(argv[1]) : 200000;
   int reps = argc > 2 ? atoi(argv[2]) : 3;
+  use_calloc = argc > 3 && strcmp(argv[3], "calloc") == 0;
   const char* m = MSG;
   bufs[0] = uv_buf_init((char*)m + 0, 10);
   bufs[1] = uv_buf_init((char*)m + 10, 10);
@@ -96,7 +108,7 @@ int main(int argc, char** argv) {
 
     t0 = uv_hrtime();
     sent = 1;
-    check(uv_udp_send(&send_req, &sender, bufs, 5, (const struct sockaddr*)&dst, send_cb), "uv_udp_send");
+    send_one();
     check(uv_run(&loop, UV_RUN_DEFAULT), "uv_run");
     t1 = uv_hrtime();
     check(uv_loop_close(&loop), "uv_loop_close");
@@ -106,7 +118,8 @@ int main(int argc, char** argv) {
     }
 
     double ns = (double)(t1 - t0);
-    printf("C/UDPPummel1v1 %ld %.2f ns/op %.0f datagrams/s\n", want, ns / want, received / (ns / 1e9));
+    printf("C/UDPPummel1v1%s %ld %.2f ns/op %.0f datagrams/s\n", use_calloc ? "-calloc" : "", want,
+           ns / want, received / (ns / 1e9));
   }
   return 0;
 }
