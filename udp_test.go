@@ -645,7 +645,11 @@ func udpMulticastJoinTest(t *testing.T, group netip.AddrPort, lo netip.AddrPort,
 
 // libuv: udp_multicast_join
 func TestUDPMulticastJoin(t *testing.T) {
-	if err := udpMulticastJoinTest(t, netip.MustParseAddrPort("239.255.0.1:0"), udpLo4, "127.0.0.1"); err != nil {
+	switch err := udpMulticastJoinTest(t, netip.MustParseAddrPort("239.255.0.1:0"), udpLo4, "127.0.0.1"); {
+	case errors.Is(err, ENETUNREACH):
+		// As for udp_multicast_join6 below: no multicast route through the loopback interface.
+		t.Skipf("no IPv4 multicast route on the loopback interface: %v", err)
+	case err != nil:
 		t.Errorf("multicast send: %v", err)
 	}
 }
