@@ -6,9 +6,11 @@
 
 #include "shim_stream.h"
 
-static inline uvg_new_t uvg_tcp_new(uv_loop_t* l, void* token, unsigned int flags) {
+/* ex 0: uv_tcp_init; else uv_tcp_init_ex with flags. */
+static inline uvg_new_t uvg_tcp_new(uv_loop_t* l, void* token, int ex, unsigned int flags) {
   uvg_new_t r = uvg_handle_new(l, UV_TCP);
-  return r.ptr ? uvg_inited(r, uv_tcp_init_ex(l, r.ptr, flags), token) : r;
+  if (r.ptr == NULL) return r;
+  return uvg_inited(r, ex ? uv_tcp_init_ex(l, r.ptr, flags) : uv_tcp_init(l, r.ptr), token);
 }
 
 static inline int uvg_tcp_open(void* h, int fd) {
