@@ -148,6 +148,27 @@ func uvgRandomCb(p *C.uv_random_t, st C.int, buf unsafe.Pointer, n C.size_t) {
 	r.complete(st)
 }
 
+// ---- udp ----
+
+//export uvgUDPSendCb
+func uvgUDPSendCb(token unsafe.Pointer, st C.int) {
+	r := restoreToken(token).(*UDPSendReq)
+	defer r.loop.recoverCallback()
+	r.complete()
+	if r.cb != nil {
+		r.cb(status(st))
+	}
+}
+
+//export uvgUDPRecvCb
+func uvgUDPRecvCb(p *C.uv_udp_t, nread C.ssize_t, buf *C.uv_buf_t, addr *C.struct_sockaddr, flags C.uint) {
+	u := restoreToken(p.data).(*UDP)
+	defer u.loop.recoverCallback()
+	u.recv(nread, buf, addr, flags)
+}
+
+// ---- end of udp ----
+
 // ---- poll, dns ----
 
 //export uvgPollCb
