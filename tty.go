@@ -46,7 +46,7 @@ const (
 )
 
 // SetMode wraps uv_tty_set_mode. libuv remembers the terminal's first mode, for
-// TTYResetMode. A mode libuv does not know is its EINVAL.
+// TTYResetMode.
 func (t *TTY) SetMode(mode TTYMode) error {
 	p, err := t.live()
 	if err != nil {
@@ -71,9 +71,11 @@ func (t *TTY) WinSize() (width, height int, err error) {
 }
 
 // TTYResetMode wraps uv_tty_reset_mode: restores the mode the terminal had before the first
-// SetMode that changed it, to be called when the program exits. libuv makes it async-signal-safe
-// and safe for concurrent use; it answers EBUSY while a SetMode runs on another thread, and
-// leaves errno alone. Safe for concurrent use.
+// SetMode that changed it, to be called when the program exits. libuv remembers that
+// terminal's descriptor for the life of the process: call TTYResetMode before closing its TTY
+// (afterwards libuv applies it to whatever the descriptor number then is, and answers ENOTTY
+// or EBADF when it is no terminal). libuv makes it async-signal-safe; it answers EBUSY while a
+// SetMode runs on another thread. Safe for concurrent use.
 func TTYResetMode() error {
 	return status(C.uv_tty_reset_mode())
 }
