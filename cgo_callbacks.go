@@ -86,14 +86,14 @@ func uvgAsyncCb(p *C.uv_async_t) {
 
 //export uvgConnectionCb
 func uvgConnectionCb(p *C.uv_stream_t, st C.int) {
-	s := restoreToken(p.data).(Stream).stream()
+	s := restoreToken(p.data).(Stream).streamBase()
 	defer s.loop.recoverCallback()
 	s.connCb(status(st))
 }
 
 //export uvgReadCb
 func uvgReadCb(p *C.uv_stream_t, nread C.ssize_t, buf *C.uv_buf_t) {
-	s := restoreToken(p.data).(Stream).stream()
+	s := restoreToken(p.data).(Stream).streamBase()
 	defer s.loop.recoverCallback()
 	s.read(nread, buf)
 }
