@@ -10,12 +10,8 @@ import "unsafe"
 // AcceptPending). Its methods are loop-bound: call them on the goroutine running the loop, or
 // while it is not running.
 type Pipe struct {
-	pipeStream
+	stream
 }
-
-// pipeStream names the embedded stream base so that its stream method is promoted (a field
-// named stream would hide it).
-type pipeStream = stream
 
 // NewPipe wraps uv_pipe_init. ipc makes the pipe an IPC channel, able to send and receive
 // handles; both ends of a channel must be IPC pipes.
@@ -78,9 +74,9 @@ func (p *Pipe) Connect(name string, cb func(err error)) (*ConnectReq, error) {
 	if err := r.open(p.loop, r, ReqConnect); err != nil {
 		return nil, err
 	}
-	if err := status(C.uvg_pipe_connect(r.ptr, ptr, s)); err != nil {
-		r.done()
-		return nil, err
+	if st := C.uvg_pipe_connect(r.ptr, ptr, s); st != 0 {
+		r.done() // before status, which panics on a wrong thread with the uvdebug tag
+		return nil, status(st)
 	}
 	return r, nil
 }
@@ -162,6 +158,8 @@ func (p *Pipe) AcceptPending() (Handle, error) {
 	switch t := p.PendingType(); t {
 	case HandleNamedPipe:
 		client, err = NewPipe(p.loop, false)
+	case HandleTCP:
+		client, err = NewTCP(p.loop)
 	case HandleUnknown:
 		return nil, EAGAIN
 	default:
@@ -196,18 +194,11 @@ func (p *Pipe) Chmod(mode PipeMode) error {
 	return status(C.uvg_pipe_chmod(ptr, C.int(mode)))
 }
 
-// PipeFlags are the flags of Pipe2.
-type PipeFlags int
-
-// NonblockPipe (UV_NONBLOCK_PIPE) opens an end of Pipe2 in non-blocking mode, as a Pipe needs
-// for reading and writing on a loop.
-const NonblockPipe PipeFlags = C.UV_NONBLOCK_PIPE
-
 // Pipe2 wraps uv_pipe: an anonymous pipe, fds[0] the read end and fds[1] the write end, both
-// close-on-exec; readFlags and writeFlags apply to each end (0 or NonblockPipe). The descriptors
-// are the caller's: hand them to Pipe.Open, or close them with syscall.Close. Safe for
-// concurrent use.
-func Pipe2(readFlags, writeFlags PipeFlags) ([2]int, error) {
+// close-on-exec; readFlags and writeFlags are the flags of each end: 0, or NonblockPipe for
+// non-blocking mode, as a Pipe wants it. The descriptors are the caller's: hand them to
+// Pipe.Open, or close them with syscall.Close. Safe for concurrent use.
+func Pipe2(readFlags, writeFlags int) ([2]int, error) {
 	var fds [2]C.int
 	if err := status(C.uvg_pipe(&fds[0], C.int(readFlags), C.int(writeFlags))); err != nil {
 		return [2]int{-1, -1}, err

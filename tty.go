@@ -6,11 +6,8 @@ import "C"
 // TTY wraps uv_tty_t: a stream over a terminal. Its methods are loop-bound: call them on the
 // goroutine running the loop, or while it is not running.
 type TTY struct {
-	ttyStream
+	stream
 }
-
-// ttyStream names the embedded stream base so that its stream method is promoted.
-type ttyStream = stream
 
 // NewTTY wraps uv_tty_init on the terminal fd. fd must be a terminal: anything else (a file,
 // /dev/null, a closed descriptor) is libuv's EINVAL. readable matters on Windows; libuv 1.44.2
