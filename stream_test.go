@@ -367,6 +367,21 @@ func strEchoServer(t *testing.T, addr netip.AddrPort) netip.AddrPort {
 	return a
 }
 
+// strEchoPipe starts the same server on a Unix socket in a temporary directory (libuv's
+// TEST_PIPENAME) and returns its name.
+func strEchoPipe(t *testing.T) string {
+	t.Helper()
+	l := newTestLoop(t)
+	srv, err := NewPipe(l, false)
+	must(t, err)
+	name := pipeName(t)
+	must(t, srv.Bind(name))
+	e := &strEcho{t: t, l: l, srv: srv, conns: map[Stream]bool{},
+		newConn: func(l *Loop) (Stream, error) { return NewPipe(l, false) }}
+	e.start()
+	return name
+}
+
 // start listens and runs the server's loop in a new goroutine until the test ends.
 func (e *strEcho) start() {
 	t := e.t
@@ -497,6 +512,12 @@ var (
 // returns "PING\n", the ponger of the socketpair variant "PONG\n") and writes the next ping,
 // until n answers have come back; then it closes s. done runs in the close callback.
 func strPinger(t *testing.T, s Stream, vec bool, pong string, n int, done func(pongs int)) {
+	strPinger2(t, s, s, vec, pong, n, done)
+}
+
+// strPinger2 is strPinger writing to w and reading from r (the two ends of an anonymous
+// pipe); it closes r, then w, and done runs in w's close callback.
+func strPinger2(t *testing.T, w, r Stream, vec bool, pong string, n int, done func(pongs int)) {
 	pongs, state := 0, 0
 	write := func() {
 		bufs := [][]byte{strPing}
@@ -506,14 +527,14 @@ func strPinger(t *testing.T, s Stream, vec bool, pong string, n int, done func(p
 				bufs = append(bufs, strPing[i:i+1])
 			}
 		}
-		_, err := s.Write(func(err error) { hndCheck(t, err) }, bufs...)
+		_, err := w.Write(func(err error) { hndCheck(t, err) }, bufs...)
 		hndCheck(t, err)
 	}
 	write()
-	hndCheck(t, s.ReadStart(func(data []byte, err error) {
+	hndCheck(t, r.ReadStart(func(data []byte, err error) {
 		if err != nil {
 			tcpIs(t, "pinger read", err, EOF)
-			hndCheck(t, s.Close(func() { done(pongs) }))
+			strClosePinger(t, w, r, func() { done(pongs) })
 			return
 		}
 		for _, b := range data {
@@ -526,11 +547,19 @@ func strPinger(t *testing.T, s Stream, vec bool, pong string, n int, done func(p
 			if pongs++; pongs < n {
 				write()
 			} else {
-				hndCheck(t, s.Close(func() { done(pongs) }))
+				strClosePinger(t, w, r, func() { done(pongs) })
 				return
 			}
 		}
 	}))
+}
+
+// strClosePinger closes r and, when it is another handle, w; done runs in w's close callback.
+func strClosePinger(t *testing.T, w, r Stream, done func()) {
+	if r != w {
+		hndCheck(t, r.Close(nil))
+	}
+	hndCheck(t, w.Close(done))
 }
 
 const strNumPings = 1000
@@ -620,17 +649,65 @@ func TestTCP6PingPongVec(t *testing.T) {
 	testPingPong(t, tcpLo6.Addr(), true, false)
 }
 
+// testPipePingPong: the pinger connects to the echo server over a Unix socket; then over an
+// anonymous pipe, writing to one end and reading its own pings from the other.
+func testPipePingPong(t *testing.T, vec bool) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 10*time.Second)
+	name := strEchoPipe(t)
+	completed := 0
+	check := func(pongs int) {
+		if pongs != strNumPings {
+			t.Errorf("%d pongs, want %d", pongs, strNumPings)
+		}
+		completed++
+	}
+	c, err := NewPipe(l, false)
+	must(t, err)
+	_, err = c.Connect(name, func(err error) {
+		hndCheck(t, err)
+		if !c.IsReadable() || !c.IsWritable() || c.IsClosing() {
+			t.Errorf("connected: readable %v, writable %v, closing %v; want true, true, false",
+				c.IsReadable(), c.IsWritable(), c.IsClosing())
+		}
+		strPinger(t, c, vec, string(strPing), strNumPings, check)
+	})
+	must(t, err)
+	run(t, l, RunDefault)
+	if completed != 1 {
+		t.Fatalf("%d pingers completed, want 1", completed)
+	}
+
+	fds, err := Pipe2(NonblockPipe, NonblockPipe)
+	must(t, err)
+	r, err := NewPipe(l, false)
+	must(t, err)
+	must(t, r.Open(fds[0]))
+	w, err := NewPipe(l, false)
+	must(t, err)
+	must(t, w.Open(fds[1]))
+	completed = 0
+	strPinger2(t, w, r, vec, string(strPing), strNumPings, check)
+	run(t, l, RunDefault)
+	if completed != 1 {
+		t.Errorf("pipe: %d pingers completed, want 1", completed)
+	}
+}
+
+// libuv: pipe_ping_pong
+func TestPipePingPong(t *testing.T) { testPipePingPong(t, false) }
+
+// libuv: pipe_ping_pong_vec
+func TestPipePingPongVec(t *testing.T) { testPipePingPong(t, true) }
+
 // ---- test-shutdown-* ----
 
-// libuv: shutdown_close_tcp
-func TestShutdownCloseTCP(t *testing.T) {
-	// Close right after Shutdown: the shutdown callback still runs (with ECANCELED when the
-	// shutdown had not completed), before the close callback.
-	l := newTestLoop(t)
+// testShutdownClose: Close right after Shutdown: the shutdown callback still runs (with
+// ECANCELED when the shutdown had not completed), before the close callback.
+func testShutdownClose(t *testing.T, l *Loop, c Stream, connect func(cb func(error)) error) {
 	hndGuard(t, l, 5*time.Second)
-	echo := strEchoServer(t, tcpLo4)
 	n := strCount{}
-	tcpConnect(t, l, echo, func(c *TCP, err error) {
+	must(t, connect(func(err error) {
 		hndCheck(t, err)
 		n["connect"]++
 		_, err = c.Shutdown(func(err error) {
@@ -644,9 +721,33 @@ func TestShutdownCloseTCP(t *testing.T) {
 		})
 		hndCheck(t, err)
 		hndCheck(t, c.Close(n.inc("close")))
-	})
+	}))
 	run(t, l, RunDefault)
 	n.want(t, map[string]int{"connect": 1, "shutdown": 1, "close": 1})
+}
+
+// libuv: shutdown_close_tcp
+func TestShutdownCloseTCP(t *testing.T) {
+	l := newTestLoop(t)
+	echo := strEchoServer(t, tcpLo4)
+	c, err := NewTCP(l)
+	must(t, err)
+	testShutdownClose(t, l, c, func(cb func(error)) error {
+		_, err := c.Connect(echo, cb)
+		return err
+	})
+}
+
+// libuv: shutdown_close_pipe
+func TestShutdownClosePipe(t *testing.T) {
+	l := newTestLoop(t)
+	name := strEchoPipe(t)
+	c, err := NewPipe(l, false)
+	must(t, err)
+	testShutdownClose(t, l, c, func(cb func(error)) error {
+		_, err := c.Connect(name, cb)
+		return err
+	})
 }
 
 // libuv: shutdown_eof
@@ -1043,21 +1144,19 @@ func TestCallbackStack(t *testing.T) {
 
 // ---- test-close-fd ----
 
-// libuv's test opens the read end of a pipe (uv_pipe) in a uv_pipe_t; here the stream is one
-// end of a socketpair opened in a TCP handle (as the socketpair variant of tcp_ping_pong does),
-// and the other end is written to and closed with plain system calls.
+// libuv writes its byte with uv_fs_write; here a plain write(2) does.
 //
 // libuv: close_fd
 func TestCloseFd(t *testing.T) {
-	// The peer writes one byte and closes. The first read gets the byte and stops reading: the
-	// loop ends with the handle inactive. Reading again gets EOF, though the peer's end was
-	// closed while nobody read.
+	// The read end of a pipe in a Pipe handle; the writer writes one byte and closes its end.
+	// The first read gets the byte and stops reading: the loop ends with the handle inactive.
+	// Reading again gets EOF, though the write end was closed while nobody read.
 	l := newTestLoop(t)
-	fds, err := Socketpair(SockStream, 0, NonblockPipe, 0)
+	fds, err := Pipe2(0, 0)
 	must(t, err)
-	h, err := NewTCP(l)
+	h, err := NewPipe(l, false)
 	must(t, err)
-	must(t, h.Open(fds[0]))
+	must(t, h.Open(fds[0])) // the handle's from now on
 	if _, err := syscall.Write(fds[1], []byte{0}); err != nil {
 		t.Fatal(err)
 	}
@@ -1092,7 +1191,8 @@ func TestCloseFd(t *testing.T) {
 // ---- test-handle-fileno, test-socket-buffer-size ----
 
 // libuv answers EBADF for the descriptor of a closed handle; the binding refuses every call on
-// it with ErrClosed before it reaches C.
+// it with ErrClosed before it reaches C. libuv's TTY part needs /dev/tty, which a test run
+// rarely has; tty_test.go covers TTY descriptors.
 //
 // libuv: handle_fileno
 func TestHandleFileno(t *testing.T) {
@@ -1104,37 +1204,26 @@ func TestHandleFileno(t *testing.T) {
 	}
 	must(t, idle.Close(nil))
 
-	strFilenoCase(t, "tcp", func() (Handle, error) {
-		h, err := NewTCP(l)
-		if err != nil {
-			return nil, err
-		}
-		return h, nil
-	}, func(h Handle) error { return h.(*TCP).Bind(tcpLo4, 0) })
-	for _, c := range strFilenoExtra {
-		strFilenoCase(t, c.name, func() (Handle, error) { return c.open(t, l) }, c.bind)
-	}
+	tcp, err := NewTCP(l)
+	must(t, err)
+	strFilenoCase(t, "tcp", tcp, func() error { return tcp.Bind(tcpLo4, 0) })
+	udp, err := NewUDP(l)
+	must(t, err)
+	strFilenoCase(t, "udp", udp, func() error { return udp.Bind(tcpLo4, 0) })
+	pipe, err := NewPipe(l, false)
+	must(t, err)
+	strFilenoCase(t, "pipe", pipe, func() error { return pipe.Bind(pipeName(t)) })
 	run(t, l, RunDefault)
 }
 
-// strFilenoExtra are the other handle kinds of test-handle-fileno (UDP, pipe), added by the
-// files that bind them.
-var strFilenoExtra []struct {
-	name string
-	open func(t *testing.T, l *Loop) (Handle, error)
-	bind func(h Handle) error
-}
-
 // strFilenoCase: a new handle has no descriptor (EBADF), a bound one has, a closed one is
-// ErrClosed; the handle is closed (the caller runs the loop).
-func strFilenoCase(t *testing.T, name string, open func() (Handle, error), bind func(Handle) error) {
+// ErrClosed; h is closed (the caller runs the loop).
+func strFilenoCase(t *testing.T, name string, h Handle, bind func() error) {
 	t.Helper()
-	h, err := open()
-	must(t, err)
 	if _, err := h.Fileno(); !errors.Is(err, EBADF) {
 		t.Errorf("%s: Fileno before bind: %v, want EBADF", name, err)
 	}
-	must(t, bind(h))
+	must(t, bind())
 	if fd, err := h.Fileno(); err != nil || fd < 0 {
 		t.Errorf("%s: Fileno after bind = %d, %v; want a descriptor", name, fd, err)
 	}
@@ -1147,11 +1236,16 @@ func strFilenoCase(t *testing.T, name string, open func() (Handle, error), bind 
 // libuv: socket_buffer_size
 func TestSocketBufferSize(t *testing.T) {
 	l := newTestLoop(t)
-	h, err := NewTCP(l)
+	tcp, err := NewTCP(l)
 	must(t, err)
-	must(t, h.Bind(tcpLo4, 0))
-	strCheckBufferSize(t, h)
-	hndDoClose(t, l, h)
+	must(t, tcp.Bind(tcpLo4, 0))
+	strCheckBufferSize(t, tcp)
+	hndDoClose(t, l, tcp)
+	udp, err := NewUDP(l)
+	must(t, err)
+	must(t, udp.Bind(tcpLo4, 0))
+	strCheckBufferSize(t, udp)
+	hndDoClose(t, l, udp)
 }
 
 // strCheckBufferSize: the receive buffer size reads positive, and reads back what was set
@@ -1336,6 +1430,97 @@ func TestNotWritableAfterShutdown(t *testing.T) {
 }
 
 // getsockname_tcp is mirrored in tcp_test.go (TestGetsocknameTCP).
+
+// libuv: getsockname_udp
+func TestGetsocknameUDP(t *testing.T) {
+	// A listener bound to 0.0.0.0 reports that address and its port; the sender, bound by its
+	// first Send, reports 0.0.0.0 and a port of its own once the datagram has arrived.
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	socknames := 0
+	srv, err := NewUDP(l)
+	must(t, err)
+	must(t, srv.Bind(netip.MustParseAddrPort("0.0.0.0:0"), 0))
+	sa, err := srv.SockName()
+	must(t, err)
+	if sa.Addr() != netip.IPv4Unspecified() || sa.Port() == 0 {
+		t.Errorf("listener's SockName = %v, want 0.0.0.0 and a port", sa)
+	}
+	socknames++
+	sender, err := NewUDP(l)
+	must(t, err)
+	must(t, srv.RecvStart(func(data []byte, from netip.AddrPort, flags UDPFlags, err error) {
+		hndCheck(t, err)
+		if data == nil {
+			return // nothing to read
+		}
+		a, err := sender.SockName()
+		hndCheck(t, err)
+		if a.Addr() != netip.IPv4Unspecified() || a.Port() == 0 || from.Port() != a.Port() {
+			t.Errorf("sender's SockName = %v (datagram from %v), want 0.0.0.0 and its port", a, from)
+		}
+		socknames++
+		hndCheck(t, sender.Close(nil))
+		hndCheck(t, srv.Close(nil))
+	}))
+	_, err = sender.Send(netip.AddrPortFrom(tcpLo4.Addr(), sa.Port()), func(err error) { hndCheck(t, err) }, []byte("PING"))
+	must(t, err)
+	run(t, l, RunDefault)
+	if socknames != 2 {
+		t.Errorf("%d socknames, want 2", socknames)
+	}
+	if sender.SendQueueSize() != 0 || srv.SendQueueSize() != 0 {
+		t.Errorf("send queue sizes %d, %d; want 0, 0", sender.SendQueueSize(), srv.SendQueueSize())
+	}
+}
+
+// ---- test-watcher-cross-stop ----
+
+// libuv: watcher_cross_stop
+func TestWatcherCrossStop(t *testing.T) {
+	// 2500 UDP sockets share one address (SO_REUSEADDR); each sends 1 KiB to it. Once one
+	// datagram has been received, all are closed, in the same iteration as the receptions
+	// still pending for the others: stopping watchers libuv is about to call must not break
+	// its loop. Every send completes.
+	const n = 2500
+	l := newTestLoop(t)
+	hndGuard(t, l, 10*time.Second)
+	addr := netip.AddrPortFrom(tcpLo4.Addr(), strFreeUDPPort(t))
+	big := bytes.Repeat([]byte("A"), 1024)
+	recvs, sends, closes := 0, 0, 0
+	socks := make([]*UDP, n)
+	for i := range socks {
+		u, err := NewUDP(l)
+		must(t, err)
+		socks[i] = u
+		must(t, u.Bind(addr, UDPReuseAddr))
+		must(t, u.RecvStart(func([]byte, netip.AddrPort, UDPFlags, error) { recvs++ }))
+		_, err = u.Send(addr, func(error) { sends++ }, big)
+		must(t, err)
+	}
+	for recvs == 0 {
+		run(t, l, RunOnce)
+	}
+	for _, u := range socks {
+		must(t, u.Close(func() { closes++ }))
+	}
+	run(t, l, RunDefault)
+	if sends != n || closes != n {
+		t.Errorf("%d send callbacks, %d close callbacks; want %d each", sends, closes, n)
+	}
+}
+
+// strFreeUDPPort returns a UDP port of 127.0.0.1 that was free a moment ago.
+func strFreeUDPPort(t *testing.T) uint16 {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_DGRAM|syscall.SOCK_CLOEXEC, 0)
+	must(t, err)
+	defer syscall.Close(fd)
+	must(t, syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}))
+	sa, err := syscall.Getsockname(fd)
+	must(t, err)
+	return uint16(sa.(*syscall.SockaddrInet4).Port)
+}
 
 // ---- data integrity ----
 
