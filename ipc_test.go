@@ -750,3 +750,79 @@ func TestStdioOverPipes(t *testing.T) {
 		t.Errorf("reads %d, writes %d, output %q; want > 1, 2, hello world twice", reads, writes, output)
 	}
 }
+
+// A handle closed while a Write2 that sends it is still queued: libuv 1.44.2 fails the write
+// with EBADF when its turn comes (newer libuv tests it as ipc_closed_handle). The binding keeps
+// the handle's C memory until the write completes, since libuv reads it then.
+func TestIPCWrite2ClosedHandle(t *testing.T) {
+	const tunables = "glibc.malloc.tcache_count=0"
+	if os.Getenv("GLIBC_TUNABLES") != tunables {
+		// Once more in a process where glibc reuses freed memory at once and fills it (no
+		// thread cache, perturbed frees): a read of the freed handle would then go wrong.
+		cmd := exec.Command(os.Args[0], "-test.run=^TestIPCWrite2ClosedHandle$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "GLIBC_TUNABLES="+tunables, "MALLOC_PERTURB_=3")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("with freed memory reused at once: %v\n%s", err, out)
+		}
+	}
+	l := newTestLoop(t)
+	hndGuard(t, l, 10*time.Second)
+	fds := pipeSocketpair(t)
+	a, b := pipeNew(t, l, true), pipeNew(t, l, true)
+	must(t, a.Open(fds[0]))
+	must(t, b.Open(fds[1]))
+	large := make([]byte, 1<<20)
+	queued := 0
+	for a.WriteQueueSize() == 0 {
+		_, err := a.Write(func(err error) { hndCheck(t, err) }, large)
+		must(t, err)
+		queued += len(large)
+	}
+	send, err := NewTCP(l)
+	must(t, err)
+	must(t, send.Bind(ipcLoopback, 0))
+	var write2Err error
+	calls := 0
+	_, err = a.Write2(send, func(err error) {
+		calls++
+		write2Err = err
+		a.Close(nil)
+		b.Close(nil)
+	}, []byte("."))
+	must(t, err)
+	sendClosed := false
+	var reuse []*TCP
+	must(t, send.Close(func() {
+		sendClosed = true
+		// New handles of the same size, in the memory the closed one may have had: libuv must
+		// not find one of them in its place when the write's turn comes.
+		for i := 0; i < 4; i++ {
+			h, err := NewTCP(l)
+			hndCheck(t, err)
+			hndCheck(t, h.Bind(ipcLoopback, 0))
+			reuse = append(reuse, h)
+		}
+	}))
+	read := 0
+	must(t, b.ReadStart(func(data []byte, err error) {
+		if err != nil {
+			return
+		}
+		read += len(data)
+		if n := b.PendingCount(); n != 0 {
+			t.Errorf("a handle was received (%d pending)", n)
+		}
+	}))
+	run(t, l, RunDefault)
+	for _, h := range reuse {
+		h.Close(nil)
+	}
+	run(t, l, RunDefault)
+	if calls != 1 || !sendClosed {
+		t.Fatalf("write2 callbacks %d, send closed %v; want 1, true", calls, sendClosed)
+	}
+	pipeIs(t, "Write2 of a handle closed before its turn", write2Err, EBADF)
+	if read > queued {
+		t.Errorf("read %d bytes, more than the %d written", read, queued)
+	}
+}
