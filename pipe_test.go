@@ -814,3 +814,86 @@ func TestPipeRef3(t *testing.T) { pipeRefConnect(t, false) }
 
 // libuv: pipe_ref4
 func TestPipeRef4(t *testing.T) { pipeRefConnect(t, true) }
+
+// pipePingPong is libuv's pinger over a pipe: 1000 "PING"s to the echo server, one at a time,
+// each split across two buffers when vec is set; the pongs are counted byte by byte.
+func pipePingPong(t *testing.T, vec bool) {
+	const pings = 1000
+	name := pipeName(t)
+	stop := pipeEchoServer(t, name)
+	defer stop()
+	l := newTestLoop(t)
+	hndGuard(t, l, 10*time.Second)
+	const ping = "PING\n"
+	p := pipeNew(t, l, false)
+	pongs, state, closes := 0, 0, 0
+	writePing := func() {
+		bufs := [][]byte{[]byte(ping)}
+		if vec {
+			bufs = [][]byte{[]byte(ping[:2]), []byte(ping[2:])}
+		}
+		_, err := p.Write(func(err error) { hndCheck(t, err) }, bufs...)
+		hndCheck(t, err)
+	}
+	_, err := p.Connect(name, func(err error) {
+		hndCheck(t, err)
+		writePing()
+		hndCheck(t, p.ReadStart(func(data []byte, err error) {
+			if err != nil {
+				pipeIs(t, "read", err, EOF)
+				p.Close(func() { closes++ })
+				return
+			}
+			for _, c := range data {
+				if c != ping[state] {
+					t.Errorf("pong byte %q, want %q", c, ping[state])
+				}
+				if state = (state + 1) % len(ping); state == 0 {
+					if pongs++; pongs < pings {
+						writePing()
+					} else {
+						p.Close(func() { closes++ })
+						return
+					}
+				}
+			}
+		}))
+	})
+	must(t, err)
+	run(t, l, RunDefault)
+	if pongs != pings || closes != 1 {
+		t.Errorf("pongs %d, close callbacks %d; want %d and 1", pongs, closes, pings)
+	}
+}
+
+// libuv: pipe_ping_pong
+func TestPipePingPong(t *testing.T) { pipePingPong(t, false) }
+
+// libuv: pipe_ping_pong_vec
+func TestPipePingPongVec(t *testing.T) { pipePingPong(t, true) }
+
+// libuv: shutdown_close_pipe
+func TestShutdownClosePipe(t *testing.T) {
+	name := pipeName(t)
+	stop := pipeEchoServer(t, name)
+	defer stop()
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	p := pipeNew(t, l, false)
+	connects, shutdowns, closes := 0, 0, 0
+	_, err := p.Connect(name, func(err error) {
+		connects++
+		hndCheck(t, err)
+		_, err = p.Shutdown(func(err error) {
+			shutdowns++
+			pipeIs(t, "shutdown callback", err, ECANCELED)
+		})
+		hndCheck(t, err)
+		hndCheck(t, p.Close(func() { closes++ }))
+	})
+	must(t, err)
+	run(t, l, RunDefault)
+	if connects != 1 || shutdowns != 1 || closes != 1 {
+		t.Errorf("connect %d, shutdown %d, close %d callbacks; want 1 each", connects, shutdowns, closes)
+	}
+}
