@@ -22,6 +22,10 @@ const ipcChildFd = 3
 
 var ipcLoopback = netip.MustParseAddrPort("127.0.0.1:0")
 
+// ipcQuickExit is the environment of helper processes: a binary built with -race otherwise
+// sleeps a second when it exits.
+const ipcQuickExit = "GORACE=atexit_sleep_ms=0"
+
 // ipcSpawn starts helper in a new process with the other end of an AF_UNIX socketpair as its
 // descriptor 3, and returns this end opened as an IPC pipe on l (or a plain pipe when ipc is
 // false), and a function that waits for the helper and fails the test when it did not exit 0.
@@ -29,7 +33,7 @@ func ipcSpawn(t *testing.T, l *Loop, helper string, ipc bool, env ...string) (*P
 	t.Helper()
 	fds := pipeSocketpair(t)
 	child := os.NewFile(uintptr(fds[1]), "ipc-child")
-	cmd := helperCmd(t, helper, env...)
+	cmd := helperCmd(t, helper, append(env, ipcQuickExit)...)
 	cmd.ExtraFiles = []*os.File{child}
 	cmd.Stderr = os.Stderr
 	err := cmd.Start()
@@ -701,7 +705,7 @@ func TestStdioOverPipes(t *testing.T) {
 	stdout, err := Pipe2(0, 0)
 	must(t, err)
 	childIn, childOut := os.NewFile(uintptr(stdin[0]), "stdin"), os.NewFile(uintptr(stdout[1]), "stdout")
-	cmd := helperCmd(t, "stdio_over_pipes_helper")
+	cmd := helperCmd(t, "stdio_over_pipes_helper", ipcQuickExit)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = childIn, childOut, os.Stderr
 	err = cmd.Start()
 	childIn.Close()
@@ -760,7 +764,7 @@ func TestIPCWrite2ClosedHandle(t *testing.T) {
 		// Once more in a process where glibc reuses freed memory at once and fills it (no
 		// thread cache, perturbed frees): a read of the freed handle would then go wrong.
 		cmd := exec.Command(os.Args[0], "-test.run=^TestIPCWrite2ClosedHandle$", "-test.count=1")
-		cmd.Env = append(os.Environ(), "GLIBC_TUNABLES="+tunables, "MALLOC_PERTURB_=3")
+		cmd.Env = append(os.Environ(), "GLIBC_TUNABLES="+tunables, "MALLOC_PERTURB_=3", ipcQuickExit)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("with freed memory reused at once: %v\n%s", err, out)
 		}

@@ -569,7 +569,7 @@ func init() {
 func TestPipeCloseStdoutReadStdin(t *testing.T) {
 	r, w, err := os.Pipe()
 	must(t, err)
-	cmd := helperCmd(t, "pipe_close_stdout_read_stdin")
+	cmd := helperCmd(t, "pipe_close_stdout_read_stdin", ipcQuickExit)
 	cmd.Stdin = r
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
