@@ -43,6 +43,16 @@ func pipeSocketpair(t testing.TB) [2]int {
 	return fds
 }
 
+// pipeRunConnect runs l and checks that the connect callback ran once and the close callbacks
+// wantCloses times.
+func pipeRunConnect(t *testing.T, l *Loop, calls, closes *int, wantCloses int) {
+	t.Helper()
+	run(t, l, RunDefault)
+	if *calls != 1 || *closes != wantCloses {
+		t.Fatalf("connect callbacks %d, close callbacks %d; want 1 and %d", *calls, *closes, wantCloses)
+	}
+}
+
 func pipeNoConnection(t testing.TB) func(error) {
 	return func(err error) { t.Errorf("connection callback ran: %v", err) }
 }
@@ -182,10 +192,7 @@ func TestPipeConnectBadName(t *testing.T) {
 	if req.Type() != ReqConnect {
 		t.Errorf("request type %v, want connect", req.Type())
 	}
-	run(t, l, RunDefault)
-	if calls != 1 || closes != 1 {
-		t.Fatalf("connect callbacks %d, close callbacks %d; want 1 and 1", calls, closes)
-	}
+	pipeRunConnect(t, l, &calls, &closes, 1)
 }
 
 // libuv: pipe_connect_to_file
@@ -268,10 +275,7 @@ func TestPipeConnectOnPrepare(t *testing.T) {
 		})
 		hndCheck(t, err)
 	}))
-	run(t, l, RunDefault)
-	if calls != 1 || closes != 2 {
-		t.Fatalf("connect callbacks %d, close callbacks %d; want 1 and 2", calls, closes)
-	}
+	pipeRunConnect(t, l, &calls, &closes, 2)
 }
 
 // libuv: pipe_getsockname
@@ -321,10 +325,7 @@ func TestPipeGetsockname(t *testing.T) {
 	must(t, err)
 	// The connection of a Unix socket completes at once: the names are known before the callback.
 	check("after Connect")
-	run(t, l, RunDefault)
-	if calls != 1 || closes != 2 {
-		t.Fatalf("connect callbacks %d, close callbacks %d; want 1 and 2", calls, closes)
-	}
+	pipeRunConnect(t, l, &calls, &closes, 2)
 }
 
 // libuv: pipe_getsockname_abstract
@@ -451,10 +452,7 @@ func TestPipeServerClose(t *testing.T) {
 		server.Close(func() { closes++ })
 	})
 	must(t, err)
-	run(t, l, RunDefault)
-	if calls != 1 || closes != 2 {
-		t.Fatalf("connect callbacks %d, close callbacks %d; want 1 and 2", calls, closes)
-	}
+	pipeRunConnect(t, l, &calls, &closes, 2)
 }
 
 // libuv: pipe_set_chmod
