@@ -15,7 +15,7 @@ type Stream interface {
 	Listen(backlog int, cb func(err error)) error
 	// Accept wraps uv_accept: client, a new handle of the listener's kind, takes the pending
 	// connection (or, on an IPC pipe, the pending received handle). Call it in the Listen
-	// callback. A nil or closed client is EINVAL or ErrClosed.
+	// callback. A nil client is EINVAL, a closed one ErrClosed.
 	Accept(client Stream) error
 	// ReadStart wraps uv_read_start. cb runs on the loop with what libuv read: data with err
 	// nil; an empty data and nil err when libuv reports 0 (EAGAIN, nothing to read); EOF, or
@@ -28,7 +28,8 @@ type Stream interface {
 	// Write wraps uv_write: bufs are written in order, after the writes queued before; cb (may
 	// be nil) runs on the loop with the result, ECANCELED when the handle is closed first.
 	// Zero copy: the slices are pinned and read by libuv until cb runs; do not modify them
-	// before. No buffer at all is EINVAL (libuv asserts). The WriteReq is valid until cb.
+	// before, and write a copy of a read callback's data (the next read reuses its buffer).
+	// No buffer at all is EINVAL (libuv asserts). The WriteReq is valid until cb.
 	Write(cb func(err error), bufs ...[]byte) (*WriteReq, error)
 	// Write2 wraps uv_write2: Write over an IPC pipe that also sends send, a TCP, pipe or UDP
 	// handle, to the other end; libuv's EINVAL on other streams. A nil send is EINVAL. send

@@ -43,8 +43,7 @@ func streamCalls(t *testing.T, h, other *TCP) map[string]error {
 // reaches C or leaks a token.
 func TestStreamClosed(t *testing.T) {
 	l := newTestLoop(t)
-	h, err := NewTCP(l)
-	must(t, err)
+	h := tcpNew(t, l)
 	other, err := NewTCP(l)
 	must(t, err)
 	must(t, h.Close(nil))
@@ -78,7 +77,7 @@ func TestStreamClosed(t *testing.T) {
 // TestStreamCloseResetTwice: CloseReset closes the handle as Close does.
 func TestStreamCloseResetTwice(t *testing.T) {
 	l := newTestLoop(t)
-	h, err := NewTCPEx(l, AFInet)
+	h, err := NewTCPEx(l, AF_INET)
 	must(t, err)
 	closes := 0
 	must(t, h.CloseReset(func() { closes++ }))
@@ -111,6 +110,12 @@ func TestStreamBadArguments(t *testing.T) {
 	if err := client.ReadStart(nil); !errors.Is(err, EINVAL) {
 		t.Errorf("ReadStart(nil): %v, want EINVAL", err)
 	}
+	must(t, client.ReadStart(func([]byte, error) {}))
+	if err := client.ReadStart(func([]byte, error) {}); !errors.Is(err, EALREADY) {
+		t.Errorf("second ReadStart: %v, want EALREADY", err)
+	}
+	must(t, client.ReadStop())
+	must(t, client.ReadStop()) // libuv: stopping a stopped stream is fine
 	if _, err := client.Write(nil); !errors.Is(err, EINVAL) {
 		t.Errorf("Write with no buffer: %v, want EINVAL", err)
 	}
@@ -143,8 +148,7 @@ func TestStreamStates(t *testing.T) {
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
 	echo := tcpEchoServer(t, tcpLo4)
-	h, err := NewTCP(l)
-	must(t, err)
+	h := tcpNew(t, l)
 	cr, err := h.Connect(echo, nil) // allowed: the binding's callback frees the request
 	must(t, err)
 	if cr.Type() != ReqConnect || cr.TypeName() != "connect" {
@@ -297,8 +301,7 @@ func TestSocketpair(t *testing.T) {
 	}
 	// A stream handle reads the other end.
 	l := newTestLoop(t)
-	h, err := NewTCP(l)
-	must(t, err)
+	h := tcpNew(t, l)
 	must(t, h.Open(fds[0]))
 	var got string
 	must(t, h.ReadStart(func(data []byte, err error) {

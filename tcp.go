@@ -16,16 +16,6 @@ type TCP struct {
 	stream
 }
 
-// Family is an address family, the flags of NewTCPEx (and of the other *Ex constructors).
-type Family int
-
-// The address families libuv's *_init_ex functions take.
-const (
-	AFUnspec Family = C.AF_UNSPEC
-	AFInet   Family = C.AF_INET
-	AFInet6  Family = C.AF_INET6
-)
-
 // TCPFlags are the flags of (*TCP).Bind.
 type TCPFlags uint
 
@@ -36,19 +26,21 @@ const TCPIPv6Only TCPFlags = C.UV_TCP_IPV6ONLY
 // non-blocking mode, as the streams of libuv want it.
 const NonblockPipe = C.UV_NONBLOCK_PIPE
 
-// The socket types and protocol Socketpair takes (SOCK_STREAM, SOCK_DGRAM, 0 for the default).
+// The socket types of Socketpair (SOCK_STREAM, SOCK_DGRAM); its protocol is 0 for the
+// type's default.
 const (
 	SockStream = C.SOCK_STREAM
 	SockDgram  = C.SOCK_DGRAM
 )
 
-// NewTCP wraps uv_tcp_init: a TCP handle with no socket yet (libuv creates it on Bind,
-// Connect or Open). Loop-bound.
+// NewTCP wraps uv_tcp_init: a TCP handle with no socket yet (libuv creates one at Bind,
+// Connect or Listen; Open gives it an existing one). Loop-bound.
 func NewTCP(l *Loop) (*TCP, error) { return newTCP(l, 0, 0) }
 
-// NewTCPEx wraps uv_tcp_init_ex: with AFInet or AFInet6 libuv creates the socket now, with
-// AFUnspec it is NewTCP. Another value is libuv's EINVAL. Loop-bound.
-func NewTCPEx(l *Loop, family Family) (*TCP, error) { return newTCP(l, 1, C.uint(family)) }
+// NewTCPEx wraps uv_tcp_init_ex: with AF_INET or AF_INET6 libuv creates the socket now, with
+// AF_UNSPEC it is NewTCP. Another value is libuv's EINVAL (libuv reads the family from the
+// lower 8 bits of its flags). Loop-bound.
+func NewTCPEx(l *Loop, family AddrFamily) (*TCP, error) { return newTCP(l, 1, C.uint(family)) }
 
 func newTCP(l *Loop, ex C.int, flags C.uint) (*TCP, error) {
 	t := &TCP{}
@@ -130,7 +122,8 @@ func (t *TCP) Bind(addr netip.AddrPort, flags TCPFlags) error {
 	return status(C.uvg_tcp_bind(p, sa.ptr(), C.uint(flags)))
 }
 
-// SockName wraps uv_tcp_getsockname: the address the socket is bound to. Loop-bound.
+// SockName wraps uv_tcp_getsockname: the address the socket is bound to; the zero AddrPort
+// for a socket of another family (a Unix socket given to Open). Loop-bound.
 func (t *TCP) SockName() (netip.AddrPort, error) { return t.name(0) }
 
 // PeerName wraps uv_tcp_getpeername: the address of the connected peer; ENOTCONN when there is

@@ -24,8 +24,7 @@ var (
 // incoming connection is accepted into a new handle, which onConn receives.
 func tcpServer(t testing.TB, l *Loop, addr netip.AddrPort, onConn func(c *TCP)) (*TCP, netip.AddrPort) {
 	t.Helper()
-	s, err := NewTCP(l)
-	must(t, err)
+	s := tcpNew(t, l)
 	must(t, s.Bind(addr, 0))
 	must(t, s.Listen(128, func(err error) {
 		hndCheck(t, err)
@@ -39,12 +38,19 @@ func tcpServer(t testing.TB, l *Loop, addr netip.AddrPort, onConn func(c *TCP)) 
 	return s, a
 }
 
+// tcpNew returns a new TCP handle on l.
+func tcpNew(t testing.TB, l *Loop) *TCP {
+	t.Helper()
+	h, err := NewTCP(l)
+	must(t, err)
+	return h
+}
+
 // tcpConnect returns a new TCP handle connecting to addr; cb receives the connect status.
 func tcpConnect(t testing.TB, l *Loop, addr netip.AddrPort, cb func(c *TCP, err error)) *TCP {
 	t.Helper()
-	c, err := NewTCP(l)
-	must(t, err)
-	_, err = c.Connect(addr, func(err error) { cb(c, err) })
+	c := tcpNew(t, l)
+	_, err := c.Connect(addr, func(err error) { cb(c, err) })
 	must(t, err)
 	return c
 }
@@ -101,8 +107,7 @@ func tcpForget(m map[*TCP]bool, c *TCP) func() { return func() { delete(m, c) } 
 func tcpFreePort(t testing.TB, ip netip.Addr) netip.AddrPort {
 	t.Helper()
 	l := newTestLoop(t)
-	h, err := NewTCP(l)
-	must(t, err)
+	h := tcpNew(t, l)
 	must(t, h.Bind(netip.AddrPortFrom(ip, 0), 0))
 	must(t, h.Listen(1, func(error) {}))
 	a, err := h.SockName()
@@ -245,16 +250,14 @@ func tcpNoConn(t *testing.T) func(error) {
 // libuv: tcp_bind_error_addrinuse_connect
 func TestTCPBindErrorAddrinuseConnect(t *testing.T) {
 	l := newTestLoop(t)
-	srv, err := NewTCP(l)
-	must(t, err)
+	srv := tcpNew(t, l)
 	must(t, srv.Bind(tcpLo4, 0))
 	must(t, srv.Listen(128, tcpNoConn(t)))
 	taken, err := srv.SockName()
 	must(t, err)
 
 	// Bind and Connect succeed; the error comes with the connect callback.
-	conn, err := NewTCP(l)
-	must(t, err)
+	conn := tcpNew(t, l)
 	must(t, conn.Bind(taken, 0))
 	calls := 0
 	_, err = conn.Connect(netip.AddrPortFrom(taken.Addr(), taken.Port()+1), func(err error) {
@@ -286,13 +289,11 @@ func TestTCPBind6ErrorAddrinuse(t *testing.T) {
 
 func testTCPBindAddrinuse(t *testing.T, addr netip.AddrPort) {
 	l := newTestLoop(t)
-	s1, err := NewTCP(l)
-	must(t, err)
+	s1 := tcpNew(t, l)
 	must(t, s1.Bind(addr, 0))
-	addr, err = s1.SockName()
+	addr, err := s1.SockName()
 	must(t, err)
-	s2, err := NewTCP(l)
-	must(t, err)
+	s2 := tcpNew(t, l)
 	must(t, s2.Bind(addr, 0)) // libuv keeps EADDRINUSE for Listen
 	must(t, s1.Listen(128, tcpNoConn(t)))
 	if err := s2.Listen(128, tcpNoConn(t)); !errors.Is(err, EADDRINUSE) {
@@ -307,8 +308,7 @@ func testTCPBindAddrinuse(t *testing.T, addr netip.AddrPort) {
 // libuv: tcp_bind_error_addrnotavail_1
 func TestTCPBindErrorAddrnotavail1(t *testing.T) {
 	l := newTestLoop(t)
-	s, err := NewTCP(l)
-	must(t, err)
+	s := tcpNew(t, l)
 	// Linux lets this bind succeed, as libuv's test notes.
 	if err := s.Bind(netip.MustParseAddrPort("127.255.255.255:0"), 0); err != nil && !errors.Is(err, EADDRNOTAVAIL) {
 		t.Errorf("Bind: %v, want nil or EADDRNOTAVAIL", err)
@@ -329,8 +329,7 @@ func TestTCPBind6ErrorAddrnotavail(t *testing.T) {
 
 func testTCPBindAddrnotavail(t *testing.T, addr string) {
 	l := newTestLoop(t)
-	s, err := NewTCP(l)
-	must(t, err)
+	s := tcpNew(t, l)
 	if err := s.Bind(netip.MustParseAddrPort(addr), 0); !errors.Is(err, EADDRNOTAVAIL) {
 		t.Errorf("Bind(%s): %v, want EADDRNOTAVAIL", addr, err)
 	}
@@ -352,8 +351,7 @@ func TestTCPBind6ErrorFault(t *testing.T) {
 
 func testTCPBindFault(t *testing.T) {
 	l := newTestLoop(t)
-	s, err := NewTCP(l)
-	must(t, err)
+	s := tcpNew(t, l)
 	for _, a := range []netip.AddrPort{{}, netip.AddrPortFrom(netip.Addr{}, 80)} {
 		if err := s.Bind(a, 0); !errors.Is(err, EINVAL) {
 			t.Errorf("Bind(%v): %v, want EINVAL", a, err)
@@ -375,8 +373,7 @@ func TestTCPBind6ErrorInval(t *testing.T) {
 
 func testTCPBindInval(t *testing.T, addr netip.AddrPort) {
 	l := newTestLoop(t)
-	s, err := NewTCP(l)
-	must(t, err)
+	s := tcpNew(t, l)
 	must(t, s.Bind(addr, 0))
 	a, err := s.SockName()
 	must(t, err)
@@ -399,8 +396,7 @@ func TestTCPBind6LocalhostOk(t *testing.T) {
 
 func testTCPBindLocalhost(t *testing.T, addr netip.AddrPort) {
 	l := newTestLoop(t)
-	s, err := NewTCP(l)
-	must(t, err)
+	s := tcpNew(t, l)
 	must(t, s.Bind(addr, 0))
 	a, err := s.SockName()
 	must(t, err)
@@ -413,8 +409,7 @@ func testTCPBindLocalhost(t *testing.T, addr netip.AddrPort) {
 // libuv: tcp_bind_invalid_flags
 func TestTCPBindInvalidFlags(t *testing.T) {
 	l := newTestLoop(t)
-	s, err := NewTCP(l)
-	must(t, err)
+	s := tcpNew(t, l)
 	if err := s.Bind(tcpLo4, TCPIPv6Only); !errors.Is(err, EINVAL) {
 		t.Errorf("Bind(IPv4, TCPIPv6Only): %v, want EINVAL", err)
 	}
@@ -425,8 +420,7 @@ func TestTCPBindInvalidFlags(t *testing.T) {
 func TestTCPBindIPv6Only(t *testing.T) {
 	tcpNeedIPv6(t)
 	l := newTestLoop(t)
-	s, err := NewTCP(l)
-	must(t, err)
+	s := tcpNew(t, l)
 	must(t, s.Bind(netip.MustParseAddrPort("[::]:0"), TCPIPv6Only))
 	tcpClosed(t, l, s)
 }
@@ -434,8 +428,7 @@ func TestTCPBindIPv6Only(t *testing.T) {
 // libuv: tcp_listen_without_bind
 func TestTCPListenWithoutBind(t *testing.T) {
 	l := newTestLoop(t)
-	s, err := NewTCP(l)
-	must(t, err)
+	s := tcpNew(t, l)
 	must(t, s.Listen(128, tcpNoConn(t)))
 	a, err := s.SockName()
 	must(t, err)
@@ -448,8 +441,7 @@ func TestTCPListenWithoutBind(t *testing.T) {
 // libuv: tcp_bind_writable_flags
 func TestTCPBindWritableFlags(t *testing.T) {
 	l := newTestLoop(t)
-	s, err := NewTCP(l)
-	must(t, err)
+	s := tcpNew(t, l)
 	must(t, s.Bind(tcpLo4, 0))
 	must(t, s.Listen(128, tcpNoConn(t)))
 	if s.IsWritable() || s.IsReadable() {
@@ -473,8 +465,7 @@ func TestTCPBindWritableFlags(t *testing.T) {
 // libuv: tcp_bind_or_listen_error_after_close
 func TestTCPBindOrListenErrorAfterClose(t *testing.T) {
 	l := newTestLoop(t)
-	s, err := NewTCP(l)
-	must(t, err)
+	s := tcpNew(t, l)
 	must(t, s.Close(nil))
 	if err := s.Bind(netip.MustParseAddrPort("127.0.0.1:9999"), 0); err != ErrClosed {
 		t.Errorf("Bind after Close: %v, want ErrClosed", err)
@@ -497,8 +488,7 @@ func TestTCPCloseAccept(t *testing.T) {
 	var incoming []*TCP
 	closes, writes, reads := 0, 0, 0
 	closeCb := func() { closes++ }
-	srv, err := NewTCP(l)
-	must(t, err)
+	srv := tcpNew(t, l)
 	must(t, srv.Bind(tcpLo4, 0))
 	addr, err := srv.SockName()
 	must(t, err)
@@ -775,8 +765,7 @@ func TestTCPClose(t *testing.T) {
 // libuv: tcp_connect_error_after_write
 func TestTCPConnectErrorAfterWrite(t *testing.T) {
 	l := newTestLoop(t)
-	conn, err := NewTCP(l)
-	must(t, err)
+	conn := tcpNew(t, l)
 	connects, writes, closes := 0, 0, 0
 	writeCb := func(err error) {
 		if err == nil {
@@ -787,7 +776,7 @@ func TestTCPConnectErrorAfterWrite(t *testing.T) {
 	if _, err := conn.Write(writeCb, []byte("TEST")); !errors.Is(err, EBADF) {
 		t.Errorf("Write before Connect: %v, want EBADF", err)
 	}
-	_, err = conn.Connect(tcpFreePort(t, tcpLo4.Addr()), func(err error) {
+	_, err := conn.Connect(tcpFreePort(t, tcpLo4.Addr()), func(err error) {
 		if err == nil {
 			t.Errorf("connect to a free port succeeded")
 		}
@@ -809,8 +798,7 @@ func TestTCPConnectErrorAfterWrite(t *testing.T) {
 // libuv: tcp_connect_error_fault
 func TestTCPConnectErrorFault(t *testing.T) {
 	l := newTestLoop(t)
-	conn, err := NewTCP(l)
-	must(t, err)
+	conn := tcpNew(t, l)
 	before := liveTokens.Load()
 	if r, err := conn.Connect(netip.AddrPort{}, func(error) { t.Error("connect callback ran") }); !errors.Is(err, EINVAL) || r != nil {
 		t.Errorf("Connect(invalid): %v, %v; want nil, EINVAL", r, err)
@@ -877,7 +865,7 @@ func TestTCP6LocalConnectTimeout(t *testing.T) {
 // libuv: tcp_create_early
 func TestTCPCreateEarly(t *testing.T) {
 	l := newTestLoop(t)
-	c, err := NewTCPEx(l, AFInet)
+	c, err := NewTCPEx(l, AF_INET)
 	must(t, err)
 	if fd, err := c.Fileno(); err != nil || fd < 0 {
 		t.Errorf("Fileno = %d, %v; want a socket", fd, err)
@@ -900,7 +888,7 @@ func TestTCPCreateEarly(t *testing.T) {
 func TestTCPCreateEarlyBadBind(t *testing.T) {
 	tcpNeedIPv6(t)
 	l := newTestLoop(t)
-	c, err := NewTCPEx(l, AFInet6)
+	c, err := NewTCPEx(l, AF_INET6)
 	must(t, err)
 	if fd, err := c.Fileno(); err != nil || fd < 0 {
 		t.Errorf("Fileno = %d, %v; want a socket", fd, err)
@@ -919,7 +907,7 @@ func TestTCPCreateEarlyBadBind(t *testing.T) {
 // libuv: tcp_create_early_bad_domain
 func TestTCPCreateEarlyBadDomain(t *testing.T) {
 	l := newTestLoop(t)
-	for _, f := range []Family{47, 1024, -1} {
+	for _, f := range []AddrFamily{47, 1024, -1} {
 		if c, err := NewTCPEx(l, f); !errors.Is(err, EINVAL) || c != nil {
 			t.Errorf("NewTCPEx(%d) = %v, %v; want nil, EINVAL", f, c, err)
 		}
@@ -932,15 +920,14 @@ func TestTCPCreateEarlyAccept(t *testing.T) {
 	// A handle that already has a socket cannot accept: EBUSY.
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
-	srv, err := NewTCP(l)
-	must(t, err)
+	srv := tcpNew(t, l)
 	must(t, srv.Bind(tcpLo4, 0))
 	addr, err := srv.SockName()
 	must(t, err)
 	accepts := 0
 	must(t, srv.Listen(128, func(err error) {
 		hndCheck(t, err)
-		c, err := NewTCPEx(l, AFInet)
+		c, err := NewTCPEx(l, AF_INET)
 		hndCheck(t, err)
 		tcpIs(t, "Accept into an AF_INET handle", srv.Accept(c), EBUSY)
 		accepts++
@@ -960,8 +947,7 @@ func TestTCPCreateEarlyAccept(t *testing.T) {
 // libuv: tcp_flags
 func TestTCPFlags(t *testing.T) {
 	l := newTestLoop(t)
-	h, err := NewTCP(l)
-	must(t, err)
+	h := tcpNew(t, l)
 	must(t, h.SetNoDelay(true))
 	must(t, h.SetKeepAlive(true, 60*time.Second))
 	must(t, h.SetSimultaneousAccepts(true))
@@ -972,7 +958,7 @@ func TestTCPFlags(t *testing.T) {
 // keep-alive delay is rounded up to whole seconds.
 func TestTCPFlagsSocket(t *testing.T) {
 	l := newTestLoop(t)
-	h, err := NewTCPEx(l, AFInet)
+	h, err := NewTCPEx(l, AF_INET)
 	must(t, err)
 	fd, err := h.Fileno()
 	must(t, err)
@@ -1010,14 +996,12 @@ func TestTCPOOB(t *testing.T) {
 	// iterations and closes everything.
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
-	peer, err := NewTCP(l)
-	must(t, err)
+	peer := tcpNew(t, l)
 	client, err := NewTCP(l)
 	must(t, err)
 	spin, err := NewIdle(l)
 	must(t, err)
-	srv, err := NewTCP(l)
-	must(t, err)
+	srv := tcpNew(t, l)
 	must(t, srv.Bind(tcpLo4, 0))
 	addr, err := srv.SockName()
 	must(t, err)
@@ -1077,11 +1061,10 @@ func TestTCPOpen(t *testing.T) {
 	hndGuard(t, l, 5*time.Second)
 	echo := tcpEchoServer(t, tcpLo4)
 	sock := tcpRawSocket(t)
-	client, err := NewTCP(l)
-	must(t, err)
+	client := tcpNew(t, l)
 	must(t, client.Open(sock))
 	shutdowns, connects, writes, closes := 0, 0, 0, 0
-	_, err = client.Connect(echo, func(err error) {
+	_, err := client.Connect(echo, func(err error) {
 		hndCheck(t, err)
 		connects++
 		_, err = client.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("PING"))
@@ -1092,8 +1075,7 @@ func TestTCPOpen(t *testing.T) {
 	})
 	must(t, err)
 
-	client2, err := NewTCP(l)
-	must(t, err)
+	client2 := tcpNew(t, l)
 	if err := client2.Open(sock); !errors.Is(err, EEXIST) {
 		t.Errorf("Open of a socket another handle has: %v, want EEXIST", err)
 	}
@@ -1109,8 +1091,7 @@ func TestTCPOpen(t *testing.T) {
 func TestTCPOpenTwice(t *testing.T) {
 	l := newTestLoop(t)
 	s1, s2 := tcpRawSocket(t), tcpRawSocket(t)
-	c, err := NewTCP(l)
-	must(t, err)
+	c := tcpNew(t, l)
 	must(t, c.Open(s1))
 	if err := c.Open(s2); !errors.Is(err, EBUSY) {
 		t.Errorf("second Open: %v, want EBUSY", err)
@@ -1125,8 +1106,7 @@ func TestTCPOpenTwice(t *testing.T) {
 // TestTCPOpenBad: Open of something that is not a descriptor is an error, not a crash.
 func TestTCPOpenBad(t *testing.T) {
 	l := newTestLoop(t)
-	c, err := NewTCP(l)
-	must(t, err)
+	c := tcpNew(t, l)
 	for _, fd := range []int{-1, 1 << 40} {
 		if err := c.Open(fd); err == nil {
 			t.Errorf("Open(%d) succeeded", fd)
@@ -1140,8 +1120,7 @@ func TestTCPOpenBound(t *testing.T) {
 	l := newTestLoop(t)
 	sock := tcpRawSocket(t)
 	must(t, syscall.Bind(sock, tcpSockaddr(tcpLo4)))
-	srv, err := NewTCP(l)
-	must(t, err)
+	srv := tcpNew(t, l)
 	must(t, srv.Open(sock))
 	must(t, srv.Listen(128, tcpNoConn(t)))
 	a, err := srv.SockName()
@@ -1159,14 +1138,13 @@ func TestTCPOpenConnected(t *testing.T) {
 	echo := tcpEchoServer(t, tcpLo4)
 	sock := tcpRawSocket(t)
 	must(t, syscall.Connect(sock, tcpSockaddr(echo)))
-	client, err := NewTCP(l)
-	must(t, err)
+	client := tcpNew(t, l)
 	must(t, client.Open(sock))
 	if peer, err := client.PeerName(); err != nil || peer != echo {
 		t.Errorf("PeerName = %v, %v; want %v", peer, err, echo)
 	}
 	shutdowns, writes, closes := 0, 0, 0
-	_, err = client.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("PING"))
+	_, err := client.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("PING"))
 	must(t, err)
 	_, err = client.Shutdown(func(err error) { hndCheck(t, err); shutdowns++ })
 	must(t, err)
@@ -1184,8 +1162,7 @@ func TestTCPWriteReady(t *testing.T) {
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
 	echo := tcpEchoServer(t, tcpLo4)
-	client, err := NewTCP(l)
-	must(t, err)
+	client := tcpNew(t, l)
 	must(t, client.Open(tcpRawSocket(t)))
 	tm, err := NewTimer(l)
 	must(t, err)
@@ -1460,8 +1437,7 @@ func TestTCPUnexpectedRead(t *testing.T) {
 	must(t, check.Start(func() { ticks++ }))
 	tm, err := NewTimer(l)
 	must(t, err)
-	peer, err := NewTCP(l)
-	must(t, err)
+	peer := tcpNew(t, l)
 	srv, err := NewTCP(l)
 	must(t, err)
 	must(t, srv.Bind(tcpLo4, 0))
@@ -1491,10 +1467,9 @@ func TestTCPWriteAfterConnect(t *testing.T) {
 	// A write queued while connecting is cancelled when the connection is refused.
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
-	conn, err := NewTCP(l)
-	must(t, err)
+	conn := tcpNew(t, l)
 	connects, writes := 0, 0
-	_, err = conn.Connect(tcpFreePort(t, tcpLo4.Addr()), func(err error) {
+	_, err := conn.Connect(tcpFreePort(t, tcpLo4.Addr()), func(err error) {
 		tcpIs(t, "connect", err, ECONNREFUSED)
 		connects++
 	})
@@ -1688,8 +1663,7 @@ func TestTCPWritealot(t *testing.T) {
 // libuv: tcp_ref
 func TestTCPRef(t *testing.T) {
 	l := newTestLoop(t)
-	h, err := NewTCP(l)
-	must(t, err)
+	h := tcpNew(t, l)
 	must(t, h.Unref())
 	run(t, l, RunDefault) // returns at once
 	hndDoClose(t, l, h)
@@ -1698,8 +1672,7 @@ func TestTCPRef(t *testing.T) {
 // libuv: tcp_ref2
 func TestTCPRef2(t *testing.T) {
 	l := newTestLoop(t)
-	h, err := NewTCP(l)
-	must(t, err)
+	h := tcpNew(t, l)
 	must(t, h.Listen(128, tcpNoConn(t)))
 	must(t, h.Unref())
 	run(t, l, RunDefault) // an unreferenced listener does not keep the loop alive
@@ -1709,8 +1682,7 @@ func TestTCPRef2(t *testing.T) {
 // libuv: tcp_ref2b
 func TestTCPRef2b(t *testing.T) {
 	l := newTestLoop(t)
-	h, err := NewTCP(l)
-	must(t, err)
+	h := tcpNew(t, l)
 	must(t, h.Listen(128, tcpNoConn(t)))
 	must(t, h.Unref())
 	closes := 0
@@ -1983,4 +1955,49 @@ func TestTCPWriteAllocs(t *testing.T) {
 		t.Errorf("%v allocations per Write and its callback, want 1 (the request)", n)
 	}
 	tcpClosed(t, l, client, peer)
+}
+
+// TestTCPIPv6: a connection over ::1 reports IPv6 addresses on both sides, and an IPv4 client
+// cannot reach an IPv6-only listener.
+func TestTCPIPv6(t *testing.T) {
+	tcpNeedIPv6(t)
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	var srv *TCP
+	var peerOfAccepted netip.AddrPort
+	srv, addr := tcpServer(t, l, tcpLo6, func(c *TCP) {
+		var err error
+		peerOfAccepted, err = c.PeerName()
+		hndCheck(t, err)
+		hndCheck(t, c.Close(nil))
+		hndCheck(t, srv.Close(nil))
+	})
+	var local netip.AddrPort
+	tcpConnect(t, l, addr, func(c *TCP, err error) {
+		hndCheck(t, err)
+		local, err = c.SockName()
+		hndCheck(t, err)
+		hndCheck(t, c.Close(nil))
+	})
+	run(t, l, RunDefault)
+	if !addr.Addr().Is6() || local.Addr() != tcpLo6.Addr() || peerOfAccepted != local {
+		t.Errorf("server %v, client %v, client seen by the server %v; want ::1 on all", addr, local, peerOfAccepted)
+	}
+
+	only := tcpNew(t, l)
+	must(t, only.Bind(netip.MustParseAddrPort("[::]:0"), TCPIPv6Only))
+	must(t, only.Listen(1, tcpNoConn(t)))
+	a, err := only.SockName()
+	must(t, err)
+	refused := 0
+	tcpConnect(t, l, netip.AddrPortFrom(tcpLo4.Addr(), a.Port()), func(c *TCP, err error) {
+		tcpIs(t, "IPv4 connect to an IPv6-only listener", err, ECONNREFUSED)
+		refused++
+		hndCheck(t, c.Close(nil))
+		hndCheck(t, only.Close(nil))
+	})
+	run(t, l, RunDefault)
+	if refused != 1 {
+		t.Errorf("%d connect callbacks, want 1", refused)
+	}
 }
