@@ -895,3 +895,58 @@ func TestShutdownClosePipe(t *testing.T) {
 		t.Errorf("connect %d, shutdown %d, close %d callbacks; want 1 each", connects, shutdowns, closes)
 	}
 }
+
+// TestPipeWrongThread: the pipe's and the TTY's loop-bound calls from another goroutine while
+// the loop runs are refused by the C side (ErrWrongThread; a panic with the uvdebug tag), and
+// leak nothing.
+func TestPipeWrongThread(t *testing.T) {
+	l := newTestLoop(t)
+	fds := pipeSocketpair(t)
+	p, ipc := pipeNew(t, l, false), pipeNew(t, l, true)
+	must(t, ipc.Open(fds[0]))
+	master, _ := ttyOpenPTY(t)
+	tty := ttyNew(t, l, master, true)
+	name := pipeName(t)
+	calls := map[string]func() error{
+		"NewPipe":             func() error { _, err := NewPipe(l, false); return err },
+		"Open":                func() error { return p.Open(fds[1]) },
+		"Bind":                func() error { return p.Bind(name) },
+		"Connect":             func() error { _, err := p.Connect(name, nil); return err },
+		"SetPendingInstances": func() error { return p.SetPendingInstances(4) },
+		"Chmod":               func() error { return p.Chmod(PipeReadable) },
+		"Write2":              func() error { _, err := ipc.Write2(p, nil, []byte("x")); return err },
+		"NewTTY":              func() error { _, err := NewTTY(l, master, true); return err },
+		"SetMode":             func() error { return tty.SetMode(TTYModeRaw) },
+	}
+	before := liveTokens.Load()
+	var bad []string
+	loopFromOtherGoroutine(t, l, func() {
+		for name, f := range calls {
+			var err error
+			if v := loopRecover(func() { err = f() }); v == nil && !errors.Is(err, ErrWrongThread) {
+				bad = append(bad, name+": "+errString(err))
+			}
+		}
+	})
+	if len(bad) > 0 {
+		t.Errorf("calls from another goroutine not refused: %v", bad)
+	}
+	if n := liveTokens.Load(); n != before {
+		t.Errorf("refused calls left %d tokens", n-before)
+	}
+	if _, err := os.Stat(name); err == nil {
+		t.Error("the refused Bind created the socket")
+	}
+	must(t, p.Close(nil))
+	must(t, ipc.Close(nil))
+	must(t, tty.Close(nil))
+	run(t, l, RunDefault)
+	syscall.Close(fds[1])
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "nil"
+	}
+	return err.Error()
+}
