@@ -950,3 +950,42 @@ func errString(err error) string {
 	}
 	return err.Error()
 }
+
+// AcceptPending with nothing pending is EAGAIN, as uv_accept answers; nothing is left open.
+func TestPipeAcceptPendingNothing(t *testing.T) {
+	l := newTestLoop(t)
+	fds := pipeSocketpair(t)
+	defer syscall.Close(fds[1])
+	p := pipeNew(t, l, true)
+	must(t, p.Open(fds[0]))
+	h, err := p.AcceptPending()
+	pipeIs(t, "AcceptPending", err, EAGAIN)
+	if h != nil {
+		t.Errorf("AcceptPending returned a handle: %v", h.Type())
+	}
+	c := pipeNew(t, l, false)
+	pipeIs(t, "Accept", p.Accept(c), EAGAIN)
+	hndDoClose(t, l, c)
+	hndDoClose(t, l, p)
+}
+
+// Write2 of a handle that has no descriptor to send (a pipe not yet bound, a timer) is libuv's
+// EBADF, found at once; no callback runs.
+func TestPipeWrite2NoDescriptor(t *testing.T) {
+	l := newTestLoop(t)
+	fds := pipeSocketpair(t)
+	defer syscall.Close(fds[1])
+	ipc := pipeNew(t, l, true)
+	must(t, ipc.Open(fds[0]))
+	unbound := pipeNew(t, l, false)
+	timer, err := NewTimer(l)
+	must(t, err)
+	for _, h := range []Handle{unbound, timer} {
+		_, err := ipc.Write2(h, func(error) { t.Error("write callback ran") }, []byte("x"))
+		pipeIs(t, "Write2 of a "+h.TypeName(), err, EBADF)
+	}
+	for _, h := range []Handle{ipc, unbound, timer} {
+		must(t, h.Close(nil))
+	}
+	run(t, l, RunDefault)
+}
