@@ -22,6 +22,10 @@ const ipcChildFd = 3
 
 var ipcLoopback = netip.MustParseAddrPort("127.0.0.1:0")
 
+// ipcQuickExit is the environment of helper processes: a binary built with -race otherwise
+// sleeps a second when it exits.
+const ipcQuickExit = "GORACE=atexit_sleep_ms=0"
+
 // ipcSpawn starts helper in a new process with the other end of an AF_UNIX socketpair as its
 // descriptor 3, and returns this end opened as an IPC pipe on l (or a plain pipe when ipc is
 // false), and a function that waits for the helper and fails the test when it did not exit 0.
@@ -29,7 +33,7 @@ func ipcSpawn(t *testing.T, l *Loop, helper string, ipc bool, env ...string) (*P
 	t.Helper()
 	fds := pipeSocketpair(t)
 	child := os.NewFile(uintptr(fds[1]), "ipc-child")
-	cmd := helperCmd(t, helper, env...)
+	cmd := helperCmd(t, helper, append(env, ipcQuickExit)...)
 	cmd.ExtraFiles = []*os.File{child}
 	cmd.Stderr = os.Stderr
 	err := cmd.Start()
@@ -701,7 +705,7 @@ func TestStdioOverPipes(t *testing.T) {
 	stdout, err := Pipe2(0, 0)
 	must(t, err)
 	childIn, childOut := os.NewFile(uintptr(stdin[0]), "stdin"), os.NewFile(uintptr(stdout[1]), "stdout")
-	cmd := helperCmd(t, "stdio_over_pipes_helper")
+	cmd := helperCmd(t, "stdio_over_pipes_helper", ipcQuickExit)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = childIn, childOut, os.Stderr
 	err = cmd.Start()
 	childIn.Close()
@@ -748,5 +752,81 @@ func TestStdioOverPipes(t *testing.T) {
 	}
 	if reads <= 1 || writes != 2 || string(output) != "hello world\nhello world\n" {
 		t.Errorf("reads %d, writes %d, output %q; want > 1, 2, hello world twice", reads, writes, output)
+	}
+}
+
+// A handle closed while a Write2 that sends it is still queued: libuv 1.44.2 fails the write
+// with EBADF when its turn comes (newer libuv tests it as ipc_closed_handle). The binding keeps
+// the handle's C memory until the write completes, since libuv reads it then.
+func TestIPCWrite2ClosedHandle(t *testing.T) {
+	const tunables = "glibc.malloc.tcache_count=0"
+	if os.Getenv("GLIBC_TUNABLES") != tunables {
+		// Once more in a process where glibc reuses freed memory at once and fills it (no
+		// thread cache, perturbed frees): a read of the freed handle would then go wrong.
+		cmd := exec.Command(os.Args[0], "-test.run=^TestIPCWrite2ClosedHandle$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "GLIBC_TUNABLES="+tunables, "MALLOC_PERTURB_=3", ipcQuickExit)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("with freed memory reused at once: %v\n%s", err, out)
+		}
+	}
+	l := newTestLoop(t)
+	hndGuard(t, l, 10*time.Second)
+	fds := pipeSocketpair(t)
+	a, b := pipeNew(t, l, true), pipeNew(t, l, true)
+	must(t, a.Open(fds[0]))
+	must(t, b.Open(fds[1]))
+	large := make([]byte, 1<<20)
+	queued := 0
+	for a.WriteQueueSize() == 0 {
+		_, err := a.Write(func(err error) { hndCheck(t, err) }, large)
+		must(t, err)
+		queued += len(large)
+	}
+	send, err := NewTCP(l)
+	must(t, err)
+	must(t, send.Bind(ipcLoopback, 0))
+	var write2Err error
+	calls := 0
+	_, err = a.Write2(send, func(err error) {
+		calls++
+		write2Err = err
+		a.Close(nil)
+		b.Close(nil)
+	}, []byte("."))
+	must(t, err)
+	sendClosed := false
+	var reuse []*TCP
+	must(t, send.Close(func() {
+		sendClosed = true
+		// New handles of the same size, in the memory the closed one may have had: libuv must
+		// not find one of them in its place when the write's turn comes.
+		for i := 0; i < 4; i++ {
+			h, err := NewTCP(l)
+			hndCheck(t, err)
+			hndCheck(t, h.Bind(ipcLoopback, 0))
+			reuse = append(reuse, h)
+		}
+	}))
+	read := 0
+	must(t, b.ReadStart(func(data []byte, err error) {
+		if err != nil {
+			return
+		}
+		read += len(data)
+		if n := b.PendingCount(); n != 0 {
+			t.Errorf("a handle was received (%d pending)", n)
+		}
+	}))
+	run(t, l, RunDefault)
+	for _, h := range reuse {
+		h.Close(nil)
+	}
+	run(t, l, RunDefault)
+	if calls != 1 || !sendClosed {
+		t.Fatalf("write2 callbacks %d, send closed %v; want 1, true", calls, sendClosed)
+	}
+	pipeIs(t, "Write2 of a handle closed before its turn", write2Err, EBADF)
+	if read > queued {
+		t.Errorf("read %d bytes, more than the %d written", read, queued)
 	}
 }

@@ -14,7 +14,7 @@ type Pipe struct {
 }
 
 // NewPipe wraps uv_pipe_init. ipc makes the pipe an IPC channel, able to send and receive
-// handles; both ends of a channel must be IPC pipes.
+// handles; both ends of a channel must be IPC pipes. Loop-bound.
 func NewPipe(l *Loop, ipc bool) (*Pipe, error) {
 	p := &Pipe{}
 	if err := p.open(l, p, HandleNamedPipe); err != nil {
@@ -28,7 +28,7 @@ func NewPipe(l *Loop, ipc bool) (*Pipe, error) {
 
 // Open wraps uv_pipe_open: the pipe takes fd, an open socket or pipe, which libuv sets to
 // non-blocking mode; Close closes it (descriptors 0 to 2 excepted, as libuv does). Do not close
-// fd yourself afterwards. An fd already watched by the loop is libuv's EEXIST.
+// fd yourself afterwards. An fd already watched by the loop is libuv's EEXIST. Loop-bound.
 func (p *Pipe) Open(fd int) error {
 	ptr, err := p.live()
 	if err != nil {
@@ -41,6 +41,7 @@ func (p *Pipe) Open(fd int) error {
 // not remove it). A NUL byte in name is ErrNUL. libuv 1.44.2 truncates a name longer than the
 // socket address can hold (107 bytes on Linux) without an error, and binds the truncated path;
 // newer libuv versions answer ENAMETOOLONG. A used path is EADDRINUSE; binding twice is EINVAL.
+// Loop-bound.
 func (p *Pipe) Bind(name string) error {
 	ptr, err := p.live()
 	if err != nil {
@@ -59,7 +60,7 @@ func (p *Pipe) Bind(name string) error {
 // (ENOENT for a missing path, ECONNREFUSED or ENOTSOCK for a path that is not a listening
 // socket) included. The returned error is the binding's only: ErrClosed, ErrNUL (a NUL byte in
 // name), ErrWrongThread. A name longer than a socket address holds is truncated by libuv 1.44.2,
-// as in Bind.
+// as in Bind. Loop-bound.
 func (p *Pipe) Connect(name string, cb func(err error)) (*ConnectReq, error) {
 	ptr, err := p.live()
 	if err != nil {
@@ -83,11 +84,11 @@ func (p *Pipe) Connect(name string, cb func(err error)) (*ConnectReq, error) {
 
 // SockName wraps uv_pipe_getsockname: the path the pipe is bound to; "" for an unbound or
 // connected-only socket. A Linux abstract socket's name starts with a NUL byte. EBADF before
-// the pipe has a descriptor.
+// the pipe has a descriptor. Loop-bound.
 func (p *Pipe) SockName() (string, error) { return p.name(0) }
 
 // PeerName wraps uv_pipe_getpeername: the path of the socket the pipe is connected to.
-// ENOTCONN for a listening socket, EBADF before the pipe has a descriptor.
+// ENOTCONN for a listening socket, EBADF before the pipe has a descriptor. Loop-bound.
 func (p *Pipe) PeerName() (string, error) { return p.name(1) }
 
 // name asks libuv with a buffer that grows while libuv answers ENOBUFS (libuv then says the
@@ -115,6 +116,7 @@ func (p *Pipe) name(peer C.int) (string, error) {
 
 // SetPendingInstances wraps uv_pipe_pending_instances: the number of pending pipe instances
 // when the pipe is a server. It only has an effect on Windows; on Unix libuv ignores it.
+// Loop-bound.
 func (p *Pipe) SetPendingInstances(count int) error {
 	ptr, err := p.live()
 	if err != nil {
@@ -127,7 +129,7 @@ func (p *Pipe) SetPendingInstances(count int) error {
 }
 
 // PendingCount wraps uv_pipe_pending_count: the number of handles received on an IPC pipe and
-// not yet accepted; 0 once closed.
+// not yet accepted; 0 once closed. Loop-bound.
 func (p *Pipe) PendingCount() int {
 	p.loop.assertOwner()
 	if p.ptr == nil || p.closing {
@@ -138,6 +140,7 @@ func (p *Pipe) PendingCount() int {
 
 // PendingType wraps uv_pipe_pending_type: the type of the next handle to accept (HandleTCP,
 // HandleNamedPipe or HandleUDP), HandleUnknown when none is pending or the pipe is closed.
+// Loop-bound.
 func (p *Pipe) PendingType() HandleType {
 	p.loop.assertOwner()
 	if p.ptr == nil || p.closing {
@@ -148,7 +151,8 @@ func (p *Pipe) PendingType() HandleType {
 
 // AcceptPending accepts the next handle received on an IPC pipe (uv_accept): it creates a
 // handle of PendingType on the pipe's loop (a *TCP or a non-IPC *Pipe) and returns it, or
-// libuv's EAGAIN when nothing is pending. The received handle is the caller's to close.
+// EAGAIN when nothing is pending. A pending UDP handle is ENOTSUP for now (this binding has no
+// UDP type yet). The received handle is the caller's to close. Loop-bound.
 func (p *Pipe) AcceptPending() (Handle, error) {
 	if _, err := p.live(); err != nil {
 		return nil, err
@@ -186,6 +190,7 @@ const (
 
 // Chmod wraps uv_pipe_chmod: makes the bound socket file readable and/or writable by everyone.
 // A mode other than PipeReadable, PipeWritable or both is libuv's EINVAL; EBADF before Bind.
+// Loop-bound.
 func (p *Pipe) Chmod(mode PipeMode) error {
 	ptr, err := p.live()
 	if err != nil {

@@ -43,6 +43,16 @@ func pipeSocketpair(t testing.TB) [2]int {
 	return fds
 }
 
+// pipeRunConnect runs l and checks that the connect callback ran once and the close callbacks
+// wantCloses times.
+func pipeRunConnect(t *testing.T, l *Loop, calls, closes *int, wantCloses int) {
+	t.Helper()
+	run(t, l, RunDefault)
+	if *calls != 1 || *closes != wantCloses {
+		t.Fatalf("connect callbacks %d, close callbacks %d; want 1 and %d", *calls, *closes, wantCloses)
+	}
+}
+
 func pipeNoConnection(t testing.TB) func(error) {
 	return func(err error) { t.Errorf("connection callback ran: %v", err) }
 }
@@ -182,10 +192,7 @@ func TestPipeConnectBadName(t *testing.T) {
 	if req.Type() != ReqConnect {
 		t.Errorf("request type %v, want connect", req.Type())
 	}
-	run(t, l, RunDefault)
-	if calls != 1 || closes != 1 {
-		t.Fatalf("connect callbacks %d, close callbacks %d; want 1 and 1", calls, closes)
-	}
+	pipeRunConnect(t, l, &calls, &closes, 1)
 }
 
 // libuv: pipe_connect_to_file
@@ -268,10 +275,7 @@ func TestPipeConnectOnPrepare(t *testing.T) {
 		})
 		hndCheck(t, err)
 	}))
-	run(t, l, RunDefault)
-	if calls != 1 || closes != 2 {
-		t.Fatalf("connect callbacks %d, close callbacks %d; want 1 and 2", calls, closes)
-	}
+	pipeRunConnect(t, l, &calls, &closes, 2)
 }
 
 // libuv: pipe_getsockname
@@ -321,10 +325,7 @@ func TestPipeGetsockname(t *testing.T) {
 	must(t, err)
 	// The connection of a Unix socket completes at once: the names are known before the callback.
 	check("after Connect")
-	run(t, l, RunDefault)
-	if calls != 1 || closes != 2 {
-		t.Fatalf("connect callbacks %d, close callbacks %d; want 1 and 2", calls, closes)
-	}
+	pipeRunConnect(t, l, &calls, &closes, 2)
 }
 
 // libuv: pipe_getsockname_abstract
@@ -344,9 +345,8 @@ func TestPipeGetsocknameAbstract(t *testing.T) {
 	}
 	got, err := s.SockName()
 	must(t, err)
-	// libuv returns the whole sun_path of an abstract socket, the NUL bytes after the name
-	// included: compare the name and check the rest is zeros.
-	if !strings.HasPrefix(got, abstract) || strings.Trim(got[len(abstract):], "\x00") != "" {
+	// The name of an abstract socket, its leading NUL byte included, and nothing after it.
+	if got != abstract {
 		t.Errorf("SockName = %q, want %q", got, abstract)
 	}
 	hndDoClose(t, l, s) // closes fd
@@ -451,10 +451,7 @@ func TestPipeServerClose(t *testing.T) {
 		server.Close(func() { closes++ })
 	})
 	must(t, err)
-	run(t, l, RunDefault)
-	if calls != 1 || closes != 2 {
-		t.Fatalf("connect callbacks %d, close callbacks %d; want 1 and 2", calls, closes)
-	}
+	pipeRunConnect(t, l, &calls, &closes, 2)
 }
 
 // libuv: pipe_set_chmod
@@ -569,7 +566,7 @@ func init() {
 func TestPipeCloseStdoutReadStdin(t *testing.T) {
 	r, w, err := os.Pipe()
 	must(t, err)
-	cmd := helperCmd(t, "pipe_close_stdout_read_stdin")
+	cmd := helperCmd(t, "pipe_close_stdout_read_stdin", ipcQuickExit)
 	cmd.Stdin = r
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -814,3 +811,180 @@ func TestPipeRef3(t *testing.T) { pipeRefConnect(t, false) }
 
 // libuv: pipe_ref4
 func TestPipeRef4(t *testing.T) { pipeRefConnect(t, true) }
+
+// pipePingPong is libuv's pinger over a pipe: 1000 "PING"s to the echo server, one at a time,
+// each split across two buffers when vec is set; the pongs are counted byte by byte.
+func pipePingPong(t *testing.T, vec bool) {
+	const pings = 1000
+	name := pipeName(t)
+	stop := pipeEchoServer(t, name)
+	defer stop()
+	l := newTestLoop(t)
+	hndGuard(t, l, 10*time.Second)
+	const ping = "PING\n"
+	p := pipeNew(t, l, false)
+	pongs, state, closes := 0, 0, 0
+	writePing := func() {
+		bufs := [][]byte{[]byte(ping)}
+		if vec {
+			bufs = [][]byte{[]byte(ping[:2]), []byte(ping[2:])}
+		}
+		_, err := p.Write(func(err error) { hndCheck(t, err) }, bufs...)
+		hndCheck(t, err)
+	}
+	_, err := p.Connect(name, func(err error) {
+		hndCheck(t, err)
+		writePing()
+		hndCheck(t, p.ReadStart(func(data []byte, err error) {
+			if err != nil {
+				pipeIs(t, "read", err, EOF)
+				p.Close(func() { closes++ })
+				return
+			}
+			for _, c := range data {
+				if c != ping[state] {
+					t.Errorf("pong byte %q, want %q", c, ping[state])
+				}
+				if state = (state + 1) % len(ping); state == 0 {
+					if pongs++; pongs < pings {
+						writePing()
+					} else {
+						p.Close(func() { closes++ })
+						return
+					}
+				}
+			}
+		}))
+	})
+	must(t, err)
+	run(t, l, RunDefault)
+	if pongs != pings || closes != 1 {
+		t.Errorf("pongs %d, close callbacks %d; want %d and 1", pongs, closes, pings)
+	}
+}
+
+// libuv: pipe_ping_pong
+func TestPipePingPong(t *testing.T) { pipePingPong(t, false) }
+
+// libuv: pipe_ping_pong_vec
+func TestPipePingPongVec(t *testing.T) { pipePingPong(t, true) }
+
+// libuv: shutdown_close_pipe
+func TestShutdownClosePipe(t *testing.T) {
+	name := pipeName(t)
+	stop := pipeEchoServer(t, name)
+	defer stop()
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	p := pipeNew(t, l, false)
+	connects, shutdowns, closes := 0, 0, 0
+	_, err := p.Connect(name, func(err error) {
+		connects++
+		hndCheck(t, err)
+		_, err = p.Shutdown(func(err error) {
+			shutdowns++
+			pipeIs(t, "shutdown callback", err, ECANCELED)
+		})
+		hndCheck(t, err)
+		hndCheck(t, p.Close(func() { closes++ }))
+	})
+	must(t, err)
+	run(t, l, RunDefault)
+	if connects != 1 || shutdowns != 1 || closes != 1 {
+		t.Errorf("connect %d, shutdown %d, close %d callbacks; want 1 each", connects, shutdowns, closes)
+	}
+}
+
+// TestPipeWrongThread: the pipe's and the TTY's loop-bound calls from another goroutine while
+// the loop runs are refused by the C side (ErrWrongThread; a panic with the uvdebug tag), and
+// leak nothing.
+func TestPipeWrongThread(t *testing.T) {
+	l := newTestLoop(t)
+	fds := pipeSocketpair(t)
+	p, ipc := pipeNew(t, l, false), pipeNew(t, l, true)
+	must(t, ipc.Open(fds[0]))
+	master, _ := ttyOpenPTY(t)
+	tty := ttyNew(t, l, master, true)
+	name := pipeName(t)
+	calls := map[string]func() error{
+		"NewPipe":             func() error { _, err := NewPipe(l, false); return err },
+		"Open":                func() error { return p.Open(fds[1]) },
+		"Bind":                func() error { return p.Bind(name) },
+		"Connect":             func() error { _, err := p.Connect(name, nil); return err },
+		"SetPendingInstances": func() error { return p.SetPendingInstances(4) },
+		"Chmod":               func() error { return p.Chmod(PipeReadable) },
+		"Write2":              func() error { _, err := ipc.Write2(p, nil, []byte("x")); return err },
+		"NewTTY":              func() error { _, err := NewTTY(l, master, true); return err },
+		"SetMode":             func() error { return tty.SetMode(TTYModeRaw) },
+	}
+	before := liveTokens.Load()
+	var bad []string
+	loopFromOtherGoroutine(t, l, func() {
+		for name, f := range calls {
+			var err error
+			if v := loopRecover(func() { err = f() }); v == nil && !errors.Is(err, ErrWrongThread) {
+				bad = append(bad, name+": "+errString(err))
+			}
+		}
+	})
+	if len(bad) > 0 {
+		t.Errorf("calls from another goroutine not refused: %v", bad)
+	}
+	if n := liveTokens.Load(); n != before {
+		t.Errorf("refused calls left %d tokens", n-before)
+	}
+	if _, err := os.Stat(name); err == nil {
+		t.Error("the refused Bind created the socket")
+	}
+	must(t, p.Close(nil))
+	must(t, ipc.Close(nil))
+	must(t, tty.Close(nil))
+	run(t, l, RunDefault)
+	syscall.Close(fds[1])
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "nil"
+	}
+	return err.Error()
+}
+
+// AcceptPending with nothing pending is EAGAIN, as uv_accept answers; nothing is left open.
+func TestPipeAcceptPendingNothing(t *testing.T) {
+	l := newTestLoop(t)
+	fds := pipeSocketpair(t)
+	defer syscall.Close(fds[1])
+	p := pipeNew(t, l, true)
+	must(t, p.Open(fds[0]))
+	h, err := p.AcceptPending()
+	pipeIs(t, "AcceptPending", err, EAGAIN)
+	if h != nil {
+		t.Errorf("AcceptPending returned a handle: %v", h.Type())
+	}
+	c := pipeNew(t, l, false)
+	pipeIs(t, "Accept", p.Accept(c), EAGAIN)
+	hndDoClose(t, l, c)
+	hndDoClose(t, l, p)
+}
+
+// Write2 of a handle that has no descriptor to send (a pipe not yet bound, a timer) is libuv's
+// EBADF, found at once; no callback runs.
+func TestPipeWrite2NoDescriptor(t *testing.T) {
+	l := newTestLoop(t)
+	fds := pipeSocketpair(t)
+	defer syscall.Close(fds[1])
+	ipc := pipeNew(t, l, true)
+	must(t, ipc.Open(fds[0]))
+	unbound := pipeNew(t, l, false)
+	timer, err := NewTimer(l)
+	must(t, err)
+	for _, h := range []Handle{unbound, timer} {
+		_, err := ipc.Write2(h, func(error) { t.Error("write callback ran") }, []byte("x"))
+		pipeIs(t, "Write2 of a "+h.TypeName(), err, EBADF)
+	}
+	for _, h := range []Handle{ipc, unbound, timer} {
+		must(t, h.Close(nil))
+	}
+	run(t, l, RunDefault)
+}

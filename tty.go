@@ -17,7 +17,7 @@ type TTY struct {
 // sharing it: fd is then made to refer to the reopened terminal and stays the caller's to close,
 // and Close closes libuv's own descriptor. Otherwise (a pseudo-terminal master, or when the
 // reopen fails) the handle uses fd itself with blocking writes, and Close closes fd
-// (descriptors 0 to 2 excepted).
+// (descriptors 0 to 2 excepted). Loop-bound.
 func NewTTY(l *Loop, fd int, readable bool) (*TTY, error) {
 	t := &TTY{}
 	if err := t.open(l, t, HandleTTY); err != nil {
@@ -43,7 +43,7 @@ const (
 )
 
 // SetMode wraps uv_tty_set_mode. libuv remembers the terminal's first mode, for
-// TTYResetMode.
+// TTYResetMode. Loop-bound.
 func (t *TTY) SetMode(mode TTYMode) error {
 	p, err := t.live()
 	if err != nil {
@@ -54,6 +54,7 @@ func (t *TTY) SetMode(mode TTYMode) error {
 
 // WinSize wraps uv_tty_get_winsize: the terminal's width and height in characters. libuv's
 // error (EINVAL, ENOTTY ...) when the system cannot tell. Some environments answer 0 and 0.
+// Loop-bound.
 func (t *TTY) WinSize() (width, height int, err error) {
 	p, err := t.live()
 	if err != nil {
