@@ -367,21 +367,6 @@ func strEchoServer(t *testing.T, addr netip.AddrPort) netip.AddrPort {
 	return a
 }
 
-// strEchoPipe starts the same server on a Unix socket in a temporary directory (libuv's
-// TEST_PIPENAME) and returns its name.
-func strEchoPipe(t *testing.T) string {
-	t.Helper()
-	l := newTestLoop(t)
-	srv, err := NewPipe(l, false)
-	must(t, err)
-	name := pipeName(t)
-	must(t, srv.Bind(name))
-	e := &strEcho{t: t, l: l, srv: srv, conns: map[Stream]bool{},
-		newConn: func(l *Loop) (Stream, error) { return NewPipe(l, false) }}
-	e.start()
-	return name
-}
-
 // start listens and runs the server's loop in a new goroutine until the test ends.
 func (e *strEcho) start() {
 	t := e.t
@@ -649,65 +634,47 @@ func TestTCP6PingPongVec(t *testing.T) {
 	testPingPong(t, tcpLo6.Addr(), true, false)
 }
 
-// testPipePingPong: the pinger connects to the echo server over a Unix socket; then over an
-// anonymous pipe, writing to one end and reading its own pings from the other.
-func testPipePingPong(t *testing.T, vec bool) {
-	l := newTestLoop(t)
-	hndGuard(t, l, 10*time.Second)
-	name := strEchoPipe(t)
-	completed := 0
-	check := func(pongs int) {
-		if pongs != strNumPings {
-			t.Errorf("%d pongs, want %d", pongs, strNumPings)
+// TestPipe2PingPong is the second half of libuv's pipe_ping_pong and pipe_ping_pong_vec
+// (pipe2_pinger_new), whose first half, over a Unix socket, is in pipe_test.go: the pinger
+// writes to one end of an anonymous pipe (Pipe2) and reads its own pings from the other.
+func TestPipe2PingPong(t *testing.T) {
+	for _, vec := range []bool{false, true} {
+		l := newTestLoop(t)
+		hndGuard(t, l, 10*time.Second)
+		fds, err := Pipe2(NonblockPipe, NonblockPipe)
+		must(t, err)
+		r, err := NewPipe(l, false)
+		must(t, err)
+		must(t, r.Open(fds[0]))
+		w, err := NewPipe(l, false)
+		must(t, err)
+		must(t, w.Open(fds[1]))
+		completed := 0
+		strPinger2(t, w, r, vec, string(strPing), strNumPings, func(pongs int) {
+			if pongs != strNumPings {
+				t.Errorf("vec %v: %d pongs, want %d", vec, pongs, strNumPings)
+			}
+			completed++
+		})
+		run(t, l, RunDefault)
+		if completed != 1 {
+			t.Errorf("vec %v: %d pingers completed, want 1", vec, completed)
 		}
-		completed++
-	}
-	c, err := NewPipe(l, false)
-	must(t, err)
-	_, err = c.Connect(name, func(err error) {
-		hndCheck(t, err)
-		if !c.IsReadable() || !c.IsWritable() || c.IsClosing() {
-			t.Errorf("connected: readable %v, writable %v, closing %v; want true, true, false",
-				c.IsReadable(), c.IsWritable(), c.IsClosing())
-		}
-		strPinger(t, c, vec, string(strPing), strNumPings, check)
-	})
-	must(t, err)
-	run(t, l, RunDefault)
-	if completed != 1 {
-		t.Fatalf("%d pingers completed, want 1", completed)
-	}
-
-	fds, err := Pipe2(NonblockPipe, NonblockPipe)
-	must(t, err)
-	r, err := NewPipe(l, false)
-	must(t, err)
-	must(t, r.Open(fds[0]))
-	w, err := NewPipe(l, false)
-	must(t, err)
-	must(t, w.Open(fds[1]))
-	completed = 0
-	strPinger2(t, w, r, vec, string(strPing), strNumPings, check)
-	run(t, l, RunDefault)
-	if completed != 1 {
-		t.Errorf("pipe: %d pingers completed, want 1", completed)
 	}
 }
 
-// libuv: pipe_ping_pong
-func TestPipePingPong(t *testing.T) { testPipePingPong(t, false) }
-
-// libuv: pipe_ping_pong_vec
-func TestPipePingPongVec(t *testing.T) { testPipePingPong(t, true) }
-
 // ---- test-shutdown-* ----
 
-// testShutdownClose: Close right after Shutdown: the shutdown callback still runs (with
-// ECANCELED when the shutdown had not completed), before the close callback.
-func testShutdownClose(t *testing.T, l *Loop, c Stream, connect func(cb func(error)) error) {
+// libuv: shutdown_close_tcp
+func TestShutdownCloseTCP(t *testing.T) {
+	// Close right after Shutdown: the shutdown callback still runs (with ECANCELED when the
+	// shutdown had not completed), before the close callback. (shutdown_close_pipe is in
+	// pipe_test.go.)
+	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
+	echo := strEchoServer(t, tcpLo4)
 	n := strCount{}
-	must(t, connect(func(err error) {
+	tcpConnect(t, l, echo, func(c *TCP, err error) {
 		hndCheck(t, err)
 		n["connect"]++
 		_, err = c.Shutdown(func(err error) {
@@ -721,33 +688,9 @@ func testShutdownClose(t *testing.T, l *Loop, c Stream, connect func(cb func(err
 		})
 		hndCheck(t, err)
 		hndCheck(t, c.Close(n.inc("close")))
-	}))
+	})
 	run(t, l, RunDefault)
 	n.want(t, map[string]int{"connect": 1, "shutdown": 1, "close": 1})
-}
-
-// libuv: shutdown_close_tcp
-func TestShutdownCloseTCP(t *testing.T) {
-	l := newTestLoop(t)
-	echo := strEchoServer(t, tcpLo4)
-	c, err := NewTCP(l)
-	must(t, err)
-	testShutdownClose(t, l, c, func(cb func(error)) error {
-		_, err := c.Connect(echo, cb)
-		return err
-	})
-}
-
-// libuv: shutdown_close_pipe
-func TestShutdownClosePipe(t *testing.T) {
-	l := newTestLoop(t)
-	name := strEchoPipe(t)
-	c, err := NewPipe(l, false)
-	must(t, err)
-	testShutdownClose(t, l, c, func(cb func(error)) error {
-		_, err := c.Connect(name, cb)
-		return err
-	})
 }
 
 // libuv: shutdown_eof
