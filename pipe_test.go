@@ -172,7 +172,13 @@ func TestPipeBindLongName(t *testing.T) {
 	long := dir + "/" + strings.Repeat("a", 200)
 	const sunPath = 107
 	s := pipeNew(t, l, false)
-	if err := s.Bind(long); err != nil {
+	err := s.Bind(long)
+	if err != nil && Version() >= 0x012d00 && (errors.Is(err, ENAMETOOLONG) || errors.Is(err, EINVAL)) {
+		s.Close(nil)
+		run(t, l, RunDefault)
+		t.Skipf("libuv %s refuses a long name: %v", VersionString(), err)
+	}
+	if err != nil {
 		t.Fatalf("Bind of a %d-byte name: %v (libuv 1.44.2 truncates)", len(long), err)
 	}
 	name, err := s.SockName()
