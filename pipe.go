@@ -39,9 +39,10 @@ func (p *Pipe) Open(fd int) error {
 
 // Bind wraps uv_pipe_bind: binds the pipe to the Unix socket path name (created; Close does
 // not remove it). A NUL byte in name is ErrNUL. libuv 1.44.2 truncates a name longer than the
-// socket address can hold (107 bytes on Linux) without an error, and binds the truncated path;
-// newer libuv versions answer ENAMETOOLONG. A used path is EADDRINUSE; binding twice is EINVAL.
-// Loop-bound.
+// socket address can hold (107 bytes on Linux) without an error, and binds the truncated path
+// (SockName then answers the truncated name); later versions may refuse it instead. A used
+// path is EADDRINUSE, a missing directory EACCES (libuv's mapping of ENOENT); binding twice is
+// EINVAL. Loop-bound.
 func (p *Pipe) Bind(name string) error {
 	ptr, err := p.live()
 	if err != nil {
