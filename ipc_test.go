@@ -830,3 +830,43 @@ func TestIPCWrite2ClosedHandle(t *testing.T) {
 		t.Errorf("read %d bytes, more than the %d written", read, queued)
 	}
 }
+
+// A UDP handle sent over an IPC pipe arrives as a *UDP bound to the same address.
+func TestIPCSendRecvUDP(t *testing.T) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 10*time.Second)
+	fds := pipeSocketpair(t)
+	a, b := pipeNew(t, l, true), pipeNew(t, l, true)
+	must(t, a.Open(fds[0]))
+	must(t, b.Open(fds[1]))
+	send, err := NewUDP(l)
+	must(t, err)
+	must(t, send.Bind(netip.MustParseAddrPort("127.0.0.1:0"), 0))
+	want, err := send.SockName()
+	must(t, err)
+	_, err = a.Write2(send, func(err error) { hndCheck(t, err); send.Close(nil) }, []byte("u"))
+	must(t, err)
+	var got netip.AddrPort
+	must(t, b.ReadStart(func(data []byte, err error) {
+		if err != nil || len(data) == 0 {
+			return
+		}
+		if typ := b.PendingType(); typ != HandleUDP {
+			t.Errorf("PendingType = %v, want udp", typ)
+		}
+		h, err := b.AcceptPending()
+		if err != nil {
+			t.Errorf("AcceptPending: %v", err)
+		} else {
+			got, err = h.(*UDP).SockName()
+			hndCheck(t, err)
+			h.Close(nil)
+		}
+		a.Close(nil)
+		b.Close(nil)
+	}))
+	run(t, l, RunDefault)
+	if got != want {
+		t.Errorf("received UDP handle bound to %v, want %v", got, want)
+	}
+}

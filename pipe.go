@@ -151,29 +151,30 @@ func (p *Pipe) PendingType() HandleType {
 }
 
 // AcceptPending accepts the next handle received on an IPC pipe (uv_accept): it creates a
-// handle of PendingType on the pipe's loop (a *TCP or a non-IPC *Pipe) and returns it, or
-// EAGAIN when nothing is pending. A pending UDP handle is ENOTSUP for now (this binding has no
-// UDP type yet). The received handle is the caller's to close. Loop-bound.
+// handle of PendingType on the pipe's loop (a *TCP, a non-IPC *Pipe or a *UDP) and returns it,
+// or EAGAIN when nothing is pending. The received handle is the caller's to close. Loop-bound.
 func (p *Pipe) AcceptPending() (Handle, error) {
-	if _, err := p.live(); err != nil {
+	ptr, err := p.live()
+	if err != nil {
 		return nil, err
 	}
-	var client Stream
-	var err error
+	var client Handle
 	switch t := p.PendingType(); t {
 	case HandleNamedPipe:
 		client, err = NewPipe(p.loop, false)
 	case HandleTCP:
 		client, err = NewTCP(p.loop)
+	case HandleUDP:
+		client, err = NewUDP(p.loop)
 	case HandleUnknown:
 		return nil, EAGAIN
 	default:
-		return nil, ENOTSUP // a type the binding cannot create yet
+		return nil, ENOTSUP // libuv sends only TCP, pipe and UDP handles
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := p.Accept(client); err != nil {
+	if err := status(C.uvg_accept(ptr, client.base().ptr)); err != nil {
 		client.Close(nil)
 		return nil, err
 	}
