@@ -121,3 +121,13 @@ func uvgShutdownCb(p *C.uv_shutdown_t, st C.int) {
 	defer r.loop.recoverCallback()
 	reqDone(&r.req, r.cb, st)
 }
+
+// ---- fs ----
+
+//export uvgFSCb
+func uvgFSCb(p *C.uv_fs_t) {
+	r := restoreReq(unsafe.Pointer(p)).(*FSReq)
+	defer r.loop.recoverCallback()
+	r.finish()
+	r.cb(r)
+}
