@@ -207,7 +207,7 @@ type Stat struct {
 
 // FileMode converts Mode, the raw st_mode, to an os.FileMode (type bits and permissions, as
 // os.Stat reports them).
-func (s *Stat) FileMode() os.FileMode {
+func (s Stat) FileMode() os.FileMode {
 	m := os.FileMode(s.Mode & 0o777)
 	switch s.Mode & syscall.S_IFMT {
 	case syscall.S_IFDIR:
