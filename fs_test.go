@@ -657,7 +657,9 @@ func TestFSSymlink(t *testing.T) {
 	}
 	// A hard link, sync and async.
 	fsOK(t)(FSLink(l, file, filepath.Join(dir, "test_file_link"), nil))
-	r = fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSLink(l, file, filepath.Join(dir, "test_file_link2"), cb) })
+	r = fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) {
+		return FSLink(l, file, filepath.Join(dir, "test_file_link2"), cb)
+	})
 	if r.FSType() != FSTypeLink || r.Err() != nil {
 		t.Fatal(r.Err())
 	}
