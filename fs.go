@@ -432,7 +432,7 @@ func (r *FSReq) finish() {
 			r.newDir = &Dir{ptr: (*C.uv_dir_t)(res.ptr)}
 		}
 	case FSTypeScandir:
-		if ok {
+		if r.result > 0 {
 			r.entries = make([]Dirent, 0, r.result)
 			var name *C.char
 			var typ C.int
@@ -441,7 +441,7 @@ func (r *FSReq) finish() {
 			}
 		}
 	case FSTypeReaddir:
-		if ok && r.dirents != nil {
+		if r.result > 0 && r.dirents != nil {
 			ents := unsafe.Slice((*C.uv_dirent_t)(r.dirents), r.result)
 			r.entries = make([]Dirent, len(ents))
 			for i, e := range ents {

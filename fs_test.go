@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -1210,4 +1211,278 @@ func TestFSGetSystemError(t *testing.T) {
 	if r := fsOK(t)(FSStatfs(l, ".", nil)); r.SystemError() != 0 {
 		t.Fatalf("SystemError of a success: %v", r.SystemError())
 	}
+}
+
+// fsTouch creates name with size bytes of 'a', one write each, as libuv's copyfile test does.
+func fsTouch(t testing.TB, l *Loop, name string, size int) {
+	t.Helper()
+	fd := fsOpenFd(t, l, name, O_WRONLY|O_CREAT|O_TRUNC, 0o600)
+	for i := 0; i < size; i++ {
+		fsOK(t)(FSWrite(l, fd, [][]byte{[]byte("a")}, int64(i), nil))
+	}
+	fsCloseFd(t, l, fd)
+}
+
+// libuv: fs_copyfile
+func TestFSCopyfile(t *testing.T) {
+	l := newTestLoop(t)
+	dir := t.TempDir()
+	fixture, src, dst := filepath.Join(dir, "fixture"), filepath.Join(dir, "test_file_src"), filepath.Join(dir, "test_file_dst")
+	fsWriteFile(t, fixture, bytes.Repeat([]byte(fsLorem), 40))
+	checked := 0
+	check := func(r *FSReq) {
+		t.Helper()
+		if r.FSType() != FSTypeCopyfile || r.Err() != nil {
+			t.Fatalf("copyfile: %v %v", r.FSType(), r.Err())
+		}
+		s, d := fsOK(t)(FSStat(l, r.Path(), nil)).Stat(), fsOK(t)(FSStat(l, dst, nil)).Stat()
+		if s.Size != d.Size || s.Mode != d.Mode {
+			t.Fatalf("copy of %s: size %d mode %o, source %d %o", r.Path(), d.Size, d.Mode, s.Size, s.Mode)
+		}
+		if !bytes.Equal(fsReadFile(t, r.Path()), fsReadFile(t, dst)) {
+			t.Fatal("the copy differs")
+		}
+		checked++
+	}
+	r, err := FSCopyfile(l, src, dst, -1, nil)
+	fsWant(t, r, err, EINVAL)
+	r, err = FSCopyfile(l, src, dst, 0, nil)
+	fsWant(t, r, err, ENOENT)
+	if r, err := FSStat(l, dst, nil); err == nil {
+		t.Fatalf("the destination exists: %+v", r.Stat())
+	}
+	check(fsOK(t)(FSCopyfile(l, fixture, dst, 0, nil))) // creates
+	os.Remove(dst)
+	fsTouch(t, l, src, 0)
+	check(fsOK(t)(FSCopyfile(l, src, dst, 0, nil)))     // an empty file
+	check(fsOK(t)(FSCopyfile(l, fixture, dst, 0, nil))) // overwrites
+	r, err = FSCopyfile(l, fixture, dst, CopyfileExcl, nil)
+	fsWant(t, r, err, EEXIST)
+	fsTouch(t, l, src, 1)
+	check(fsOK(t)(FSCopyfile(l, src, dst, 0, nil))) // truncates the larger destination
+	os.Remove(dst)
+	fsTouch(t, l, src, 4096*2)
+	check(fsOK(t)(FSCopyfile(l, src, dst, 0, nil))) // a larger file
+	os.Remove(src)
+	os.Remove(dst)
+	check(fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSCopyfile(l, fixture, dst, 0, cb) }))
+	// Invalid flags asynchronously: refused, and the loop is not kept alive.
+	os.Remove(dst)
+	if r, err := FSCopyfile(l, fixture, dst, -1, func(*FSReq) { t.Error("callback of a refused copyfile") }); r != nil || !errors.Is(err, EINVAL) {
+		t.Fatalf("async with bad flags: %v", err)
+	}
+	if run(t, l, RunDefault) {
+		t.Fatal("alive after a refused copyfile")
+	}
+	check(fsOK(t)(FSCopyfile(l, fixture, dst, CopyfileFiclone, nil)))
+	os.Remove(dst)
+	r, err = FSCopyfile(l, fixture, dst, CopyfileFicloneForce, nil)
+	switch {
+	case err == nil:
+		check(r)
+	case errors.Is(err, ENOSYS), errors.Is(err, ENOTSUP), errors.Is(err, ENOTTY), errors.Is(err, EXDEV):
+		// the file system has no reflinks
+	default:
+		t.Fatalf("FICLONE_FORCE: %v", err)
+	}
+	// Copying respects the destination's permissions, which do not stop root.
+	os.Remove(dst)
+	fsTouch(t, l, dst, 0)
+	fsOK(t)(FSChmod(l, dst, 0o444, nil))
+	r, err = FSCopyfile(l, fixture, dst, 0, nil)
+	if os.Geteuid() == 0 {
+		check(fsOK(t)(r, err))
+	} else {
+		fsWant(t, r, err, EACCES)
+	}
+	if checked < 8 {
+		t.Fatalf("%d copies checked", checked)
+	}
+}
+
+// fsReaddirAll reads d one entry at a time until the end, synchronously.
+func fsReaddirAll(t testing.TB, l *Loop, d *Dir) []Dirent {
+	t.Helper()
+	var all []Dirent
+	for {
+		r := fsOK(t)(FSReaddir(l, d, 1, nil))
+		if r.FSType() != FSTypeReaddir {
+			t.Fatalf("type %v", r.FSType())
+		}
+		if r.Result() == 0 {
+			return all
+		}
+		if r.Result() != 1 || len(r.Dirents()) != 1 {
+			t.Fatalf("readdir of 1: %d %v", r.Result(), r.Dirents())
+		}
+		all = append(all, r.Dirents()...)
+	}
+}
+
+// libuv: fs_readdir_empty_dir
+func TestFSReaddirEmptyDir(t *testing.T) {
+	l := newTestLoop(t)
+	path := t.TempDir() + "/empty_dir/"
+	fsOK(t)(FSMkdir(l, path, 0o777, nil))
+	r := fsOK(t)(FSOpendir(l, path, nil))
+	if r.FSType() != FSTypeOpendir || r.Dir() == nil {
+		t.Fatalf("opendir: %v %v", r.FSType(), r.Dir())
+	}
+	d := r.Dir()
+	if r := fsOK(t)(FSReaddir(l, d, 4, nil)); r.Result() != 0 || r.Dirents() != nil {
+		t.Fatalf("readdir: %d %v", r.Result(), r.Dirents())
+	}
+	if r := fsOK(t)(FSClosedir(l, d, nil)); r.FSType() != FSTypeClosedir || r.Result() != 0 {
+		t.Fatalf("closedir: %v %d", r.FSType(), r.Result())
+	}
+	// Asynchronously: opendir, readdir, closedir from the callbacks.
+	var steps []string
+	_, err := FSOpendir(l, path, func(r *FSReq) {
+		steps = append(steps, "opendir")
+		if r.Err() != nil || r.Dir() == nil {
+			t.Errorf("opendir: %v", r.Err())
+			return
+		}
+		d := r.Dir()
+		_, err := FSReaddir(l, d, 4, func(r *FSReq) {
+			steps = append(steps, "readdir")
+			if r.Result() != 0 {
+				t.Errorf("readdir: %d", r.Result())
+			}
+			_, err := FSClosedir(l, d, func(r *FSReq) {
+				steps = append(steps, "closedir")
+				loopNoErr(t, r.Err())
+			})
+			loopNoErr(t, err)
+		})
+		loopNoErr(t, err)
+	})
+	must(t, err)
+	if run(t, l, RunDefault) {
+		t.Fatal("alive after the callbacks")
+	}
+	if got := strings.Join(steps, " "); got != "opendir readdir closedir" {
+		t.Fatalf("steps %q", got)
+	}
+}
+
+// libuv: fs_readdir_non_existing_dir
+func TestFSReaddirNonExistingDir(t *testing.T) {
+	l := newTestLoop(t)
+	path := t.TempDir() + "/non-existing-dir/"
+	r, err := FSOpendir(l, path, nil)
+	fsWant(t, r, err, ENOENT)
+	if r.FSType() != FSTypeOpendir || r.Dir() != nil {
+		t.Fatalf("opendir: %v %v", r.FSType(), r.Dir())
+	}
+	a := fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSOpendir(l, path, cb) })
+	if a.Result() != int64(ENOENT) || a.Dir() != nil {
+		t.Fatalf("async opendir: %v %v", a.Err(), a.Dir())
+	}
+}
+
+// libuv: fs_readdir_file
+func TestFSReaddirFile(t *testing.T) {
+	l := newTestLoop(t)
+	path := filepath.Join(t.TempDir(), "empty_file")
+	fsWriteFile(t, path, nil)
+	r, err := FSOpendir(l, path, nil)
+	fsWant(t, r, err, ENOTDIR)
+	if r.Dir() != nil {
+		t.Fatal("a Dir for a file")
+	}
+	a := fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSOpendir(l, path, cb) })
+	if a.Result() != int64(ENOTDIR) || a.Dir() != nil {
+		t.Fatalf("async opendir: %v", a.Err())
+	}
+}
+
+func fsCheckTyped(t testing.TB, ents []Dirent) {
+	t.Helper()
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name)
+		want := DirentFile
+		if e.Name == "test_subdir" {
+			want = DirentDir
+		}
+		if e.Type != want && e.Type != DirentUnknown {
+			t.Errorf("%s: type %v, want %v", e.Name, e.Type, want)
+		}
+	}
+	sort.Strings(names)
+	if got := strings.Join(names, " "); got != "file1 file2 test_subdir" {
+		t.Fatalf("entries %q", got)
+	}
+}
+
+// libuv: fs_readdir_non_empty_dir
+func TestFSReaddirNonEmptyDir(t *testing.T) {
+	l := newTestLoop(t)
+	dir := filepath.Join(t.TempDir(), "test_dir")
+	fsOK(t)(FSMkdir(l, dir, 0o755, nil))
+	fsCloseFd(t, l, fsOpenFd(t, l, filepath.Join(dir, "file1"), O_WRONLY|O_CREAT, 0o600))
+	fsCloseFd(t, l, fsOpenFd(t, l, filepath.Join(dir, "file2"), O_WRONLY|O_CREAT, 0o600))
+	fsOK(t)(FSMkdir(l, filepath.Join(dir, "test_subdir"), 0o755, nil))
+
+	d := fsOK(t)(FSOpendir(l, dir, nil)).Dir()
+	fsCheckTyped(t, fsReaddirAll(t, l, d))
+	fsOK(t)(FSClosedir(l, d, nil))
+	if _, err := FSReaddir(l, d, 1, nil); !errors.Is(err, ErrClosed) {
+		t.Fatalf("readdir after closedir: %v, want ErrClosed", err)
+	}
+	if _, err := FSClosedir(l, d, nil); !errors.Is(err, ErrClosed) {
+		t.Fatalf("second closedir: %v, want ErrClosed", err)
+	}
+
+	// Asynchronously, one entry per readdir, until the end; then closedir.
+	var ents []Dirent
+	closed := 0
+	var readdir func(d *Dir)
+	readdir = func(d *Dir) {
+		_, err := FSReaddir(l, d, 1, func(r *FSReq) {
+			switch {
+			case r.Err() != nil:
+				t.Errorf("readdir: %v", r.Err())
+			case r.Result() == 0:
+				_, err := FSClosedir(l, d, func(r *FSReq) { closed++; loopNoErr(t, r.Err()) })
+				loopNoErr(t, err)
+			default:
+				ents = append(ents, r.Dirents()...)
+				readdir(d)
+			}
+		})
+		loopNoErr(t, err)
+	}
+	_, err := FSOpendir(l, dir, func(r *FSReq) {
+		d := r.Dir()
+		readdir(d)
+		// One readdir at a time on a Dir.
+		if _, err := FSReaddir(l, d, 1, nil); !errors.Is(err, EBUSY) {
+			t.Errorf("a second readdir in flight: %v, want EBUSY", err)
+		}
+		if _, err := FSClosedir(l, d, nil); !errors.Is(err, EBUSY) {
+			t.Errorf("closedir while a readdir is in flight: %v, want EBUSY", err)
+		}
+	})
+	must(t, err)
+	run(t, l, RunDefault)
+	if closed != 1 {
+		t.Fatalf("closedir callbacks %d", closed)
+	}
+	fsCheckTyped(t, ents)
+
+	// Several entries at once.
+	d = fsOK(t)(FSOpendir(l, dir, nil)).Dir()
+	r := fsOK(t)(FSReaddir(l, d, 8, nil))
+	if r.Result() != 3 {
+		t.Fatalf("readdir of 8: %d", r.Result())
+	}
+	fsCheckTyped(t, r.Dirents())
+	r, err = FSReaddir(l, d, 0, nil)
+	fsWant(t, r, err, EINVAL)
+	if _, err := FSReaddir(l, d, -1, nil); !errors.Is(err, ErrNegative) {
+		t.Fatalf("readdir of -1: %v, want ErrNegative", err)
+	}
+	fsOK(t)(FSClosedir(l, d, nil))
 }
