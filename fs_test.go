@@ -1486,3 +1486,301 @@ func TestFSReaddirNonEmptyDir(t *testing.T) {
 	}
 	fsOK(t)(FSClosedir(l, d, nil))
 }
+
+// TestFSBadInput: misuse is a clear Go error before C, and nothing is left behind.
+func TestFSBadInput(t *testing.T) {
+	l := newTestLoop(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "test_file")
+	fsWriteFile(t, file, fsTestBuf)
+	never := func(*FSReq) { t.Error("the callback of a refused request ran") }
+
+	// A NUL byte in a path, sync and async, first and second path.
+	for _, cb := range []func(*FSReq){nil, never} {
+		bad := "bad\x00name"
+		checks := map[string]func() (*FSReq, error){
+			"open":     func() (*FSReq, error) { return FSOpen(l, bad, O_RDONLY, 0, cb) },
+			"stat":     func() (*FSReq, error) { return FSStat(l, bad, cb) },
+			"rename":   func() (*FSReq, error) { return FSRename(l, file, bad, cb) },
+			"copyfile": func() (*FSReq, error) { return FSCopyfile(l, bad, file, 0, cb) },
+			"symlink":  func() (*FSReq, error) { return FSSymlink(l, file, bad, 0, cb) },
+		}
+		for op, call := range checks {
+			r, err := call()
+			var pe *fs.PathError
+			if r != nil || !errors.As(err, &pe) || pe.Op != op || pe.Path != bad || !errors.Is(err, ErrNUL) {
+				t.Errorf("%s with a NUL byte: %v %#v, want a PathError{%s, %q, ErrNUL}", op, r, err, op, bad)
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "bad")); err == nil {
+		t.Error("a truncated path reached the file system")
+	}
+
+	// A closed descriptor, and one that never was: libuv's EBADF.
+	fd := fsOpenFd(t, l, file, O_RDONLY, 0)
+	fsCloseFd(t, l, fd)
+	buf := make([]byte, 8)
+	for _, bad := range []int{fd, -1} {
+		r, err := FSRead(l, bad, [][]byte{buf}, -1, nil)
+		fsWant(t, r, err, EBADF)
+		if r.SystemError() != syscall.EBADF {
+			t.Errorf("SystemError %v", r.SystemError())
+		}
+		r, err = FSFstat(l, bad, nil)
+		fsWant(t, r, err, EBADF)
+		r, err = FSClose(l, bad, nil)
+		fsWant(t, r, err, EBADF)
+		a := fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSWrite(l, bad, [][]byte{buf}, 0, cb) })
+		if a.Result() != int64(EBADF) || !errors.Is(a.Err(), syscall.EBADF) {
+			t.Errorf("async write to a bad fd: %v", a.Err())
+		}
+	}
+
+	// Negative sizes.
+	if r, err := FSSendfile(l, 1, 0, 0, -1, nil); r != nil || !errors.Is(err, ErrNegative) {
+		t.Errorf("sendfile of -1 bytes: %v, want ErrNegative", err)
+	}
+	// A zero-length buffer reads and writes nothing (libuv's answer); no buffer is EINVAL.
+	fd = fsOpenFd(t, l, file, O_RDWR, 0)
+	if r := fsOK(t)(FSRead(l, fd, [][]byte{{}}, 0, nil)); r.Result() != 0 {
+		t.Errorf("read into an empty buffer: %d", r.Result())
+	}
+	a := fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSRead(l, fd, [][]byte{buf[:0]}, 0, cb) })
+	if a.Result() != 0 || a.Err() != nil {
+		t.Errorf("async read into an empty buffer: %d %v", a.Result(), a.Err())
+	}
+	fsCloseFd(t, l, fd)
+	if r, err := FSWrite(l, fd, nil, 0, never); r != nil || !errors.Is(err, EINVAL) {
+		t.Errorf("async write of no buffer: %v", err)
+	}
+	if run(t, l, RunDefault) {
+		t.Error("refused requests keep the loop alive")
+	}
+}
+
+// TestFSClosedLoop: every operation on a closed (or nil) loop is ErrClosed, in both modes.
+func TestFSClosedLoop(t *testing.T) {
+	l := newTestLoop(t)
+	d := fsOK(t)(FSOpendir(l, t.TempDir(), nil)).Dir()
+	closedLoop, err := NewLoop()
+	must(t, err)
+	must(t, closedLoop.Close())
+	now := time.Now()
+	for _, c := range []*Loop{closedLoop, nil} {
+		for _, cb := range []func(*FSReq){nil, func(*FSReq) { t.Error("callback on a closed loop") }} {
+			calls := map[string]func() (*FSReq, error){
+				"close":     func() (*FSReq, error) { return FSClose(c, 0, cb) },
+				"open":      func() (*FSReq, error) { return FSOpen(c, "f", O_RDONLY, 0, cb) },
+				"read":      func() (*FSReq, error) { return FSRead(c, 0, [][]byte{make([]byte, 1)}, 0, cb) },
+				"write":     func() (*FSReq, error) { return FSWrite(c, 0, [][]byte{make([]byte, 1)}, 0, cb) },
+				"unlink":    func() (*FSReq, error) { return FSUnlink(c, "f", cb) },
+				"copyfile":  func() (*FSReq, error) { return FSCopyfile(c, "f", "g", 0, cb) },
+				"mkdir":     func() (*FSReq, error) { return FSMkdir(c, "f", 0, cb) },
+				"mkdtemp":   func() (*FSReq, error) { return FSMkdtemp(c, "fXXXXXX", cb) },
+				"mkstemp":   func() (*FSReq, error) { return FSMkstemp(c, "fXXXXXX", cb) },
+				"rmdir":     func() (*FSReq, error) { return FSRmdir(c, "f", cb) },
+				"scandir":   func() (*FSReq, error) { return FSScandir(c, "f", cb) },
+				"opendir":   func() (*FSReq, error) { return FSOpendir(c, "f", cb) },
+				"readdir":   func() (*FSReq, error) { return FSReaddir(c, d, 1, cb) },
+				"closedir":  func() (*FSReq, error) { return FSClosedir(c, d, cb) },
+				"stat":      func() (*FSReq, error) { return FSStat(c, "f", cb) },
+				"fstat":     func() (*FSReq, error) { return FSFstat(c, 0, cb) },
+				"lstat":     func() (*FSReq, error) { return FSLstat(c, "f", cb) },
+				"statfs":    func() (*FSReq, error) { return FSStatfs(c, "f", cb) },
+				"rename":    func() (*FSReq, error) { return FSRename(c, "f", "g", cb) },
+				"fsync":     func() (*FSReq, error) { return FSFsync(c, 0, cb) },
+				"fdatasync": func() (*FSReq, error) { return FSFdatasync(c, 0, cb) },
+				"ftruncate": func() (*FSReq, error) { return FSFtruncate(c, 0, 0, cb) },
+				"sendfile":  func() (*FSReq, error) { return FSSendfile(c, 1, 0, 0, 1, cb) },
+				"access":    func() (*FSReq, error) { return FSAccess(c, "f", F_OK, cb) },
+				"chmod":     func() (*FSReq, error) { return FSChmod(c, "f", 0, cb) },
+				"fchmod":    func() (*FSReq, error) { return FSFchmod(c, 0, 0, cb) },
+				"utime":     func() (*FSReq, error) { return FSUtime(c, "f", now, now, cb) },
+				"futime":    func() (*FSReq, error) { return FSFutime(c, 0, now, now, cb) },
+				"lutime":    func() (*FSReq, error) { return FSLutime(c, "f", now, now, cb) },
+				"link":      func() (*FSReq, error) { return FSLink(c, "f", "g", cb) },
+				"symlink":   func() (*FSReq, error) { return FSSymlink(c, "f", "g", 0, cb) },
+				"readlink":  func() (*FSReq, error) { return FSReadlink(c, "f", cb) },
+				"realpath":  func() (*FSReq, error) { return FSRealpath(c, "f", cb) },
+				"chown":     func() (*FSReq, error) { return FSChown(c, "f", -1, -1, cb) },
+				"fchown":    func() (*FSReq, error) { return FSFchown(c, 0, -1, -1, cb) },
+				"lchown":    func() (*FSReq, error) { return FSLchown(c, "f", -1, -1, cb) },
+			}
+			if len(calls) != 36 { // the 37 operations, scandir_next being part of scandir
+				t.Fatalf("%d operations checked", len(calls))
+			}
+			for op, call := range calls {
+				if r, err := call(); r != nil || !errors.Is(err, ErrClosed) {
+					t.Errorf("%s on a closed loop (async %v): %v %v, want ErrClosed", op, cb != nil, r, err)
+				}
+			}
+		}
+	}
+	fsOK(t)(FSClosedir(l, d, nil)) // d was left alone
+}
+
+// TestFSWrongThread: both modes check the calling thread while the loop runs (ErrWrongThread,
+// or the uvdebug tag's panic), and nothing is left behind.
+func TestFSWrongThread(t *testing.T) {
+	l := newTestLoop(t)
+	dir := t.TempDir()
+	tm, err := NewTimer(l)
+	must(t, err)
+	var errs []error
+	must(t, tm.Start(func() {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for _, cb := range []func(*FSReq){nil, func(*FSReq) { t.Error("callback of a refused request") }} {
+				for _, call := range []func() (*FSReq, error){
+					func() (*FSReq, error) { return FSStat(l, dir, cb) },
+					func() (*FSReq, error) { return FSFstat(l, 0, cb) },
+					func() (*FSReq, error) { return FSRead(l, 0, [][]byte{make([]byte, 1)}, 0, cb) },
+				} {
+					var err error
+					if v := loopRecover(func() { _, err = call() }); v != nil {
+						err = ErrWrongThread // the uvdebug tag panics
+					}
+					errs = append(errs, err)
+				}
+			}
+		}()
+		<-done
+		tm.Close(nil)
+	}, 0, 0))
+	run(t, l, RunDefault)
+	if len(errs) != 6 {
+		t.Fatalf("%d calls", len(errs))
+	}
+	for i, err := range errs {
+		if !errors.Is(err, ErrWrongThread) {
+			t.Errorf("call %d from another goroutine: %v, want ErrWrongThread", i, err)
+		}
+	}
+}
+
+// TestFSCancel: a request still queued behind a busy threadpool is cancelled; its callback
+// sees ECANCELED. Cancel after completion, or of a synchronous request, is ErrClosed.
+func TestFSCancel(t *testing.T) {
+	l := newTestLoop(t)
+	n := 4 // libuv's pool size, unless UV_THREADPOOL_SIZE says otherwise
+	if s := os.Getenv("UV_THREADPOOL_SIZE"); s != "" {
+		t.Skip("UV_THREADPOOL_SIZE is set")
+	}
+	var pipes []*os.File
+	reads := 0
+	for i := 0; i < n; i++ { // occupy every pool thread with a read that blocks
+		rp, wp, err := os.Pipe()
+		must(t, err)
+		defer rp.Close()
+		defer wp.Close()
+		pipes = append(pipes, wp)
+		_, err = FSRead(l, int(rp.Fd()), [][]byte{make([]byte, 1)}, -1, func(r *FSReq) {
+			reads++
+			loopNoErr(t, r.Err())
+		})
+		must(t, err)
+	}
+	var got *FSReq
+	r, err := FSStat(l, t.TempDir(), func(r *FSReq) { got = r })
+	must(t, err)
+	if r.Type() != ReqFS || r.TypeName() != "fs" {
+		t.Fatalf("Type %v %q", r.Type(), r.TypeName())
+	}
+	must(t, r.Cancel())
+	for _, wp := range pipes {
+		_, err := wp.Write([]byte{1})
+		must(t, err)
+	}
+	run(t, l, RunDefault)
+	if reads != n || got != r {
+		t.Fatalf("reads %d, stat callback %v", reads, got)
+	}
+	if r.Result() != int64(ECANCELED) || !errors.Is(r.Err(), ECANCELED) || r.FSType() != FSTypeStat {
+		t.Fatalf("cancelled stat: %v %v", r.FSType(), r.Err())
+	}
+	if err := r.Cancel(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Cancel after the callback: %v", err)
+	}
+	if err := fsOK(t)(FSStat(l, ".", nil)).Cancel(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Cancel of a synchronous request: %v", err)
+	}
+}
+
+// TestFSWriteEPIPE: a write to a pipe whose reader is gone is EPIPE, on the threadpool
+// (asynchronous) and on the calling goroutine (synchronous); SIGPIPE does not kill the
+// process. The pool's threads are started with SIGPIPE blocked (see poolInit).
+func TestFSWriteEPIPE(t *testing.T) {
+	l := newTestLoop(t)
+	rp, wp, err := os.Pipe()
+	must(t, err)
+	defer wp.Close()
+	must(t, rp.Close())
+	data := []byte("to nobody")
+	for i := 0; i < 3; i++ {
+		a := fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSWrite(l, int(wp.Fd()), [][]byte{data}, -1, cb) })
+		if a.Result() != int64(EPIPE) || !errors.Is(a.Err(), syscall.EPIPE) {
+			t.Fatalf("async write to a broken pipe: %v", a.Err())
+		}
+	}
+	r, err := FSWrite(l, int(wp.Fd()), [][]byte{data}, -1, nil)
+	fsWant(t, r, err, EPIPE)
+}
+
+// TestFSConcurrent: 10,000 asynchronous operations in flight across 4 loops run by 4
+// goroutines all complete, and none leaks.
+func TestFSConcurrent(t *testing.T) {
+	const loops, each = 4, 2500
+	file := filepath.Join(t.TempDir(), "test_file")
+	fsWriteFile(t, file, fsTestBuf)
+	ls := make([]*Loop, loops)
+	for i := range ls {
+		ls[i] = newTestLoop(t)
+	}
+	done := make([]int, loops)
+	errs := make(chan error, loops)
+	var wg sync.WaitGroup
+	for i, l := range ls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < each; j++ {
+				if _, err := FSStat(l, file, func(r *FSReq) {
+					if r.Err() != nil || r.Stat().Size != uint64(len(fsTestBuf)) {
+						errs <- r.Err()
+						return
+					}
+					done[i]++
+				}); err != nil {
+					errs <- err
+					return
+				}
+			}
+			if _, err := l.Run(RunDefault); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for i, n := range done {
+		if n != each {
+			t.Fatalf("loop %d: %d of %d callbacks", i, n, each)
+		}
+	}
+}
+
+// TestFSCallbackPanic: a panic in an fs callback is re-panicked from Run, with the request
+// released.
+func TestFSCallbackPanic(t *testing.T) {
+	l := newTestLoop(t)
+	_, err := FSStat(l, ".", func(*FSReq) { panic("boom") })
+	must(t, err)
+	if v := loopRecover(func() { l.Run(RunDefault) }); v != "boom" {
+		t.Fatalf("Run re-panicked with %v, want boom", v)
+	}
+}
