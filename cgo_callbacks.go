@@ -128,6 +128,6 @@ func uvgShutdownCb(p *C.uv_shutdown_t, st C.int) {
 func uvgFSCb(p *C.uv_fs_t) {
 	r := restoreReq(unsafe.Pointer(p)).(*FSReq)
 	defer r.loop.recoverCallback()
-	r.finish()
+	r.complete()
 	r.cb(r)
 }
