@@ -92,25 +92,6 @@ import (
 	"unsafe"
 )
 
-// The file system operations (uv_fs_*) follow one pattern. Each is a package function whose
-// first argument is the loop and whose last is cb:
-//
-//   - cb non-nil: asynchronous. libuv runs the operation on its threadpool and cb runs on the
-//     loop with the completed request. The function returns the request in flight (Cancel
-//     cancels it while it is still queued: cb then sees ECANCELED) and an error only when the
-//     request could not be submitted.
-//   - cb nil: synchronous, libuv's NULL-callback mode. The operation runs on the calling
-//     goroutine, which blocks in C; the function returns the completed request and its error
-//     (Err), which is also returned when the operation failed.
-//
-// Either way the request's results are Go values read from it before uv_fs_req_cleanup, which
-// the binding calls once per request; no C memory is left behind. Errors of operations on a
-// path are *fs.PathError{Op, Path, Err} (Err an Errno, ErrNUL for a path holding a NUL byte,
-// ErrClosed for a closed loop, ErrWrongThread); errors of operations on a file descriptor or a
-// Dir are the bare Errno. The loop must be open (ErrClosed otherwise) and the call must be
-// made on the goroutine running it, or while it is not running (ErrWrongThread otherwise), in
-// both modes.
-
 // FSType wraps uv_fs_type: which operation an FSReq is.
 type FSType int
 
@@ -321,11 +302,28 @@ func statOf(s *C.uv_stat_t) Stat {
 	}
 }
 
-// FSReq wraps uv_fs_t: one file system operation. An asynchronous request is in flight from
-// the call until its callback; its results are read in the callback (or later). A synchronous
-// one is returned complete. The results are copied out of the C request before
-// uv_fs_req_cleanup, so an FSReq stays readable after its callback. Loop-bound: read it on the
-// goroutine running its loop.
+// FSReq wraps uv_fs_t: one file system operation, of the FS* functions. They all follow one
+// pattern: the first argument is the loop, the last is cb.
+//
+//   - cb non-nil: asynchronous. libuv runs the operation on its threadpool and cb runs on the
+//     loop with the completed request. The function returns the request in flight (Cancel
+//     cancels it while it is still queued: cb then sees ECANCELED) and an error only when the
+//     request could not be submitted (nothing reaches cb then).
+//   - cb nil: synchronous, libuv's NULL-callback mode. The operation runs on the calling
+//     goroutine, which blocks in C; the function returns the completed request and, when the
+//     operation failed, its error (Err).
+//
+// Either way the results are Go values read through libuv's accessors (uv_fs_get_type,
+// uv_fs_get_result, ...) before uv_fs_req_cleanup, which the binding calls once per request;
+// no C memory is left behind, and an FSReq stays readable after its callback. Errors of
+// operations on a path are *fs.PathError{Op, Path, Err} (Err an Errno, ErrNUL for a path
+// holding a NUL byte, ErrClosed for a closed loop, ErrWrongThread), so errors.Is(err,
+// fs.ErrNotExist) holds; errors of operations on a file descriptor or a Dir are the bare
+// Errno. The loop must be open (ErrClosed otherwise, also for a nil loop) and the call must be
+// made on the goroutine running it, or while it is not running (ErrWrongThread otherwise), in
+// both modes.
+//
+// An FSReq is loop-bound: read it on the goroutine running its loop.
 type FSReq struct {
 	req
 	cb      func(*FSReq)
@@ -335,6 +333,8 @@ type FSReq struct {
 	bufs    bufs           // read, write: the pinned Go slices
 	dir     *Dir           // readdir, closedir: the directory
 	dirents unsafe.Pointer // readdir: the C array of entries
+	closing *Dir           // closedir: the directory, given back its pointer when cancelled
+	dirPtr  *C.uv_dir_t
 
 	res  C.uvg_fs_res_t // the results, taken by uvg_fs_done (no pointer in it)
 	path string
@@ -453,7 +453,7 @@ func newFS(l *Loop, op, path string, isPath bool, cb func(*FSReq), extra int) (*
 	if cb != nil {
 		poolInit()
 		r.token = saveToken(r)
-		C.uv_req_set_data((*C.uv_req_t)(r.ptr), r.token)
+		r.fs().data = r.token // uv_req_set_data, without a cgo call
 	}
 	return r, nil
 }
@@ -559,6 +559,9 @@ func (r *FSReq) finish() {
 			}
 		}
 	}
+	if r.closing != nil && r.res.result == C.UV_ECANCELED { // the closedir never ran
+		r.closing.ptr = r.dirPtr
+	}
 	r.release()
 }
 
@@ -649,8 +652,7 @@ func (d *Dir) live() error {
 }
 
 // FSClose wraps uv_fs_close: closes the file descriptor fd. Asynchronous when cb is non-nil
-// (cb runs on the loop), synchronous when cb is nil; see the package's file system notes.
-// Loop-bound.
+// (cb runs on the loop), synchronous when cb is nil; see FSReq. Loop-bound.
 func FSClose(l *Loop, fd int, cb func(*FSReq)) (*FSReq, error) {
 	r, err := newFS(l, "close", "", false, cb, 0)
 	if err != nil {
@@ -830,7 +832,8 @@ func FSReaddir(l *Loop, d *Dir, n int, cb func(*FSReq)) (*FSReq, error) {
 }
 
 // FSClosedir wraps uv_fs_closedir: closes d and frees it; d answers ErrClosed from this call
-// on. EBUSY while an FSReaddir of d is in flight. Asynchronous when cb is non-nil, synchronous
+// on (when an asynchronous closedir is cancelled, d is open again from its callback). EBUSY
+// while an FSReaddir of d is in flight. Asynchronous when cb is non-nil, synchronous
 // when nil. Loop-bound.
 func FSClosedir(l *Loop, d *Dir, cb func(*FSReq)) (*FSReq, error) {
 	if l == nil || l.ptr == nil {
@@ -844,9 +847,10 @@ func FSClosedir(l *Loop, d *Dir, cb func(*FSReq)) (*FSReq, error) {
 		return nil, err
 	}
 	var res C.uvg_fs_res_t
+	r.dirPtr = d.ptr
 	rc := C.uvg_fs_closedir(l.ptr, r.fs(), d.ptr, r.out(&res))
 	if rc != C.UVG_EWRONGTHREAD {
-		d.ptr = nil // libuv frees it, now or on the threadpool
+		r.closing, d.ptr = d, nil // libuv frees it, now or on the threadpool
 	}
 	return r.submit(&res, rc)
 }
