@@ -126,7 +126,7 @@ func uvgShutdownCb(p *C.uv_shutdown_t, st C.int) {
 
 //export uvgFSCb
 func uvgFSCb(p *C.uv_fs_t) {
-	r := restoreReq(unsafe.Pointer(p)).(*FSReq)
+	r := restoreToken(p.data).(*FSReq)
 	defer r.loop.recoverCallback()
 	r.complete()
 	r.cb(r)
