@@ -130,6 +130,8 @@ func uvgFSCb(p *C.uv_fs_t) {
 	defer r.loop.recoverCallback()
 	r.complete()
 	r.cb(r)
+}
+
 // ---- threads, once, random ----
 
 // uvgThreadCb is the entry of a thread of NewThread. No loop is involved: Thread.run recovers a
