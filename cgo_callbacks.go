@@ -190,6 +190,16 @@ func uvgShutdownCb(p *C.uv_shutdown_t, st C.int) {
 	reqDone(&r.req, r.cb, st)
 }
 
+// ---- fs ----
+
+//export uvgFSCb
+func uvgFSCb(p *C.uv_fs_t) {
+	r := restoreToken(p.data).(*FSReq)
+	defer r.loop.recoverCallback()
+	r.complete()
+	r.cb(r)
+}
+
 // ---- threads, once, random ----
 
 // uvgThreadCb is the entry of a thread of NewThread. No loop is involved: Thread.run recovers a
