@@ -297,7 +297,7 @@ func BenchmarkTCPWriteBatch(b *testing.B) {
 func BenchmarkStreamReadCallback(b *testing.B) {
 	b.ReportAllocs()
 	l := newTestLoop(b)
-	fds, err := Socketpair(SockStream, 0, NonblockPipe, 0)
+	fds, err := Socketpair(SOCK_STREAM, 0, NonblockPipe, 0)
 	must(b, err)
 	h, err := NewTCP(l)
 	must(b, err)
@@ -372,7 +372,7 @@ func BenchmarkStreamParts(b *testing.B) {
 	b.Run("WriteAndCallback", func(b *testing.B) {
 		b.ReportAllocs()
 		l := newTestLoop(b)
-		fds, err := Socketpair(SockStream, 0, NonblockPipe, NonblockPipe)
+		fds, err := Socketpair(SOCK_STREAM, 0, NonblockPipe, NonblockPipe)
 		must(b, err)
 		h, err := NewTCP(l)
 		must(b, err)

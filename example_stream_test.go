@@ -16,7 +16,7 @@ func ExampleStream_shutdown() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fds, err := uv.Socketpair(uv.SockStream, 0, uv.NonblockPipe, uv.NonblockPipe)
+	fds, err := uv.Socketpair(uv.SOCK_STREAM, 0, uv.NonblockPipe, uv.NonblockPipe)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -293,7 +293,7 @@ func TestSocketpair(t *testing.T) {
 		}
 		return fl&syscall.O_NONBLOCK != 0
 	}
-	fds, err := Socketpair(SockStream, 0, NonblockPipe, 0)
+	fds, err := Socketpair(SOCK_STREAM, 0, NonblockPipe, 0)
 	must(t, err)
 	if !nonblock(fds[0]) || nonblock(fds[1]) {
 		t.Errorf("non-blocking: %v, %v; want true, false", nonblock(fds[0]), nonblock(fds[1]))
@@ -318,7 +318,7 @@ func TestSocketpair(t *testing.T) {
 	tcpClosed(t, l, h)
 	must(t, syscall.Close(fds[1]))
 
-	fds, err = Socketpair(SockDgram, 0, NonblockPipe, NonblockPipe)
+	fds, err = Socketpair(SOCK_DGRAM, 0, NonblockPipe, NonblockPipe)
 	must(t, err)
 	if !nonblock(fds[0]) || !nonblock(fds[1]) {
 		t.Errorf("datagram pair not non-blocking")
@@ -584,7 +584,7 @@ func testPingPong(t *testing.T, ip netip.Addr, vec, pair bool) {
 		return
 	}
 
-	fds, err := Socketpair(SockStream, 0, NonblockPipe, NonblockPipe)
+	fds, err := Socketpair(SOCK_STREAM, 0, NonblockPipe, NonblockPipe)
 	must(t, err)
 	pinger, err := NewTCP(l)
 	must(t, err)

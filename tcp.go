@@ -26,13 +26,6 @@ const TCPIPv6Only TCPFlags = C.UV_TCP_IPV6ONLY
 // non-blocking mode, as the streams of libuv want it.
 const NonblockPipe = C.UV_NONBLOCK_PIPE
 
-// The socket types of Socketpair (SOCK_STREAM, SOCK_DGRAM); its protocol is 0 for the
-// type's default.
-const (
-	SockStream = C.SOCK_STREAM
-	SockDgram  = C.SOCK_DGRAM
-)
-
 // NewTCP wraps uv_tcp_init: a TCP handle with no socket yet (libuv creates one at Bind,
 // Connect or Listen; Open gives it an existing one). Loop-bound.
 func NewTCP(l *Loop) (*TCP, error) { return newTCP(l, 0, 0) }
@@ -184,10 +177,10 @@ func (t *TCP) CloseReset(cb func()) error {
 }
 
 // Socketpair wraps uv_socketpair: a pair of connected Unix domain sockets of type typ
-// (SockStream, SockDgram) and protocol (0 for the default), for example to give to Open of
+// (SOCK_STREAM, SOCK_DGRAM) and protocol (0 for the default), for example to give to Open of
 // a pipe. flags0 and flags1 may hold NonblockPipe, for each descriptor. The descriptors are
 // the caller's to close. Safe for concurrent use.
-func Socketpair(typ, protocol, flags0, flags1 int) ([2]int, error) {
+func Socketpair(typ SockType, protocol, flags0, flags1 int) ([2]int, error) {
 	var fds [2]C.int
 	if err := status(C.uvg_socketpair(C.int(typ), C.int(protocol), &fds[0], C.int(flags0), C.int(flags1))); err != nil {
 		return [2]int{-1, -1}, err

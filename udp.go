@@ -8,8 +8,7 @@ import (
 	"unsafe"
 )
 
-// UDPFlags wraps uv_udp_flags, and the flags argument of uv_udp_init_ex: the address family
-// in the low 8 bits (UDPInet, UDPInet6, UDPUnspec) and UDPRecvmmsg, the flags of Bind
+// UDPFlags wraps uv_udp_flags: UDPRecvmmsg for NewUDPEx, the flags of Bind
 // (UDPIPv6Only, UDPReuseAddr, UDPLinuxRecvErr), and the flags libuv passes to the receive
 // callback (UDPPartial, UDPMmsgChunk, UDPMmsgFree).
 type UDPFlags uint
@@ -33,14 +32,6 @@ const (
 	UDPLinuxRecvErr UDPFlags = C.UV_UDP_LINUX_RECVERR
 	// UDPRecvmmsg (NewUDPEx) makes libuv read with recvmmsg where the system has it.
 	UDPRecvmmsg UDPFlags = C.UV_UDP_RECVMMSG
-
-	// UDPUnspec (NewUDPEx): no family, the socket is created at Bind or the first Send, as
-	// with NewUDP.
-	UDPUnspec UDPFlags = C.AF_UNSPEC
-	// UDPInet (NewUDPEx): an IPv4 socket is created at once.
-	UDPInet UDPFlags = C.AF_INET
-	// UDPInet6 (NewUDPEx): an IPv6 socket is created at once.
-	UDPInet6 UDPFlags = C.AF_INET6
 )
 
 // Membership wraps uv_membership.
@@ -64,10 +55,15 @@ type UDP struct {
 // SetMembership; Open gives it an existing one. Loop-bound.
 func NewUDP(l *Loop) (*UDP, error) { return newUDP(l, 0, false) }
 
-// NewUDPEx wraps uv_udp_init_ex: flags holds an address family (UDPInet, UDPInet6: the socket
-// is created at once; UDPUnspec: as NewUDP) or'ed with UDPRecvmmsg. Another family is libuv's
-// EINVAL. Loop-bound.
-func NewUDPEx(l *Loop, flags UDPFlags) (*UDP, error) { return newUDP(l, flags, true) }
+// NewUDPEx wraps uv_udp_init_ex, whose flags are family (AF_INET, AF_INET6: the socket is
+// created at once; AF_UNSPEC: as NewUDP; another family is libuv's EINVAL) or'ed with flags
+// (UDPRecvmmsg, or 0). Loop-bound.
+func NewUDPEx(l *Loop, family AddrFamily, flags UDPFlags) (*UDP, error) {
+	if family < 0 || family > 0xff || flags&0xff != 0 {
+		return nil, EINVAL // the family would spill into the flags, or a flag into the family
+	}
+	return newUDP(l, UDPFlags(family)|flags, true)
+}
 
 func newUDP(l *Loop, flags UDPFlags, ex bool) (*UDP, error) {
 	u := &UDP{}

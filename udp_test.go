@@ -335,7 +335,7 @@ func TestUDPConnect6(t *testing.T) {
 // libuv: udp_create_early
 func TestUDPCreateEarly(t *testing.T) {
 	l := newTestLoop(t)
-	u, err := NewUDPEx(l, UDPInet)
+	u, err := NewUDPEx(l, AF_INET, 0)
 	must(t, err)
 	if fd, err := u.Fileno(); err != nil || fd < 0 {
 		t.Errorf("Fileno of an early socket = %d, %v", fd, err)
@@ -353,7 +353,7 @@ func TestUDPCreateEarly(t *testing.T) {
 // libuv: udp_create_early_bad_bind
 func TestUDPCreateEarlyBadBind(t *testing.T) {
 	l := newTestLoop(t)
-	u, err := NewUDPEx(l, UDPInet6)
+	u, err := NewUDPEx(l, AF_INET6, 0)
 	must(t, err)
 	if fd, err := u.Fileno(); err != nil || fd < 0 {
 		t.Errorf("Fileno of an early socket = %d, %v", fd, err)
@@ -368,11 +368,14 @@ func TestUDPCreateEarlyBadBind(t *testing.T) {
 // libuv: udp_create_early_bad_domain
 func TestUDPCreateEarlyBadDomain(t *testing.T) {
 	l := newTestLoop(t)
-	for _, flags := range []UDPFlags{47, 1024} {
-		u, err := NewUDPEx(l, flags)
-		udpErrIs(t, "NewUDPEx with a bad domain", err, EINVAL)
+	for _, c := range []struct {
+		family AddrFamily
+		flags  UDPFlags
+	}{{47, 0}, {AF_UNSPEC, 1024}, {AF_INET, 1024}} {
+		u, err := NewUDPEx(l, c.family, c.flags)
+		udpErrIs(t, "NewUDPEx with a bad domain or flag", err, EINVAL)
 		if u != nil {
-			t.Errorf("NewUDPEx(%d) returned a handle", flags)
+			t.Errorf("NewUDPEx(%d, %d) returned a handle", c.family, c.flags)
 		}
 	}
 	run(t, l, RunDefault)
@@ -405,7 +408,7 @@ func TestUDPDgramTooBig(t *testing.T) {
 // IPv4 socket. It returns the datagrams received within 100 ms and Bind's error.
 func udpDualStack(t *testing.T, flags UDPFlags) (int, error) {
 	l := newTestLoop(t)
-	server, err := NewUDPEx(l, UDPInet6)
+	server, err := NewUDPEx(l, AF_INET6, 0)
 	must(t, err)
 	client, _ := udpBind(t, l, udpLo4, 0)
 	bindErr := server.Bind(netip.MustParseAddrPort("[::ffff:127.0.0.1]:0"), flags)
@@ -457,7 +460,7 @@ func TestUDPMmsg(t *testing.T) {
 	const sends, width = 40, 20 // libuv reads at most 20 datagrams per recvmmsg
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
-	recver, err := NewUDPEx(l, UDPUnspec|UDPRecvmmsg)
+	recver, err := NewUDPEx(l, AF_UNSPEC, UDPRecvmmsg)
 	must(t, err)
 	must(t, recver.Bind(udpLo4, 0))
 	addr, err := recver.SockName()
