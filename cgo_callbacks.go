@@ -121,3 +121,35 @@ func uvgShutdownCb(p *C.uv_shutdown_t, st C.int) {
 	defer r.loop.recoverCallback()
 	reqDone(&r.req, r.cb, st)
 }
+
+// ---- fs_event, fs_poll, threadpool ----
+
+//export uvgFSEventCb
+func uvgFSEventCb(p *C.uv_fs_event_t, filename *C.char, events, st C.int) {
+	h := restoreToken(p.data).(*FSEvent)
+	defer h.loop.recoverCallback()
+	h.fsEvent(filename, events, st)
+}
+
+//export uvgFSPollCb
+func uvgFSPollCb(p *C.uv_fs_poll_t, st C.int, prev, curr *C.uv_stat_t) {
+	h := restoreToken(p.data).(*FSPoll)
+	defer h.loop.recoverCallback()
+	h.fsPoll(st, prev, curr)
+}
+
+// uvgWorkCb runs on a thread of libuv's pool, not on the loop: it must not touch the loop, so
+// it does not defer recoverCallback; runWork recovers a panic itself and hands it to the loop
+// through uvgAfterWorkCb.
+//
+//export uvgWorkCb
+func uvgWorkCb(p *C.uv_work_t) {
+	restoreReq(unsafe.Pointer(p)).(*WorkReq).runWork()
+}
+
+//export uvgAfterWorkCb
+func uvgAfterWorkCb(p *C.uv_work_t, st C.int) {
+	w := restoreReq(unsafe.Pointer(p)).(*WorkReq)
+	defer w.loop.recoverCallback()
+	w.afterWork(st)
+}
