@@ -143,13 +143,13 @@ func uvgFSPollCb(p *C.uv_fs_poll_t, st C.int, prev, curr *C.uv_stat_t) {
 // through uvgAfterWorkCb.
 //
 //export uvgWorkCb
-func uvgWorkCb(p *C.uv_work_t) {
-	restoreReq(unsafe.Pointer(p)).(*WorkReq).runWork()
+func uvgWorkCb(token unsafe.Pointer) {
+	restoreToken(token).(*WorkReq).runWork()
 }
 
 //export uvgAfterWorkCb
-func uvgAfterWorkCb(p *C.uv_work_t, st C.int) {
-	w := restoreReq(unsafe.Pointer(p)).(*WorkReq)
+func uvgAfterWorkCb(token unsafe.Pointer, st C.int) {
+	w := restoreToken(token).(*WorkReq)
 	defer w.loop.recoverCallback()
 	w.afterWork(st)
 }
