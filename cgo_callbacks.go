@@ -152,4 +152,12 @@ func uvgAfterWorkCb(token unsafe.Pointer, st C.int) {
 	w := restoreToken(token).(*WorkReq)
 	defer w.loop.recoverCallback()
 	w.afterWork(st)
+// ---- fs ----
+
+//export uvgFSCb
+func uvgFSCb(p *C.uv_fs_t) {
+	r := restoreReq(unsafe.Pointer(p)).(*FSReq)
+	defer r.loop.recoverCallback()
+	r.finish()
+	r.cb(r)
 }

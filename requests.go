@@ -65,6 +65,10 @@ func (r *req) open(l *Loop, self Req, typ ReqType) error {
 	if l.ptr == nil {
 		return ErrClosed
 	}
+	switch typ {
+	case ReqFS, ReqWork, ReqGetaddrinfo, ReqGetnameinfo, ReqRandom:
+		poolInit() // the threadpool starts with SIGPIPE blocked in its threads (fs.go)
+	}
 	p := C.uvg_req_alloc(C.uv_req_type(typ))
 	if p == nil {
 		return ENOMEM
