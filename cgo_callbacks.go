@@ -160,4 +160,25 @@ func uvgFSCb(p *C.uv_fs_t) {
 	defer r.loop.recoverCallback()
 	r.finish()
 	r.cb(r)
+// ---- poll, dns ----
+
+//export uvgPollCb
+func uvgPollCb(p *C.uv_poll_t, st C.int, events C.int) {
+	h := restoreToken(p.data).(*Poll)
+	defer h.loop.recoverCallback()
+	h.cb(PollEvent(events), status(st))
+}
+
+//export uvgGetaddrinfoCb
+func uvgGetaddrinfoCb(p *C.uv_getaddrinfo_t, st C.int, res *C.struct_addrinfo) {
+	r := restoreReq(unsafe.Pointer(p)).(*GetaddrinfoReq)
+	defer r.loop.recoverCallback()
+	r.complete(st, res)
+}
+
+//export uvgGetnameinfoCb
+func uvgGetnameinfoCb(p *C.uv_getnameinfo_t, st C.int, host, service *C.char) {
+	r := restoreReq(unsafe.Pointer(p)).(*GetnameinfoReq)
+	defer r.loop.recoverCallback()
+	r.complete(st, host, service)
 }
