@@ -49,5 +49,6 @@ bench: deps
 
 examples: deps
 	$(GO) build ./examples/...
+	$(CC) -shared -fPIC -o examples/plugin/libplugin.so examples/plugin/plugin.c
 
 lint: vet

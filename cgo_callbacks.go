@@ -152,6 +152,8 @@ func uvgAfterWorkCb(token unsafe.Pointer, st C.int) {
 	w := restoreToken(token).(*WorkReq)
 	defer w.loop.recoverCallback()
 	w.afterWork(st)
+}
+
 // ---- fs ----
 
 //export uvgFSCb
@@ -160,6 +162,8 @@ func uvgFSCb(p *C.uv_fs_t) {
 	defer r.loop.recoverCallback()
 	r.finish()
 	r.cb(r)
+}
+
 // ---- poll, dns ----
 
 //export uvgPollCb
@@ -181,4 +185,30 @@ func uvgGetnameinfoCb(p *C.uv_getnameinfo_t, st C.int, host, service *C.char) {
 	r := restoreReq(unsafe.Pointer(p)).(*GetnameinfoReq)
 	defer r.loop.recoverCallback()
 	r.complete(st, host, service)
+}
+
+// ---- threads, once, random ----
+
+// uvgThreadCb is the entry of a thread of NewThread. No loop is involved: Thread.run recovers a
+// panic of the thread's function and Join re-panics with it.
+//
+//export uvgThreadCb
+func uvgThreadCb(token unsafe.Pointer) {
+	t := restoreToken(token).(*Thread)
+	releaseToken(token)
+	t.run()
+}
+
+// uvgOnceCb is the init function of Once.Do; onceCall.run recovers a panic and Do re-panics.
+//
+//export uvgOnceCb
+func uvgOnceCb(token unsafe.Pointer) {
+	restoreToken(token).(*onceCall).run()
+}
+
+//export uvgRandomCb
+func uvgRandomCb(p *C.uv_random_t, st C.int, buf unsafe.Pointer, n C.size_t) {
+	r := restoreReq(unsafe.Pointer(p)).(*RandomReq)
+	defer r.loop.recoverCallback()
+	r.complete(st)
 }

@@ -1,12 +1,13 @@
 package uv
 
-// #include "shim.h"
+// #include "shim_thread.h"
 // #include <netinet/in.h>
 import "C"
 
 import (
 	"net"
 	"net/netip"
+	"runtime"
 	"strconv"
 	"unsafe"
 )
@@ -287,4 +288,54 @@ func ifIndex(fn func(*C.char, *C.size_t) C.int) (string, error) {
 		return "", err
 	}
 	return C.GoStringN(&buf[0], C.int(n)), nil
+}
+
+// ---- random ----
+
+// RandomReq wraps uv_random_t: an asynchronous Random in flight, from Random until its callback.
+type RandomReq struct {
+	req
+	pin runtime.Pinner
+	cb  func(error)
+}
+
+// complete unpins the buffer, frees the request and calls the callback.
+func (r *RandomReq) complete(st C.int) {
+	r.pin.Unpin()
+	reqDone(&r.req, r.cb, st)
+}
+
+// Random wraps uv_random: it fills buf with cryptographically strong random bytes from the
+// system's source (getrandom(2), /dev/urandom). libuv defines no flag yet: flags must be 0
+// (libuv's EINVAL otherwise).
+//
+// With cb nil, Random is synchronous: it returns when buf is filled (it may block while the
+// system's entropy pool initializes), l may be nil, the request returned is nil, and it is safe
+// for concurrent use. With cb not nil, it is asynchronous: the work runs on libuv's threadpool,
+// buf is pinned and must not be touched until cb runs on l's loop with the outcome (ECANCELED
+// after a successful Cancel of the request returned); it is loop-bound.
+func Random(l *Loop, buf []byte, flags uint, cb func(error)) (*RandomReq, error) {
+	var p unsafe.Pointer
+	if len(buf) > 0 {
+		p = unsafe.Pointer(&buf[0])
+	}
+	if cb == nil {
+		return nil, status(C.uv_random(nil, nil, p, C.size_t(len(buf)), C.uint(flags), nil))
+	}
+	if l == nil {
+		return nil, EINVAL
+	}
+	r := &RandomReq{cb: cb}
+	if err := r.open(l, r, ReqRandom); err != nil {
+		return nil, err
+	}
+	if p != nil {
+		r.pin.Pin(p)
+	}
+	if err := status(C.uvg_random(l.ptr, r.ptr, p, C.size_t(len(buf)), C.uint(flags))); err != nil {
+		r.pin.Unpin()
+		r.done()
+		return nil, err
+	}
+	return r, nil
 }
