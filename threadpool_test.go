@@ -3,7 +3,10 @@ package uv
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"net/netip"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -327,4 +330,172 @@ func TestThreadpoolQueueWorkMisuse(t *testing.T) {
 	if otherPanic != nil && !strings.Contains(fmt.Sprint(otherPanic), "uvdebug") {
 		t.Errorf("QueueWork from another goroutine panicked with %v", otherPanic)
 	}
+}
+
+// tpCancelAll is libuv's cancel_info timer: after d, it cancels every request of reqs (each
+// Cancel must succeed), closes itself and unblocks the pool.
+func tpCancelAll(t *testing.T, l *Loop, b *tpBlockers, d time.Duration, reqs func() []Req) *int {
+	t.Helper()
+	calls := 0
+	tm, err := NewTimer(l)
+	must(t, err)
+	must(t, tm.Start(func() {
+		calls++
+		for i, r := range reqs() {
+			if err := r.Cancel(); err != nil {
+				t.Errorf("Cancel of request %d (%s): %v, want nil", i, r.TypeName(), err)
+			}
+		}
+		hndCheck(t, tm.Close(nil))
+		b.unblock()
+	}, d, 0))
+	return &calls
+}
+
+// libuv: threadpool_cancel_getaddrinfo
+func TestThreadpoolCancelGetaddrinfo(t *testing.T) {
+	l := newTestLoop(t)
+	b := tpSaturate(t, l)
+	var reqs []Req
+	calls := 0
+	cb := func(res []Addrinfo, err error) {
+		calls++
+		if err != EAI_CANCELED || res != nil {
+			t.Errorf("callback: %v, %v; want no result and EAI_CANCELED", res, err)
+		}
+	}
+	for _, q := range []struct {
+		node, service string
+		hints         *AddrinfoHints
+	}{{"fail", "", nil}, {"", "fail", nil}, {"fail", "fail", nil}, {"fail", "", &AddrinfoHints{}}} {
+		r, _, err := Getaddrinfo(l, q.node, q.service, q.hints, cb)
+		must(t, err)
+		reqs = append(reqs, r)
+	}
+	timers := tpCancelAll(t, l, b, 0, func() []Req { return reqs })
+	if run(t, l, RunDefault) {
+		t.Errorf("Run reported the loop alive")
+	}
+	if *timers != 1 || calls != len(reqs) {
+		t.Errorf("timer ran %d times, %d callbacks; want 1, %d", *timers, calls, len(reqs))
+	}
+	b.check(t)
+}
+
+// libuv: threadpool_cancel_getnameinfo
+func TestThreadpoolCancelGetnameinfo(t *testing.T) {
+	l := newTestLoop(t)
+	b := tpSaturate(t, l)
+	var reqs []Req
+	calls := 0
+	for i := 0; i < 4; i++ {
+		r, _, _, err := Getnameinfo(l, netip.MustParseAddrPort("127.0.0.1:80"), 0, func(host, service string, err error) {
+			calls++
+			if err != EAI_CANCELED || host != "" || service != "" {
+				t.Errorf("callback: %q, %q, %v; want no names and EAI_CANCELED", host, service, err)
+			}
+		})
+		must(t, err)
+		reqs = append(reqs, r)
+	}
+	timers := tpCancelAll(t, l, b, 0, func() []Req { return reqs })
+	if run(t, l, RunDefault) {
+		t.Errorf("Run reported the loop alive")
+	}
+	if *timers != 1 || calls != len(reqs) {
+		t.Errorf("timer ran %d times, %d callbacks; want 1, %d", *timers, calls, len(reqs))
+	}
+	b.check(t)
+}
+
+// libuv: threadpool_cancel_random
+func TestThreadpoolCancelRandom(t *testing.T) {
+	l := newTestLoop(t)
+	b := tpSaturate(t, l)
+	buf := []byte{0x5a}
+	calls := 0
+	r, err := Random(l, buf, 0, func(err error) {
+		calls++
+		if err != ECANCELED {
+			t.Errorf("callback: %v, want ECANCELED", err)
+		}
+	})
+	must(t, err)
+	must(t, r.Cancel())
+	if calls != 0 {
+		t.Errorf("callback ran inside Cancel")
+	}
+	b.unblock()
+	run(t, l, RunDefault)
+	if calls != 1 {
+		t.Errorf("callback ran %d times, want 1", calls)
+	}
+	b.check(t)
+}
+
+// libuv: threadpool_cancel_fs
+//
+// libuv's test points the 26 requests at "/" and descriptor 0, which is safe only because none
+// of them runs; this one gives them a path that does not exist and descriptor -1, so that a
+// request the pool ran by mistake (the test then fails) could not change anything.
+func TestThreadpoolCancelFs(t *testing.T) {
+	l := newTestLoop(t)
+	b := tpSaturate(t, l)
+	p := filepath.Join(t.TempDir(), "absent")
+	var reqs []Req
+	calls := 0
+	cb := func(r *FSReq) {
+		calls++
+		if r.Result() != int64(ECANCELED) || !errors.Is(r.Err(), ECANCELED) {
+			t.Errorf("%v callback: result %d, %v; want ECANCELED", r.FSType(), r.Result(), r.Err())
+		}
+	}
+	empty := [][]byte{{}}
+	var epoch time.Time
+	for _, start := range []func() (*FSReq, error){
+		func() (*FSReq, error) { return FSChmod(l, p, 0, cb) },
+		func() (*FSReq, error) { return FSChown(l, p, 0, 0, cb) },
+		func() (*FSReq, error) { return FSClose(l, -1, cb) },
+		func() (*FSReq, error) { return FSFchmod(l, -1, 0, cb) },
+		func() (*FSReq, error) { return FSFchown(l, -1, 0, 0, cb) },
+		func() (*FSReq, error) { return FSFdatasync(l, -1, cb) },
+		func() (*FSReq, error) { return FSFstat(l, -1, cb) },
+		func() (*FSReq, error) { return FSFsync(l, -1, cb) },
+		func() (*FSReq, error) { return FSFtruncate(l, -1, 0, cb) },
+		func() (*FSReq, error) { return FSFutime(l, -1, epoch, epoch, cb) },
+		func() (*FSReq, error) { return FSLink(l, p, p, cb) },
+		func() (*FSReq, error) { return FSLstat(l, p, cb) },
+		func() (*FSReq, error) { return FSMkdir(l, p, 0, cb) },
+		func() (*FSReq, error) { return FSOpen(l, p, 0, 0, cb) },
+		func() (*FSReq, error) { return FSRead(l, -1, empty, 0, cb) },
+		func() (*FSReq, error) { return FSScandir(l, p, cb) },
+		func() (*FSReq, error) { return FSReadlink(l, p, cb) },
+		func() (*FSReq, error) { return FSRealpath(l, p, cb) },
+		func() (*FSReq, error) { return FSRename(l, p, p, cb) },
+		func() (*FSReq, error) { return FSMkdir(l, p, 0, cb) },
+		func() (*FSReq, error) { return FSSendfile(l, -1, -1, 0, 0, cb) },
+		func() (*FSReq, error) { return FSStat(l, p, cb) },
+		func() (*FSReq, error) { return FSSymlink(l, p, p, 0, cb) },
+		func() (*FSReq, error) { return FSUnlink(l, p, cb) },
+		func() (*FSReq, error) { return FSUtime(l, p, epoch, epoch, cb) },
+		func() (*FSReq, error) { return FSWrite(l, -1, empty, 0, cb) },
+	} {
+		r, err := start()
+		must(t, err)
+		reqs = append(reqs, r)
+	}
+	if len(reqs) != 26 {
+		t.Fatalf("%d requests, want libuv's 26", len(reqs))
+	}
+	timers := tpCancelAll(t, l, b, 10*time.Millisecond, func() []Req { return reqs })
+	if run(t, l, RunDefault) {
+		t.Errorf("Run reported the loop alive")
+	}
+	if *timers != 1 || calls != len(reqs) {
+		t.Errorf("timer ran %d times, %d callbacks; want 1, %d", *timers, calls, len(reqs))
+	}
+	if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Lstat of the requests' path: %v, want ENOENT (none ran)", err)
+	}
+	b.check(t)
 }
