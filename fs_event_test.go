@@ -63,6 +63,15 @@ func fseNew(t *testing.T, l *Loop, path string, cb func(string, FSEventKind, err
 	return h
 }
 
+// fseWatchedFile creates the file name in watch_dir and watches it with a callback that must
+// not run.
+func fseWatchedFile(t *testing.T, l *Loop, name string) (string, *FSEvent) {
+	t.Helper()
+	file := filepath.Join(fseDir(t), name)
+	fseCreate(t, file)
+	return file, fseNew(t, l, file, fseFail(t))
+}
+
 // fseFiles creates (then removes) fsevent-0 ... fsevent-15 in dir, one per timer tick, as
 // libuv's fs_event_create_files and fs_event_unlink_files.
 type fseFiles struct {
@@ -302,9 +311,7 @@ func TestFSEventWatchInvalidPath(t *testing.T) {
 // libuv: fs_event_no_callback_after_close
 func TestFSEventNoCallbackAfterClose(t *testing.T) {
 	l := newTestLoop(t)
-	file := filepath.Join(fseDir(t), "file1")
-	fseCreate(t, file)
-	h := fseNew(t, l, file, fseFail(t))
+	file, h := fseWatchedFile(t, l, "file1")
 	closes := 0
 	must(t, h.Close(func() { closes++ }))
 	fseTouch(t, file)
@@ -317,9 +324,7 @@ func TestFSEventNoCallbackAfterClose(t *testing.T) {
 // libuv: fs_event_no_callback_on_close
 func TestFSEventNoCallbackOnClose(t *testing.T) {
 	l := newTestLoop(t)
-	file := filepath.Join(fseDir(t), "file1")
-	fseCreate(t, file)
-	h := fseNew(t, l, file, fseFail(t))
+	_, h := fseWatchedFile(t, l, "file1")
 	hndDoClose(t, l, h)
 }
 
@@ -360,9 +365,7 @@ func TestFSEventCloseWithPendingEvent(t *testing.T) {
 // libuv: fs_event_close_with_pending_delete_event
 func TestFSEventCloseWithPendingDeleteEvent(t *testing.T) {
 	l := newTestLoop(t)
-	file := filepath.Join(fseDir(t), "file")
-	fseCreate(t, file)
-	h := fseNew(t, l, file, fseFail(t))
+	file, h := fseWatchedFile(t, l, "file")
 	must(t, os.Remove(file)) // inotify queues the event as remove returns (libuv's test sleeps for Solaris)
 	must(t, l.UpdateTime())
 	hndDoClose(t, l, h)

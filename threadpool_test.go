@@ -124,28 +124,43 @@ func TestThreadpoolQueueWorkEinval(t *testing.T) {
 	run(t, l, RunDefault)
 }
 
+// tpCancelledWork queues work that must be cancelled: it fails the test if it runs, and its
+// after function wants ECANCELED and counts in *afters.
+func tpCancelledWork(t *testing.T, l *Loop, afters *int) *WorkReq {
+	t.Helper()
+	w, err := QueueWork(l, func() { t.Error("cancelled work ran") }, func(err error) {
+		if err != ECANCELED {
+			t.Errorf("after: %v, want ECANCELED", err)
+		}
+		*afters++
+	})
+	must(t, err)
+	return w
+}
+
 // libuv: threadpool_cancel_single
 func TestThreadpoolCancelSingle(t *testing.T) {
 	l := newTestLoop(t)
 	b := tpSaturate(t, l)
 	afters := 0
-	w, err := QueueWork(l, func() { t.Error("cancelled work ran") }, func(err error) {
-		if err != ECANCELED {
-			t.Errorf("after: %v, want ECANCELED", err)
-		}
-		afters++
-	})
-	must(t, err)
-	if err := w.Cancel(); err != nil {
-		t.Errorf("Cancel of queued work: %v, want nil", err)
+	w := tpCancelledWork(t, l, &afters)
+	tpCancelOne(t, l, b, w, &afters)
+}
+
+// tpCancelOne cancels r, queued behind the blockers b, and checks that its callback (counting
+// in *calls) runs once, not inside Cancel but in the run that follows the unblocking.
+func tpCancelOne(t *testing.T, l *Loop, b *tpBlockers, r Req, calls *int) {
+	t.Helper()
+	if err := r.Cancel(); err != nil {
+		t.Errorf("Cancel of a queued %s request: %v, want nil", r.TypeName(), err)
 	}
-	if afters != 0 {
-		t.Errorf("after ran inside Cancel")
+	if *calls != 0 {
+		t.Errorf("the callback ran inside Cancel")
 	}
 	b.unblock()
 	run(t, l, RunDefault)
-	if afters != 1 {
-		t.Errorf("after ran %d times, want 1", afters)
+	if *calls != 1 {
+		t.Errorf("the callback ran %d times, want 1", *calls)
 	}
 	b.check(t)
 }
@@ -157,14 +172,7 @@ func TestThreadpoolCancelWork(t *testing.T) {
 	reqs := make([]*WorkReq, 16)
 	afters := 0
 	for i := range reqs {
-		var err error
-		reqs[i], err = QueueWork(l, func() { t.Error("cancelled work ran") }, func(err error) {
-			if err != ECANCELED {
-				t.Errorf("after: %v, want ECANCELED", err)
-			}
-			afters++
-		})
-		must(t, err)
+		reqs[i] = tpCancelledWork(t, l, &afters)
 	}
 	timers := 0
 	tm, err := NewTimer(l)
@@ -226,13 +234,7 @@ func TestThreadpoolCancelTwice(t *testing.T) {
 	l := newTestLoop(t)
 	b := tpSaturate(t, l)
 	afters := 0
-	w, err := QueueWork(l, func() { t.Error("cancelled work ran") }, func(err error) {
-		if err != ECANCELED {
-			t.Errorf("after: %v, want ECANCELED", err)
-		}
-		afters++
-	})
-	must(t, err)
+	w := tpCancelledWork(t, l, &afters)
 	must(t, w.Cancel())
 	if err := w.Cancel(); err != nil {
 		t.Errorf("second Cancel: %v, want libuv's 0", err)
@@ -352,6 +354,19 @@ func tpCancelAll(t *testing.T, l *Loop, b *tpBlockers, d time.Duration, reqs fun
 	return &calls
 }
 
+// tpRunCancelled runs l, then checks that the cancelling timer has run once, that n request
+// callbacks ran (*calls, read once the loop has returned) and that the blockers completed.
+func tpRunCancelled(t *testing.T, l *Loop, b *tpBlockers, timers *int, calls *int, n int) {
+	t.Helper()
+	if run(t, l, RunDefault) {
+		t.Errorf("Run reported the loop alive")
+	}
+	if *timers != 1 || *calls != n {
+		t.Errorf("timer ran %d times, %d callbacks; want 1, %d", *timers, *calls, n)
+	}
+	b.check(t)
+}
+
 // libuv: threadpool_cancel_getaddrinfo
 func TestThreadpoolCancelGetaddrinfo(t *testing.T) {
 	l := newTestLoop(t)
@@ -373,13 +388,7 @@ func TestThreadpoolCancelGetaddrinfo(t *testing.T) {
 		reqs = append(reqs, r)
 	}
 	timers := tpCancelAll(t, l, b, 0, func() []Req { return reqs })
-	if run(t, l, RunDefault) {
-		t.Errorf("Run reported the loop alive")
-	}
-	if *timers != 1 || calls != len(reqs) {
-		t.Errorf("timer ran %d times, %d callbacks; want 1, %d", *timers, calls, len(reqs))
-	}
-	b.check(t)
+	tpRunCancelled(t, l, b, timers, &calls, len(reqs))
 }
 
 // libuv: threadpool_cancel_getnameinfo
@@ -399,13 +408,7 @@ func TestThreadpoolCancelGetnameinfo(t *testing.T) {
 		reqs = append(reqs, r)
 	}
 	timers := tpCancelAll(t, l, b, 0, func() []Req { return reqs })
-	if run(t, l, RunDefault) {
-		t.Errorf("Run reported the loop alive")
-	}
-	if *timers != 1 || calls != len(reqs) {
-		t.Errorf("timer ran %d times, %d callbacks; want 1, %d", *timers, calls, len(reqs))
-	}
-	b.check(t)
+	tpRunCancelled(t, l, b, timers, &calls, len(reqs))
 }
 
 // libuv: threadpool_cancel_random
@@ -421,16 +424,7 @@ func TestThreadpoolCancelRandom(t *testing.T) {
 		}
 	})
 	must(t, err)
-	must(t, r.Cancel())
-	if calls != 0 {
-		t.Errorf("callback ran inside Cancel")
-	}
-	b.unblock()
-	run(t, l, RunDefault)
-	if calls != 1 {
-		t.Errorf("callback ran %d times, want 1", calls)
-	}
-	b.check(t)
+	tpCancelOne(t, l, b, r, &calls)
 }
 
 // libuv: threadpool_cancel_fs
@@ -488,14 +482,8 @@ func TestThreadpoolCancelFs(t *testing.T) {
 		t.Fatalf("%d requests, want libuv's 26", len(reqs))
 	}
 	timers := tpCancelAll(t, l, b, 10*time.Millisecond, func() []Req { return reqs })
-	if run(t, l, RunDefault) {
-		t.Errorf("Run reported the loop alive")
-	}
-	if *timers != 1 || calls != len(reqs) {
-		t.Errorf("timer ran %d times, %d callbacks; want 1, %d", *timers, calls, len(reqs))
-	}
+	tpRunCancelled(t, l, b, timers, &calls, len(reqs))
 	if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Lstat of the requests' path: %v, want ENOENT (none ran)", err)
 	}
-	b.check(t)
 }
