@@ -62,7 +62,7 @@ type FSEvent struct {
 	cb func(string, FSEventKind, error)
 }
 
-// NewFSEvent wraps uv_fs_event_init. The handle is inactive until Start.
+// NewFSEvent wraps uv_fs_event_init. The handle is inactive until Start. Loop-bound.
 func NewFSEvent(l *Loop) (*FSEvent, error) {
 	h := &FSEvent{}
 	if err := h.open(l, h, HandleFSEvent); err != nil {
@@ -83,6 +83,7 @@ func NewFSEvent(l *Loop) (*FSEvent, error) {
 // libuv refuses to start a started handle (EINVAL). A path libuv cannot watch (it does not
 // exist, ...) leaves the handle inactive. Errors from libuv are *fs.PathError wrapping the
 // Errno; a path holding a NUL byte is ErrNUL; a nil cb is EINVAL (libuv would call it).
+// Loop-bound.
 func (h *FSEvent) Start(path string, flags FSEventFlags, cb func(filename string, events FSEventKind, err error)) error {
 	p, err := h.live()
 	if err != nil {
@@ -103,7 +104,7 @@ func (h *FSEvent) Start(path string, flags FSEventFlags, cb func(filename string
 	return nil
 }
 
-// Stop wraps uv_fs_event_stop: no callback runs after it, until the next Start.
+// Stop wraps uv_fs_event_stop: no callback runs after it, until the next Start. Loop-bound.
 func (h *FSEvent) Stop() error {
 	p, err := h.live()
 	if err != nil {
@@ -113,7 +114,7 @@ func (h *FSEvent) Stop() error {
 }
 
 // Path wraps uv_fs_event_getpath: the path given to Start, as given. libuv answers EINVAL
-// while the handle is not started.
+// while the handle is not started. Loop-bound.
 func (h *FSEvent) Path() (string, error) {
 	p, err := h.live()
 	if err != nil {

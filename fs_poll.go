@@ -17,7 +17,7 @@ type FSPoll struct {
 	cb func(prev, curr *Stat, err error)
 }
 
-// NewFSPoll wraps uv_fs_poll_init. The handle is inactive until Start.
+// NewFSPoll wraps uv_fs_poll_init. The handle is inactive until Start. Loop-bound.
 func NewFSPoll(l *Loop) (*FSPoll, error) {
 	h := &FSPoll{}
 	if err := h.open(l, h, HandleFSPoll); err != nil {
@@ -39,7 +39,7 @@ func NewFSPoll(l *Loop) (*FSPoll, error) {
 // millisecond; an interval longer than that counts is EINVAL, a negative one ErrNegative.
 // Starting a started handle does nothing and keeps the first path and callback (libuv's
 // behaviour). Errors from libuv are *fs.PathError wrapping the Errno; a path holding a NUL
-// byte is ErrNUL; a nil cb is EINVAL (libuv would call it).
+// byte is ErrNUL; a nil cb is EINVAL (libuv would call it). Loop-bound.
 func (h *FSPoll) Start(path string, interval time.Duration, cb func(prev, curr *Stat, err error)) error {
 	p, err := h.live()
 	if err != nil {
@@ -68,7 +68,7 @@ func (h *FSPoll) Start(path string, interval time.Duration, cb func(prev, curr *
 	return nil
 }
 
-// Stop wraps uv_fs_poll_stop: no callback runs after it, until the next Start.
+// Stop wraps uv_fs_poll_stop: no callback runs after it, until the next Start. Loop-bound.
 func (h *FSPoll) Stop() error {
 	p, err := h.live()
 	if err != nil {
@@ -78,7 +78,7 @@ func (h *FSPoll) Stop() error {
 }
 
 // Path wraps uv_fs_poll_getpath: the path given to Start, as given. libuv answers EINVAL while
-// the handle is not started.
+// the handle is not started. Loop-bound.
 func (h *FSPoll) Path() (string, error) {
 	p, err := h.live()
 	if err != nil {

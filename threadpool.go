@@ -9,7 +9,10 @@ import (
 )
 
 // WorkReq wraps uv_work_t: a function queued on libuv's thread pool by QueueWork, from the
-// call until its after callback. Cancel (uv_cancel) cancels it while it waits in the queue.
+// call until its after callback. Cancel (uv_cancel) cancels it while it waits in the queue:
+// nil, and after then receives ECANCELED; libuv's EBUSY once work has started (or finished,
+// before after runs); nil again for a second Cancel of cancelled work (libuv 1.44 finds it still
+// cancellable; after runs once); ErrClosed once after has run. Its methods are loop-bound.
 type WorkReq struct {
 	req
 	work  func()
