@@ -86,14 +86,14 @@ func uvgAsyncCb(p *C.uv_async_t) {
 
 //export uvgConnectionCb
 func uvgConnectionCb(p *C.uv_stream_t, st C.int) {
-	s := restoreToken(p.data).(Stream).stream()
+	s := restoreToken(p.data).(Stream).streamBase()
 	defer s.loop.recoverCallback()
 	s.connCb(status(st))
 }
 
 //export uvgReadCb
 func uvgReadCb(p *C.uv_stream_t, nread C.ssize_t, buf *C.uv_buf_t) {
-	s := restoreToken(p.data).(Stream).stream()
+	s := restoreToken(p.data).(Stream).streamBase()
 	defer s.loop.recoverCallback()
 	s.read(nread, buf)
 }
@@ -120,6 +120,55 @@ func uvgShutdownCb(p *C.uv_shutdown_t, st C.int) {
 	r := restoreReq(unsafe.Pointer(p)).(*ShutdownReq)
 	defer r.loop.recoverCallback()
 	reqDone(&r.req, r.cb, st)
+}
+
+// ---- threads, once, random ----
+
+// uvgThreadCb is the entry of a thread of NewThread. No loop is involved: Thread.run recovers a
+// panic of the thread's function and Join re-panics with it.
+//
+//export uvgThreadCb
+func uvgThreadCb(token unsafe.Pointer) {
+	t := restoreToken(token).(*Thread)
+	releaseToken(token)
+	t.run()
+}
+
+// uvgOnceCb is the init function of Once.Do; onceCall.run recovers a panic and Do re-panics.
+//
+//export uvgOnceCb
+func uvgOnceCb(token unsafe.Pointer) {
+	restoreToken(token).(*onceCall).run()
+}
+
+//export uvgRandomCb
+func uvgRandomCb(p *C.uv_random_t, st C.int, buf unsafe.Pointer, n C.size_t) {
+	r := restoreReq(unsafe.Pointer(p)).(*RandomReq)
+	defer r.loop.recoverCallback()
+	r.complete(st)
+}
+
+// ---- poll, dns ----
+
+//export uvgPollCb
+func uvgPollCb(p *C.uv_poll_t, st C.int, events C.int) {
+	h := restoreToken(p.data).(*Poll)
+	defer h.loop.recoverCallback()
+	h.cb(PollEvent(events), status(st))
+}
+
+//export uvgGetaddrinfoCb
+func uvgGetaddrinfoCb(p *C.uv_getaddrinfo_t, st C.int, res *C.struct_addrinfo) {
+	r := restoreReq(unsafe.Pointer(p)).(*GetaddrinfoReq)
+	defer r.loop.recoverCallback()
+	r.complete(st, res)
+}
+
+//export uvgGetnameinfoCb
+func uvgGetnameinfoCb(p *C.uv_getnameinfo_t, st C.int, host, service *C.char) {
+	r := restoreReq(unsafe.Pointer(p)).(*GetnameinfoReq)
+	defer r.loop.recoverCallback()
+	r.complete(st, host, service)
 }
 
 // ---- fs_event, fs_poll, threadpool ----
@@ -162,53 +211,4 @@ func uvgFSCb(p *C.uv_fs_t) {
 	defer r.loop.recoverCallback()
 	r.finish()
 	r.cb(r)
-}
-
-// ---- poll, dns ----
-
-//export uvgPollCb
-func uvgPollCb(p *C.uv_poll_t, st C.int, events C.int) {
-	h := restoreToken(p.data).(*Poll)
-	defer h.loop.recoverCallback()
-	h.cb(PollEvent(events), status(st))
-}
-
-//export uvgGetaddrinfoCb
-func uvgGetaddrinfoCb(p *C.uv_getaddrinfo_t, st C.int, res *C.struct_addrinfo) {
-	r := restoreReq(unsafe.Pointer(p)).(*GetaddrinfoReq)
-	defer r.loop.recoverCallback()
-	r.complete(st, res)
-}
-
-//export uvgGetnameinfoCb
-func uvgGetnameinfoCb(p *C.uv_getnameinfo_t, st C.int, host, service *C.char) {
-	r := restoreReq(unsafe.Pointer(p)).(*GetnameinfoReq)
-	defer r.loop.recoverCallback()
-	r.complete(st, host, service)
-}
-
-// ---- threads, once, random ----
-
-// uvgThreadCb is the entry of a thread of NewThread. No loop is involved: Thread.run recovers a
-// panic of the thread's function and Join re-panics with it.
-//
-//export uvgThreadCb
-func uvgThreadCb(token unsafe.Pointer) {
-	t := restoreToken(token).(*Thread)
-	releaseToken(token)
-	t.run()
-}
-
-// uvgOnceCb is the init function of Once.Do; onceCall.run recovers a panic and Do re-panics.
-//
-//export uvgOnceCb
-func uvgOnceCb(token unsafe.Pointer) {
-	restoreToken(token).(*onceCall).run()
-}
-
-//export uvgRandomCb
-func uvgRandomCb(p *C.uv_random_t, st C.int, buf unsafe.Pointer, n C.size_t) {
-	r := restoreReq(unsafe.Pointer(p)).(*RandomReq)
-	defer r.loop.recoverCallback()
-	r.complete(st)
 }

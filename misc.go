@@ -293,6 +293,7 @@ func ifIndex(fn func(*C.char, *C.size_t) C.int) (string, error) {
 // ---- random ----
 
 // RandomReq wraps uv_random_t: an asynchronous Random in flight, from Random until its callback.
+// Its methods (Cancel, Type) are loop-bound.
 type RandomReq struct {
 	req
 	pin runtime.Pinner
@@ -315,6 +316,9 @@ func (r *RandomReq) complete(st C.int) {
 // buf is pinned and must not be touched until cb runs on l's loop with the outcome (ECANCELED
 // after a successful Cancel of the request returned); it is loop-bound.
 func Random(l *Loop, buf []byte, flags uint, cb func(error)) (*RandomReq, error) {
+	if uint64(flags) > 1<<32-1 { // libuv's flags are an unsigned int: no truncation to 0
+		return nil, EINVAL
+	}
 	var p unsafe.Pointer
 	if len(buf) > 0 {
 		p = unsafe.Pointer(&buf[0])

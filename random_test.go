@@ -15,6 +15,12 @@ func TestRandomSync(t *testing.T) {
 	if _, err := Random(nil, buf, 1, nil); !errors.Is(err, EINVAL) {
 		t.Fatalf("Random with flag 1: %v, want EINVAL", err)
 	}
+	if ^uint(0) > 1<<32 {
+		big := uint64(1) << 32 // not truncated to 0 on its way to libuv's unsigned int
+		if _, err := Random(nil, buf, uint(big), nil); !errors.Is(err, EINVAL) {
+			t.Fatalf("Random with flag 1<<32: %v, want EINVAL", err)
+		}
+	}
 	if !bytes.Equal(buf, make([]byte, 256)) {
 		t.Fatal("a refused Random wrote to the buffer")
 	}

@@ -6,48 +6,56 @@ import "C"
 import "unsafe"
 
 // Stream is what TCP, Pipe and TTY share (uv_stream_t): a duplex byte stream. Its methods are
-// loop-bound, like every handle's.
+// loop-bound, like every handle's: call them on the goroutine running the loop (in callbacks),
+// or while the loop is not running; from another goroutine they return ErrWrongThread.
 type Stream interface {
 	Handle
 	// Listen wraps uv_listen: cb runs on the loop for each incoming connection (err is libuv's
-	// status); accept it with Accept. A nil cb is EINVAL.
+	// status); accept it with Accept. A nil cb is EINVAL (libuv would call it).
 	Listen(backlog int, cb func(err error)) error
-	// Accept wraps uv_accept: client, a new handle of the listener's kind on the same loop,
-	// takes the pending connection (or, on an IPC pipe, the pending received handle).
+	// Accept wraps uv_accept: client, a new handle of the listener's kind, takes the pending
+	// connection (or, on an IPC pipe, the pending received handle). Call it in the Listen
+	// callback. A nil client is EINVAL, a closed one ErrClosed.
 	Accept(client Stream) error
-	// ReadStart wraps uv_read_start. cb receives what libuv read: data with err nil; an empty
-	// data and nil err when libuv reports 0 (EAGAIN, nothing to read); EOF, or another error,
-	// with no data. data is the loop's read buffer: valid only during the callback.
+	// ReadStart wraps uv_read_start. cb runs on the loop with what libuv read: data with err
+	// nil; an empty data and nil err when libuv reports 0 (EAGAIN, nothing to read); EOF, or
+	// another error such as ECONNRESET, with no data. data is the loop's read buffer: valid
+	// only during the callback, copy what you keep. A nil cb is EINVAL; reading twice is
+	// libuv's EALREADY.
 	ReadStart(cb func(data []byte, err error)) error
-	// ReadStop wraps uv_read_stop.
+	// ReadStop wraps uv_read_stop: no read callback runs after it returns.
 	ReadStop() error
-	// Write wraps uv_write: bufs are written in order, cb (may be nil) runs on the loop with the
-	// result. Zero copy: the slices are pinned and read by libuv until cb; do not modify them
-	// before. No buffer at all is EINVAL (libuv asserts).
+	// Write wraps uv_write: bufs are written in order, after the writes queued before; cb (may
+	// be nil) runs on the loop with the result, ECANCELED when the handle is closed first.
+	// Zero copy: the slices are pinned and read by libuv until cb runs; do not modify them
+	// before, and write a copy of a read callback's data (the next read reuses its buffer).
+	// No buffer at all is EINVAL (libuv asserts). The WriteReq is valid until cb.
 	Write(cb func(err error), bufs ...[]byte) (*WriteReq, error)
 	// Write2 wraps uv_write2: Write over an IPC pipe that also sends send, a TCP, pipe or UDP
-	// handle, to the other end.
+	// handle, to the other end; libuv's EINVAL on other streams. A nil send is EINVAL.
 	Write2(send Handle, cb func(err error), bufs ...[]byte) (*WriteReq, error)
-	// TryWrite wraps uv_try_write: writes what can be written now, without queuing; returns the
-	// number of bytes written, or EAGAIN.
+	// TryWrite wraps uv_try_write: writes what can be written now, without queuing, and
+	// returns the number of bytes written, or EAGAIN when nothing could be. libuv does not
+	// keep bufs: they may be reused at once. No buffer at all is EINVAL.
 	TryWrite(bufs ...[]byte) (int, error)
-	// TryWrite2 wraps uv_try_write2: TryWrite that also sends a handle (libuv answers EAGAIN
-	// on Unix, where handles only go out through Write2).
+	// TryWrite2 wraps uv_try_write2: TryWrite that also sends a handle over an IPC pipe (as
+	// Write2). libuv 1.44 does not check the stream's kind here: on TCP only the bytes go.
 	TryWrite2(send Handle, bufs ...[]byte) (int, error)
-	// Shutdown wraps uv_shutdown: shuts the write side down once queued writes are done; cb
-	// (may be nil) runs with the result.
+	// Shutdown wraps uv_shutdown: shuts the write side down once the queued writes are done;
+	// cb (may be nil) runs on the loop with the result. Writes after it are EPIPE.
 	Shutdown(cb func(err error)) (*ShutdownReq, error)
 	// IsReadable wraps uv_is_readable; false once closed.
 	IsReadable() bool
 	// IsWritable wraps uv_is_writable; false once closed.
 	IsWritable() bool
-	// SetBlocking wraps uv_stream_set_blocking.
+	// SetBlocking wraps uv_stream_set_blocking: in blocking mode, writes complete
+	// synchronously (libuv's caveats apply: meant for TTYs and pipes).
 	SetBlocking(blocking bool) error
 	// WriteQueueSize wraps uv_stream_get_write_queue_size: the bytes queued and not yet
 	// written; 0 once closed.
 	WriteQueueSize() int
 
-	stream() *stream
+	streamBase() *stream
 }
 
 // stream is the base TCP, Pipe and TTY embed.
@@ -57,7 +65,7 @@ type stream struct {
 	readCb func([]byte, error)
 }
 
-func (s *stream) stream() *stream { return s }
+func (s *stream) streamBase() *stream { return s }
 
 func (s *stream) Listen(backlog int, cb func(err error)) error {
 	p, err := s.live()
@@ -79,7 +87,10 @@ func (s *stream) Accept(client Stream) error {
 	if err != nil {
 		return err
 	}
-	c, err := client.stream().live()
+	if client == nil {
+		return EINVAL
+	}
+	c, err := client.streamBase().live()
 	if err != nil {
 		return err
 	}
@@ -147,10 +158,18 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 	if err := w.open(s.loop, w, ReqWrite); err != nil {
 		return nil, err
 	}
-	b, n := w.bufs.set(bs)
-	if err := status(C.uvg_write(w.ptr, p, b, n, sp)); err != nil {
-		w.complete()
-		return nil, err
+	var r C.int
+	if len(bs) == 1 {
+		// One buffer, the common case: its uv_buf_t is built on the C side, no array to allocate.
+		base := w.bufs.pin1(bs[0])
+		r = C.uvg_write1(w.ptr, p, base, C.size_t(len(bs[0])), sp)
+	} else {
+		b, n := w.bufs.set(bs)
+		r = C.uvg_write(w.ptr, p, b, n, sp)
+	}
+	if r != 0 {
+		w.complete() // before status, which panics on a wrong thread with the uvdebug tag
+		return nil, status(r)
 	}
 	return w, nil
 }
@@ -175,10 +194,18 @@ func (s *stream) tryWrite(send *handle, bs [][]byte) (int, error) {
 			return 0, err
 		}
 	}
+	if len(bs) == 0 {
+		return 0, EINVAL // libuv asserts nbufs > 0
+	}
 	var b bufs
 	defer b.release()
-	cb, n := b.set(bs)
-	r := C.uvg_try_write(p, cb, n, sp)
+	var r C.int
+	if len(bs) == 1 {
+		r = C.uvg_try_write1(p, b.pin1(bs[0]), C.size_t(len(bs[0])), sp)
+	} else {
+		cb, n := b.set(bs)
+		r = C.uvg_try_write(p, cb, n, sp)
+	}
 	if r < 0 {
 		return 0, status(r)
 	}
@@ -194,9 +221,9 @@ func (s *stream) Shutdown(cb func(err error)) (*ShutdownReq, error) {
 	if err := r.open(s.loop, r, ReqShutdown); err != nil {
 		return nil, err
 	}
-	if err := status(C.uvg_shutdown(r.ptr, p)); err != nil {
+	if st := C.uvg_shutdown(r.ptr, p); st != 0 {
 		r.done()
-		return nil, err
+		return nil, status(st)
 	}
 	return r, nil
 }
@@ -238,6 +265,15 @@ type WriteReq struct {
 func (w *WriteReq) complete() {
 	w.bufs.release()
 	w.done()
+}
+
+// pin1 pins b, the only buffer of a write, and returns its address for C (nil when empty).
+func (b *bufs) pin1(s []byte) *C.char {
+	if len(s) == 0 {
+		return nil
+	}
+	b.pin.Pin(&s[0])
+	return (*C.char)(unsafe.Pointer(&s[0]))
 }
 
 // ShutdownReq wraps uv_shutdown_t: a shutdown in flight, from Shutdown until its callback.

@@ -25,7 +25,8 @@ import (
 
 // ---- threads ----
 
-// ThreadID wraps uv_thread_t: the identity of an OS thread. Compare two with Equal.
+// ThreadID wraps uv_thread_t: the identity of an OS thread. Compare two with Equal. A value,
+// safe for concurrent use.
 type ThreadID struct{ t C.uv_thread_t }
 
 // ThreadSelf wraps uv_thread_self: the OS thread running the caller. A goroutine moves between
@@ -35,10 +36,11 @@ func ThreadSelf() ThreadID { return ThreadID{C.uv_thread_self()} }
 
 // Equal wraps uv_thread_equal: whether a and b are the same thread. Safe for concurrent use.
 func (a ThreadID) Equal(b ThreadID) bool {
-	return C.uv_thread_equal(&a.t, &b.t) != 0
+	return C.uvg_thread_equal(a.t, b.t) != 0
 }
 
-// ThreadOptions are the options of NewThreadEx (uv_thread_options_t).
+// ThreadOptions are the options of NewThreadEx (uv_thread_options_t): StackSize sets
+// UV_THREAD_HAS_STACK_SIZE.
 type ThreadOptions struct {
 	// StackSize is the new thread's stack size in bytes; 0 is libuv's default (RLIMIT_STACK,
 	// 8 MiB on most systems). libuv rounds it up to the page size and to at least
@@ -48,7 +50,7 @@ type ThreadOptions struct {
 }
 
 // Thread wraps a uv_thread_t created by NewThread or NewThreadEx: an OS thread, not a
-// goroutine, running a Go function.
+// goroutine, running a Go function. Safe for concurrent use.
 type Thread struct {
 	tid   C.uv_thread_t
 	fn    func()
@@ -107,7 +109,9 @@ func (t *Thread) run() {
 	t.fn()
 }
 
-// ID returns the thread's identity, as ThreadSelf answers on it. Safe for concurrent use.
+// ID returns the thread's identity, as ThreadSelf answers on it, once NewThread has returned
+// (the thread's own function should call ThreadSelf: it may run before libuv has stored the
+// identity). Safe for concurrent use.
 func (t *Thread) ID() ThreadID { return ThreadID{t.tid} }
 
 // Join wraps uv_thread_join: it blocks the calling OS thread until the thread has ended. When
@@ -190,6 +194,36 @@ func (o *syncObj) enter() (unsafe.Pointer, error) {
 
 func (o *syncObj) exit() { o.state.Add(-1) }
 
+// call runs fn on the C memory between enter and exit.
+func (o *syncObj) call(fn func(unsafe.Pointer) C.int) error {
+	p, err := o.enter()
+	if err != nil {
+		return err
+	}
+	defer o.exit()
+	return status(fn(p))
+}
+
+// lock is call for a function that acquires a lock owned by the OS thread: the goroutine is
+// locked to its thread (runtime.LockOSThread) when fn succeeds, until unlock.
+func (o *syncObj) lock(fn func(unsafe.Pointer) C.int) error {
+	runtime.LockOSThread()
+	err := o.call(fn)
+	if err != nil {
+		runtime.UnlockOSThread()
+	}
+	return err
+}
+
+// unlock is call for a function that releases such a lock: it undoes one lock.
+func (o *syncObj) unlock(fn func(unsafe.Pointer) C.int) error {
+	err := o.call(fn)
+	if err == nil {
+		runtime.UnlockOSThread()
+	}
+	return err
+}
+
 // destroy runs free (the C destroy and free, or an error that leaves the object usable) when
 // no call is in progress: EBUSY otherwise. blocked, when not nil, tells the calls that wait for
 // others (EBUSY) from those on their way out, which destroy waits for.
@@ -255,42 +289,19 @@ func (m *Mutex) Destroy() error {
 // goroutine to it until Unlock. EDEADLK when the calling thread already holds a non-recursive
 // mutex. Safe for concurrent use.
 func (m *Mutex) Lock() error {
-	return m.lock(func(p unsafe.Pointer) C.int { return C.uvg_mutex_lock(m.c(p)) })
+	return m.o.lock(func(p unsafe.Pointer) C.int { return C.uvg_mutex_lock(m.c(p)) })
 }
 
 // TryLock wraps uv_mutex_trylock: EBUSY when another thread holds the mutex (or the caller
 // holds a non-recursive one), nil when it is acquired, as with Lock. Safe for concurrent use.
 func (m *Mutex) TryLock() error {
-	return m.lock(func(p unsafe.Pointer) C.int { return C.uvg_mutex_trylock(m.c(p)) })
-}
-
-func (m *Mutex) lock(fn func(unsafe.Pointer) C.int) error {
-	p, err := m.o.enter()
-	if err != nil {
-		return err
-	}
-	defer m.o.exit()
-	runtime.LockOSThread()
-	if err := status(fn(p)); err != nil {
-		runtime.UnlockOSThread()
-		return err
-	}
-	return nil
+	return m.o.lock(func(p unsafe.Pointer) C.int { return C.uvg_mutex_trylock(m.c(p)) })
 }
 
 // Unlock wraps uv_mutex_unlock and unlocks the goroutine from its OS thread once. EPERM when
 // the calling thread does not hold the mutex. Safe for concurrent use.
 func (m *Mutex) Unlock() error {
-	p, err := m.o.enter()
-	if err != nil {
-		return err
-	}
-	defer m.o.exit()
-	if err := status(C.uvg_mutex_unlock(m.c(p))); err != nil {
-		return err
-	}
-	runtime.UnlockOSThread()
-	return nil
+	return m.o.unlock(func(p unsafe.Pointer) C.int { return C.uvg_mutex_unlock(m.c(p)) })
 }
 
 // ---- read-write lock ----
@@ -324,61 +335,34 @@ func (l *RWLock) Destroy() error {
 // RdLock wraps uv_rwlock_rdlock: it blocks the OS thread until the lock is held for reading.
 // Safe for concurrent use.
 func (l *RWLock) RdLock() error {
-	return l.lock(func(p unsafe.Pointer) C.int { return C.uvg_rwlock_rdlock(l.c(p)) })
+	return l.o.lock(func(p unsafe.Pointer) C.int { return C.uvg_rwlock_rdlock(l.c(p)) })
 }
 
 // TryRdLock wraps uv_rwlock_tryrdlock: EBUSY when a writer holds the lock. Safe for concurrent
 // use.
 func (l *RWLock) TryRdLock() error {
-	return l.lock(func(p unsafe.Pointer) C.int { return C.uvg_rwlock_tryrdlock(l.c(p)) })
+	return l.o.lock(func(p unsafe.Pointer) C.int { return C.uvg_rwlock_tryrdlock(l.c(p)) })
 }
 
 // RdUnlock wraps uv_rwlock_rdunlock. Safe for concurrent use.
 func (l *RWLock) RdUnlock() error {
-	return l.unlock(func(p unsafe.Pointer) C.int { return C.uvg_rwlock_rdunlock(l.c(p)) })
+	return l.o.unlock(func(p unsafe.Pointer) C.int { return C.uvg_rwlock_rdunlock(l.c(p)) })
 }
 
 // WrLock wraps uv_rwlock_wrlock: it blocks the OS thread until the lock is held for writing.
 // Safe for concurrent use.
 func (l *RWLock) WrLock() error {
-	return l.lock(func(p unsafe.Pointer) C.int { return C.uvg_rwlock_wrlock(l.c(p)) })
+	return l.o.lock(func(p unsafe.Pointer) C.int { return C.uvg_rwlock_wrlock(l.c(p)) })
 }
 
 // TryWrLock wraps uv_rwlock_trywrlock: EBUSY when the lock is held. Safe for concurrent use.
 func (l *RWLock) TryWrLock() error {
-	return l.lock(func(p unsafe.Pointer) C.int { return C.uvg_rwlock_trywrlock(l.c(p)) })
+	return l.o.lock(func(p unsafe.Pointer) C.int { return C.uvg_rwlock_trywrlock(l.c(p)) })
 }
 
 // WrUnlock wraps uv_rwlock_wrunlock. Safe for concurrent use.
 func (l *RWLock) WrUnlock() error {
-	return l.unlock(func(p unsafe.Pointer) C.int { return C.uvg_rwlock_wrunlock(l.c(p)) })
-}
-
-func (l *RWLock) lock(fn func(unsafe.Pointer) C.int) error {
-	p, err := l.o.enter()
-	if err != nil {
-		return err
-	}
-	defer l.o.exit()
-	runtime.LockOSThread()
-	if err := status(fn(p)); err != nil {
-		runtime.UnlockOSThread()
-		return err
-	}
-	return nil
-}
-
-func (l *RWLock) unlock(fn func(unsafe.Pointer) C.int) error {
-	p, err := l.o.enter()
-	if err != nil {
-		return err
-	}
-	defer l.o.exit()
-	if err := status(fn(p)); err != nil {
-		return err
-	}
-	runtime.UnlockOSThread()
-	return nil
+	return l.o.unlock(func(p unsafe.Pointer) C.int { return C.uvg_rwlock_wrunlock(l.c(p)) })
 }
 
 // ---- semaphore ----
@@ -410,35 +394,18 @@ func (s *Sem) Destroy() error {
 
 // Post wraps uv_sem_post. Safe for concurrent use.
 func (s *Sem) Post() error {
-	p, err := s.o.enter()
-	if err != nil {
-		return err
-	}
-	C.uv_sem_post(s.c(p))
-	s.o.exit()
-	return nil
+	return s.o.call(func(p unsafe.Pointer) C.int { C.uv_sem_post(s.c(p)); return 0 })
 }
 
 // Wait wraps uv_sem_wait: it blocks the OS thread until the value is positive, and decrements
 // it. Safe for concurrent use.
 func (s *Sem) Wait() error {
-	p, err := s.o.enter()
-	if err != nil {
-		return err
-	}
-	C.uv_sem_wait(s.c(p))
-	s.o.exit()
-	return nil
+	return s.o.call(func(p unsafe.Pointer) C.int { C.uv_sem_wait(s.c(p)); return 0 })
 }
 
 // TryWait wraps uv_sem_trywait: EAGAIN when the value is 0. Safe for concurrent use.
 func (s *Sem) TryWait() error {
-	p, err := s.o.enter()
-	if err != nil {
-		return err
-	}
-	defer s.o.exit()
-	return status(C.uv_sem_trywait(s.c(p)))
+	return s.o.call(func(p unsafe.Pointer) C.int { return C.uv_sem_trywait(s.c(p)) })
 }
 
 // ---- condition variable ----
@@ -467,24 +434,12 @@ func (c *Cond) Destroy() error {
 
 // Signal wraps uv_cond_signal: wakes one waiter. Safe for concurrent use.
 func (c *Cond) Signal() error {
-	p, err := c.o.enter()
-	if err != nil {
-		return err
-	}
-	C.uv_cond_signal(c.c(p))
-	c.o.exit()
-	return nil
+	return c.o.call(func(p unsafe.Pointer) C.int { C.uv_cond_signal(c.c(p)); return 0 })
 }
 
 // Broadcast wraps uv_cond_broadcast: wakes every waiter. Safe for concurrent use.
 func (c *Cond) Broadcast() error {
-	p, err := c.o.enter()
-	if err != nil {
-		return err
-	}
-	C.uv_cond_broadcast(c.c(p))
-	c.o.exit()
-	return nil
+	return c.o.call(func(p unsafe.Pointer) C.int { C.uv_cond_broadcast(c.c(p)); return 0 })
 }
 
 // Wait wraps uv_cond_wait: it releases m, blocks the OS thread until signalled (or woken
@@ -585,11 +540,11 @@ func (c *onceCall) run() {
 // NewOnce allocates a uv_once_t initialized to UV_ONCE_INIT. Free it with Destroy. Safe for
 // concurrent use.
 func NewOnce() (*Once, error) {
-	p := C.calloc(1, C.size_t(unsafe.Sizeof(*new(C.uv_once_t))))
-	if p == nil {
-		return nil, ENOMEM
+	o := &Once{}
+	if err := o.o.init(C.uvg_once_new()); err != nil {
+		return nil, err
 	}
-	return &Once{o: syncObj{p: p}}, nil
+	return o, nil
 }
 
 // Destroy frees the uv_once_t (libuv has no destroy function): EBUSY while a Do is in

@@ -15,8 +15,10 @@ static inline int uvg_listen(void* s, int backlog) {
   return uv_listen(s, backlog, uvgConnectionCb);
 }
 
+/* The client is checked too: libuv registers its socket with the client's loop. */
 static inline int uvg_accept(void* server, void* client) {
   UVG_HCHECK(server);
+  UVG_HCHECK(client);
   return uv_accept(server, client);
 }
 
@@ -37,10 +39,25 @@ static inline int uvg_write(void* req, void* s, const uv_buf_t* bufs, unsigned i
   return uv_write2(req, s, bufs, n, send, uvgWriteCb);
 }
 
+/* uvg_write with one buffer, built here: the Go side has no array to allocate. */
+static inline int uvg_write1(void* req, void* s, char* base, size_t len, void* send) {
+  uv_buf_t b;
+  b.base = base;
+  b.len = len;
+  return uvg_write(req, s, &b, 1, send);
+}
+
 static inline int uvg_try_write(void* s, const uv_buf_t* bufs, unsigned int n, void* send) {
   UVG_HCHECK(s);
   if (send == NULL) return uv_try_write(s, bufs, n);
   return uv_try_write2(s, bufs, n, send);
+}
+
+static inline int uvg_try_write1(void* s, char* base, size_t len, void* send) {
+  uv_buf_t b;
+  b.base = base;
+  b.len = len;
+  return uvg_try_write(s, &b, 1, send);
 }
 
 static inline int uvg_shutdown(void* req, void* s) {

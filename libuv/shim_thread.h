@@ -32,6 +32,11 @@ static inline int uvg_thread_create(uv_thread_t* tid, int ex, size_t stack_size,
   return uv_thread_create_ex(tid, &opts, uvgThreadCb, token);
 }
 
+/* uv_thread_equal of two values (the Go side's would escape to the heap as pointers). */
+static inline int uvg_thread_equal(uv_thread_t a, uv_thread_t b) {
+  return uv_thread_equal(&a, &b);
+}
+
 /* The calling thread's stack size (pthread_getattr_np), or 0 where it cannot be read. */
 #if defined(__linux__) && defined(__GLIBC__)
 extern int pthread_getattr_np(pthread_t thread, pthread_attr_t* attr); /* without _GNU_SOURCE */
@@ -47,6 +52,19 @@ static inline size_t uvg_thread_stack_size(void) {
   return n;
 }
 
+/* Completes the constructor of a synchronization object in C memory p with its init function's
+ * answer: p is freed on failure. */
+static inline uvg_new_t uvg_sync_inited(void* p, int err) {
+  uvg_new_t r = {p, err};
+  if (err != 0) {
+    free(p);
+    r.ptr = NULL;
+  }
+  return r;
+}
+
+#define UVG_NOMEM ((uvg_new_t){NULL, UV_ENOMEM})
+
 /* ---- mutex ---- */
 
 typedef struct {
@@ -57,17 +75,10 @@ typedef struct {
 } uvg_mutex_t;
 
 static inline uvg_new_t uvg_mutex_new(int recursive) {
-  uvg_new_t r = {NULL, UV_ENOMEM};
   uvg_mutex_t* m = calloc(1, sizeof(*m));
-  if (m == NULL) return r;
-  r.err = recursive ? uv_mutex_init_recursive(&m->m) : uv_mutex_init(&m->m);
-  if (r.err != 0) {
-    free(m);
-    return r;
-  }
+  if (m == NULL) return UVG_NOMEM;
   m->recursive = recursive;
-  r.ptr = m;
-  return r;
+  return uvg_sync_inited(m, recursive ? uv_mutex_init_recursive(&m->m) : uv_mutex_init(&m->m));
 }
 
 /* 1 when the calling thread holds m. */
@@ -126,16 +137,8 @@ typedef struct {
 } uvg_rwlock_t;
 
 static inline uvg_new_t uvg_rwlock_new(void) {
-  uvg_new_t r = {NULL, UV_ENOMEM};
   uvg_rwlock_t* l = calloc(1, sizeof(*l));
-  if (l == NULL) return r;
-  r.err = uv_rwlock_init(&l->l);
-  if (r.err != 0) {
-    free(l);
-    return r;
-  }
-  r.ptr = l;
-  return r;
+  return l != NULL ? uvg_sync_inited(l, uv_rwlock_init(&l->l)) : UVG_NOMEM;
 }
 
 static inline int uvg_rwlock_wmine(uvg_rwlock_t* l) {
@@ -206,16 +209,8 @@ static inline int uvg_rwlock_destroy(uvg_rwlock_t* l) {
 /* ---- semaphore ---- */
 
 static inline uvg_new_t uvg_sem_new(unsigned int value) {
-  uvg_new_t r = {NULL, UV_ENOMEM};
   uv_sem_t* s = calloc(1, sizeof(*s));
-  if (s == NULL) return r;
-  r.err = uv_sem_init(s, value);
-  if (r.err != 0) {
-    free(s);
-    return r;
-  }
-  r.ptr = s;
-  return r;
+  return s != NULL ? uvg_sync_inited(s, uv_sem_init(s, value)) : UVG_NOMEM;
 }
 
 static inline int uvg_sem_destroy(uv_sem_t* s) {
@@ -227,16 +222,8 @@ static inline int uvg_sem_destroy(uv_sem_t* s) {
 /* ---- condition variable ---- */
 
 static inline uvg_new_t uvg_cond_new(void) {
-  uvg_new_t r = {NULL, UV_ENOMEM};
   uv_cond_t* c = calloc(1, sizeof(*c));
-  if (c == NULL) return r;
-  r.err = uv_cond_init(c);
-  if (r.err != 0) {
-    free(c);
-    return r;
-  }
-  r.ptr = c;
-  return r;
+  return c != NULL ? uvg_sync_inited(c, uv_cond_init(c)) : UVG_NOMEM;
 }
 
 static inline int uvg_cond_destroy(uv_cond_t* c) {
@@ -269,17 +256,10 @@ typedef struct {
 } uvg_barrier_t;
 
 static inline uvg_new_t uvg_barrier_new(unsigned int count) {
-  uvg_new_t r = {NULL, UV_ENOMEM};
   uvg_barrier_t* b = calloc(1, sizeof(*b));
-  if (b == NULL) return r;
-  r.err = uv_barrier_init(&b->b, count);
-  if (r.err != 0) {
-    free(b);
-    return r;
-  }
+  if (b == NULL) return UVG_NOMEM;
   b->count = count;
-  r.ptr = b;
-  return r;
+  return uvg_sync_inited(b, uv_barrier_init(&b->b, count));
 }
 
 static inline int uvg_barrier_wait(uvg_barrier_t* b) {
@@ -304,6 +284,15 @@ static inline int uvg_barrier_destroy(uvg_barrier_t* b) {
  * function in a thread-local variable (uv_once runs the init function on the calling thread). */
 static __thread void* uvg_once_token;
 
+/* A uv_once_t in C memory, set to UV_ONCE_INIT (not all zero bytes on every system). */
+static inline uvg_new_t uvg_once_new(void) {
+  uv_once_t init = UV_ONCE_INIT;
+  uv_once_t* o = malloc(sizeof(*o));
+  if (o == NULL) return UVG_NOMEM;
+  *o = init;
+  return uvg_sync_inited(o, 0);
+}
+
 static inline void uvg_once_init(void) {
   uvgOnceCb(uvg_once_token);
 }
@@ -318,16 +307,8 @@ static inline int uvg_once(uv_once_t* o, void* token) {
 /* ---- thread-local keys ---- */
 
 static inline uvg_new_t uvg_key_new(void) {
-  uvg_new_t r = {NULL, UV_ENOMEM};
   uv_key_t* k = calloc(1, sizeof(*k));
-  if (k == NULL) return r;
-  r.err = uv_key_create(k);
-  if (r.err != 0) {
-    free(k);
-    return r;
-  }
-  r.ptr = k;
-  return r;
+  return k != NULL ? uvg_sync_inited(k, uv_key_create(k)) : UVG_NOMEM;
 }
 
 static inline int uvg_key_delete(uv_key_t* k) {

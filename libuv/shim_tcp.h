@@ -1,0 +1,69 @@
+/* Forwarders of the TCP section (uv_tcp_t). */
+#ifndef UVG_SHIM_TCP_H
+#define UVG_SHIM_TCP_H
+
+#include <sys/socket.h>
+
+#include "shim_stream.h"
+
+/* ex 0: uv_tcp_init; else uv_tcp_init_ex with flags. */
+static inline uvg_new_t uvg_tcp_new(uv_loop_t* l, void* token, int ex, unsigned int flags) {
+  uvg_new_t r = uvg_handle_new(l, UV_TCP);
+  if (r.ptr == NULL) return r;
+  return uvg_inited(r, ex ? uv_tcp_init_ex(l, r.ptr, flags) : uv_tcp_init(l, r.ptr), token);
+}
+
+static inline int uvg_tcp_open(void* h, int fd) {
+  UVG_HCHECK(h);
+  return uv_tcp_open(h, (uv_os_sock_t)fd);
+}
+
+static inline int uvg_tcp_nodelay(void* h, int enable) {
+  UVG_HCHECK(h);
+  return uv_tcp_nodelay(h, enable);
+}
+
+static inline int uvg_tcp_keepalive(void* h, int enable, unsigned int delay) {
+  UVG_HCHECK(h);
+  return uv_tcp_keepalive(h, enable, delay);
+}
+
+static inline int uvg_tcp_simultaneous_accepts(void* h, int enable) {
+  UVG_HCHECK(h);
+  return uv_tcp_simultaneous_accepts(h, enable);
+}
+
+static inline int uvg_tcp_bind(void* h, const struct sockaddr* addr, unsigned int flags) {
+  UVG_HCHECK(h);
+  return uv_tcp_bind(h, addr, flags);
+}
+
+/* peer != 0: uv_tcp_getpeername, else uv_tcp_getsockname. */
+static inline int uvg_tcp_name(void* h, int peer, struct sockaddr_storage* sa) {
+  int n = sizeof(*sa);
+  UVG_HCHECK(h);
+  if (peer) return uv_tcp_getpeername(h, (struct sockaddr*)sa, &n);
+  return uv_tcp_getsockname(h, (struct sockaddr*)sa, &n);
+}
+
+static inline int uvg_tcp_connect(void* req, void* h, const struct sockaddr* addr) {
+  UVG_HCHECK(h);
+  return uv_tcp_connect(req, h, addr, uvgConnectCb);
+}
+
+static inline int uvg_tcp_close_reset(void* h) {
+  UVG_HCHECK(h);
+  return uv_tcp_close_reset(h, uvgCloseCb);
+}
+
+static inline int uvg_socketpair(int type, int protocol, int* fds, int flags0, int flags1) {
+  uv_os_sock_t s[2];
+  int r = uv_socketpair(type, protocol, s, flags0, flags1);
+  if (r == 0) {
+    fds[0] = (int)s[0];
+    fds[1] = (int)s[1];
+  }
+  return r;
+}
+
+#endif /* UVG_SHIM_TCP_H */

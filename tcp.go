@@ -1,0 +1,196 @@
+package uv
+
+// #include "shim_tcp.h"
+import "C"
+
+import (
+	"math"
+	"net/netip"
+	"time"
+	"unsafe"
+)
+
+// TCP wraps uv_tcp_t: a TCP stream, listener or connection. It implements Stream. Its methods
+// are loop-bound: call them on the goroutine running the loop, or while it is not running.
+type TCP struct {
+	stream
+}
+
+// TCPFlags are the flags of (*TCP).Bind.
+type TCPFlags uint
+
+// TCPIPv6Only (UV_TCP_IPV6ONLY) binds an IPv6 address only: no dual-stack IPv4 support.
+const TCPIPv6Only TCPFlags = C.UV_TCP_IPV6ONLY
+
+// NonblockPipe (UV_NONBLOCK_PIPE) opens a descriptor of Socketpair (or of a pipe) in
+// non-blocking mode, as the streams of libuv want it.
+const NonblockPipe = C.UV_NONBLOCK_PIPE
+
+// The socket types of Socketpair (SOCK_STREAM, SOCK_DGRAM); its protocol is 0 for the
+// type's default.
+const (
+	SockStream = C.SOCK_STREAM
+	SockDgram  = C.SOCK_DGRAM
+)
+
+// NewTCP wraps uv_tcp_init: a TCP handle with no socket yet (libuv creates one at Bind,
+// Connect or Listen; Open gives it an existing one). Loop-bound.
+func NewTCP(l *Loop) (*TCP, error) { return newTCP(l, 0, 0) }
+
+// NewTCPEx wraps uv_tcp_init_ex: with AF_INET or AF_INET6 libuv creates the socket now, with
+// AF_UNSPEC it is NewTCP. Another value is libuv's EINVAL (libuv reads the family from the
+// lower 8 bits of its flags). Loop-bound.
+func NewTCPEx(l *Loop, family AddrFamily) (*TCP, error) { return newTCP(l, 1, C.uint(family)) }
+
+func newTCP(l *Loop, ex C.int, flags C.uint) (*TCP, error) {
+	t := &TCP{}
+	if err := t.open(l, t, HandleTCP); err != nil {
+		return nil, err
+	}
+	if err := t.opened(C.uvg_tcp_new(l.ptr, t.token, ex, flags)); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Open wraps uv_tcp_open: the handle takes an existing socket, which libuv puts into
+// non-blocking mode. The socket is the handle's from then on: Close closes it. Loop-bound.
+func (t *TCP) Open(fd int) error {
+	p, err := t.live()
+	if err != nil {
+		return err
+	}
+	if fd < 0 || fd > math.MaxInt32 {
+		return EBADF
+	}
+	return status(C.uvg_tcp_open(p, C.int(fd)))
+}
+
+// SetNoDelay wraps uv_tcp_nodelay: enable disables Nagle's algorithm (TCP_NODELAY).
+// Loop-bound.
+func (t *TCP) SetNoDelay(enable bool) error {
+	p, err := t.live()
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_tcp_nodelay(p, boolInt(enable)))
+}
+
+// SetKeepAlive wraps uv_tcp_keepalive: enable turns TCP keep-alive on, delay is the idle time
+// before the first probe. libuv counts whole seconds: delay is rounded up to the next second
+// and ignored when enable is false. A negative delay is ErrNegative. Loop-bound.
+func (t *TCP) SetKeepAlive(enable bool, delay time.Duration) error {
+	p, err := t.live()
+	if err != nil {
+		return err
+	}
+	if delay < 0 {
+		return ErrNegative
+	}
+	s := delay / time.Second
+	if delay%time.Second != 0 {
+		s++
+	}
+	if s > math.MaxUint32 {
+		return EINVAL
+	}
+	return status(C.uvg_tcp_keepalive(p, boolInt(enable), C.uint(s)))
+}
+
+// SetSimultaneousAccepts wraps uv_tcp_simultaneous_accepts; libuv only acts on it on Windows
+// and returns 0 elsewhere. Loop-bound.
+func (t *TCP) SetSimultaneousAccepts(enable bool) error {
+	p, err := t.live()
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_tcp_simultaneous_accepts(p, boolInt(enable)))
+}
+
+// Bind wraps uv_tcp_bind: binds the socket to addr (port 0 picks a free one; read it with
+// SockName). flags may hold TCPIPv6Only. libuv may report a used address (EADDRINUSE) here or
+// only at Listen or Connect, as the system does. An invalid addr is EINVAL. Loop-bound.
+func (t *TCP) Bind(addr netip.AddrPort, flags TCPFlags) error {
+	p, err := t.live()
+	if err != nil {
+		return err
+	}
+	var sa sockaddr
+	if err := sa.setAddrPort(addr); err != nil {
+		return err
+	}
+	return status(C.uvg_tcp_bind(p, sa.ptr(), C.uint(flags)))
+}
+
+// SockName wraps uv_tcp_getsockname: the address the socket is bound to; the zero AddrPort
+// for a socket of another family (a Unix socket given to Open). Loop-bound.
+func (t *TCP) SockName() (netip.AddrPort, error) { return t.name(0) }
+
+// PeerName wraps uv_tcp_getpeername: the address of the connected peer; ENOTCONN when there is
+// none. Loop-bound.
+func (t *TCP) PeerName() (netip.AddrPort, error) { return t.name(1) }
+
+func (t *TCP) name(peer C.int) (netip.AddrPort, error) {
+	p, err := t.live()
+	if err != nil {
+		return netip.AddrPort{}, err
+	}
+	var sa sockaddr
+	if err := status(C.uvg_tcp_name(p, peer, (*C.struct_sockaddr_storage)(unsafe.Pointer(&sa)))); err != nil {
+		return netip.AddrPort{}, err
+	}
+	return addrPort(sa.ptr()), nil
+}
+
+// Connect wraps uv_tcp_connect: starts connecting to addr; cb runs on the loop with the result
+// (nil once connected, ECONNREFUSED, ETIMEDOUT, ECANCELED when the handle is closed first, ...).
+// cb may be nil: the binding always gives libuv a callback, which then only frees the request.
+// Errors found at once (EINVAL for an invalid addr, EALREADY, ...) are returned and cb does not
+// run. Loop-bound.
+func (t *TCP) Connect(addr netip.AddrPort, cb func(err error)) (*ConnectReq, error) {
+	p, err := t.live()
+	if err != nil {
+		return nil, err
+	}
+	var sa sockaddr
+	if err := sa.setAddrPort(addr); err != nil {
+		return nil, err
+	}
+	r := &ConnectReq{cb: cb}
+	if err := r.open(t.loop, r, ReqConnect); err != nil {
+		return nil, err
+	}
+	if st := C.uvg_tcp_connect(r.ptr, p, sa.ptr()); st != 0 {
+		r.done() // before status, which panics on a wrong thread with the uvdebug tag
+		return nil, status(st)
+	}
+	return r, nil
+}
+
+// CloseReset wraps uv_tcp_close_reset: closes the handle as Close does, after setting SO_LINGER
+// to 0 so that the peer receives a reset (RST) instead of an orderly shutdown. cb (may be nil)
+// runs on the loop once the handle is closed. libuv refuses it (EINVAL) on a handle that is
+// shutting down; from CloseReset or Close on, every method returns ErrClosed. Loop-bound.
+func (t *TCP) CloseReset(cb func()) error {
+	p, err := t.live()
+	if err != nil {
+		return err
+	}
+	if err := status(C.uvg_tcp_close_reset(p)); err != nil {
+		return err
+	}
+	t.closing, t.closeCb = true, cb
+	return nil
+}
+
+// Socketpair wraps uv_socketpair: a pair of connected Unix domain sockets of type typ
+// (SockStream, SockDgram) and protocol (0 for the default), for example to give to Open of
+// a pipe. flags0 and flags1 may hold NonblockPipe, for each descriptor. The descriptors are
+// the caller's to close. Safe for concurrent use.
+func Socketpair(typ, protocol, flags0, flags1 int) ([2]int, error) {
+	var fds [2]C.int
+	if err := status(C.uvg_socketpair(C.int(typ), C.int(protocol), &fds[0], C.int(flags0), C.int(flags1))); err != nil {
+		return [2]int{-1, -1}, err
+	}
+	return [2]int{int(fds[0]), int(fds[1])}, nil
+}
