@@ -209,6 +209,6 @@ func uvgAfterWorkCb(token unsafe.Pointer, st C.int) {
 func uvgFSCb(p *C.uv_fs_t) {
 	r := restoreReq(unsafe.Pointer(p)).(*FSReq)
 	defer r.loop.recoverCallback()
-	r.finish()
+	r.complete()
 	r.cb(r)
 }

@@ -2,9 +2,82 @@ package uv
 
 /*
 #include "shim_fs.h"
-#cgo noescape uvg_fs_take
-#cgo nocallback uvg_fs_take
+#cgo noescape uvg_fs_done
+#cgo nocallback uvg_fs_done
+#cgo noescape uvg_fs_access
+#cgo nocallback uvg_fs_access
+#cgo noescape uvg_fs_chmod
+#cgo nocallback uvg_fs_chmod
+#cgo noescape uvg_fs_chown
+#cgo nocallback uvg_fs_chown
+#cgo noescape uvg_fs_close
+#cgo nocallback uvg_fs_close
+#cgo noescape uvg_fs_closedir
+#cgo nocallback uvg_fs_closedir
+#cgo noescape uvg_fs_copyfile
+#cgo nocallback uvg_fs_copyfile
+#cgo noescape uvg_fs_fchmod
+#cgo nocallback uvg_fs_fchmod
+#cgo noescape uvg_fs_fchown
+#cgo nocallback uvg_fs_fchown
+#cgo noescape uvg_fs_fdatasync
+#cgo nocallback uvg_fs_fdatasync
+#cgo noescape uvg_fs_fstat
+#cgo nocallback uvg_fs_fstat
+#cgo noescape uvg_fs_fsync
+#cgo nocallback uvg_fs_fsync
+#cgo noescape uvg_fs_ftruncate
+#cgo nocallback uvg_fs_ftruncate
+#cgo noescape uvg_fs_futime
+#cgo nocallback uvg_fs_futime
+#cgo noescape uvg_fs_lchown
+#cgo nocallback uvg_fs_lchown
+#cgo noescape uvg_fs_link
+#cgo nocallback uvg_fs_link
+#cgo noescape uvg_fs_lstat
+#cgo nocallback uvg_fs_lstat
+#cgo noescape uvg_fs_lutime
+#cgo nocallback uvg_fs_lutime
+#cgo noescape uvg_fs_mkdir
+#cgo nocallback uvg_fs_mkdir
+#cgo noescape uvg_fs_mkdtemp
+#cgo nocallback uvg_fs_mkdtemp
+#cgo noescape uvg_fs_mkstemp
+#cgo nocallback uvg_fs_mkstemp
+#cgo noescape uvg_fs_open
+#cgo nocallback uvg_fs_open
+#cgo noescape uvg_fs_opendir
+#cgo nocallback uvg_fs_opendir
+#cgo noescape uvg_fs_read
+#cgo nocallback uvg_fs_read
+#cgo noescape uvg_fs_readdir
+#cgo nocallback uvg_fs_readdir
+#cgo noescape uvg_fs_readlink
+#cgo nocallback uvg_fs_readlink
+#cgo noescape uvg_fs_realpath
+#cgo nocallback uvg_fs_realpath
+#cgo noescape uvg_fs_rename
+#cgo nocallback uvg_fs_rename
+#cgo noescape uvg_fs_rmdir
+#cgo nocallback uvg_fs_rmdir
+#cgo noescape uvg_fs_scandir
+#cgo nocallback uvg_fs_scandir
+#cgo noescape uvg_fs_sendfile
+#cgo nocallback uvg_fs_sendfile
+#cgo noescape uvg_fs_stat
+#cgo nocallback uvg_fs_stat
+#cgo noescape uvg_fs_statfs
+#cgo nocallback uvg_fs_statfs
+#cgo noescape uvg_fs_symlink
+#cgo nocallback uvg_fs_symlink
+#cgo noescape uvg_fs_unlink
+#cgo nocallback uvg_fs_unlink
+#cgo noescape uvg_fs_utime
+#cgo nocallback uvg_fs_utime
+#cgo noescape uvg_fs_write
+#cgo nocallback uvg_fs_write
 #cgo noescape uvg_fs_scandir_next
+#cgo nocallback uvg_fs_scandir_next
 #cgo nocallback uvg_fs_scandir_next
 */
 import "C"
@@ -12,30 +85,12 @@ import "C"
 import (
 	"io/fs"
 	"os"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 	"unsafe"
 )
-
-// The file system operations (uv_fs_*) follow one pattern. Each is a package function whose
-// first argument is the loop and whose last is cb:
-//
-//   - cb non-nil: asynchronous. libuv runs the operation on its threadpool and cb runs on the
-//     loop with the completed request. The function returns the request in flight (Cancel
-//     cancels it while it is still queued: cb then sees ECANCELED) and an error only when the
-//     request could not be submitted.
-//   - cb nil: synchronous, libuv's NULL-callback mode. The operation runs on the calling
-//     goroutine, which blocks in C; the function returns the completed request and its error
-//     (Err), which is also returned when the operation failed.
-//
-// Either way the request's results are Go values read from it before uv_fs_req_cleanup, which
-// the binding calls once per request; no C memory is left behind. Errors of operations on a
-// path are *fs.PathError{Op, Path, Err} (Err an Errno, ErrNUL for a path holding a NUL byte,
-// ErrClosed for a closed loop, ErrWrongThread); errors of operations on a file descriptor or a
-// Dir are the bare Errno. The loop must be open (ErrClosed otherwise) and the call must be
-// made on the goroutine running it, or while it is not running (ErrWrongThread otherwise), in
-// both modes.
 
 // FSType wraps uv_fs_type: which operation an FSReq is.
 type FSType int
@@ -247,11 +302,28 @@ func statOf(s *C.uv_stat_t) Stat {
 	}
 }
 
-// FSReq wraps uv_fs_t: one file system operation. An asynchronous request is in flight from
-// the call until its callback; its results are read in the callback (or later). A synchronous
-// one is returned complete. The results are copied out of the C request before
-// uv_fs_req_cleanup, so an FSReq stays readable after its callback. Loop-bound: read it on the
-// goroutine running its loop.
+// FSReq wraps uv_fs_t: one file system operation, of the FS* functions. They all follow one
+// pattern: the first argument is the loop, the last is cb.
+//
+//   - cb non-nil: asynchronous. libuv runs the operation on its threadpool and cb runs on the
+//     loop with the completed request. The function returns the request in flight (Cancel
+//     cancels it while it is still queued: cb then sees ECANCELED) and an error only when the
+//     request could not be submitted (nothing reaches cb then).
+//   - cb nil: synchronous, libuv's NULL-callback mode. The operation runs on the calling
+//     goroutine, which blocks in C; the function returns the completed request and, when the
+//     operation failed, its error (Err).
+//
+// Either way the results are Go values read through libuv's accessors (uv_fs_get_type,
+// uv_fs_get_result, ...) before uv_fs_req_cleanup, which the binding calls once per request;
+// no C memory is left behind, and an FSReq stays readable after its callback. Errors of
+// operations on a path are *fs.PathError{Op, Path, Err} (Err an Errno, ErrNUL for a path
+// holding a NUL byte, ErrClosed for a closed loop, ErrWrongThread), so errors.Is(err,
+// fs.ErrNotExist) holds; errors of operations on a file descriptor or a Dir are the bare
+// Errno. The loop must be open (ErrClosed otherwise, also for a nil loop) and the call must be
+// made on the goroutine running it, or while it is not running (ErrWrongThread otherwise), in
+// both modes.
+//
+// An FSReq is loop-bound: read it on the goroutine running its loop.
 type FSReq struct {
 	req
 	cb      func(*FSReq)
@@ -261,37 +333,40 @@ type FSReq struct {
 	bufs    bufs           // read, write: the pinned Go slices
 	dir     *Dir           // readdir, closedir: the directory
 	dirents unsafe.Pointer // readdir: the C array of entries
+	closing *Dir           // closedir: the directory, given back its pointer when cancelled
+	dirPtr  *C.uv_dir_t
 
-	fsType  FSType
-	result  int64
-	syserr  syscall.Errno
-	path    string
-	stat    Stat
+	res  C.uvg_fs_res_t // the results, taken by uvg_fs_done (no pointer in it)
+	path string
+	more *fsResults // the results of statfs, readlink, realpath, opendir, scandir, readdir
+}
+
+type fsResults struct {
 	statfs  Statfs
 	link    string
 	entries []Dirent
-	newDir  *Dir
+	dir     *Dir
 }
 
 // FSType wraps uv_fs_get_type: the operation.
-func (r *FSReq) FSType() FSType { return r.fsType }
+func (r *FSReq) FSType() FSType { return FSType(r.res._type) }
 
 // Result wraps uv_fs_get_result: the operation's result, as libuv reports it: a file
 // descriptor (open, mkstemp), a byte count (read, write, sendfile), a count of entries
 // (scandir, readdir), 0 for success, or a negative Errno. 0 while in flight.
-func (r *FSReq) Result() int64 { return r.result }
+func (r *FSReq) Result() int64 { return int64(r.res.result) }
 
 // SystemError wraps uv_fs_get_system_error: the platform's error number of a failed
 // operation, 0 otherwise.
-func (r *FSReq) SystemError() syscall.Errno { return r.syserr }
+func (r *FSReq) SystemError() syscall.Errno { return syscall.Errno(r.res.syserr) }
 
 // Err is the operation's error: nil when Result is not negative, otherwise the Errno, inside
 // an *fs.PathError for operations on a path.
 func (r *FSReq) Err() error {
-	if r.result >= 0 {
+	if r.res.result >= 0 {
 		return nil
 	}
-	return r.wrap(Errno(r.result))
+	return r.wrap(Errno(r.res.result))
 }
 
 // Path wraps uv_fs_get_path: the path the operation was given (the first one of rename, link,
@@ -301,25 +376,60 @@ func (r *FSReq) Path() string { return r.path }
 
 // Stat wraps uv_fs_get_statbuf: the result of FSStat, FSLstat and FSFstat; the zero Stat for
 // other operations or on failure.
-func (r *FSReq) Stat() Stat { return r.stat }
+func (r *FSReq) Stat() Stat {
+	switch r.FSType() {
+	case FSTypeStat, FSTypeLstat, FSTypeFstat:
+		if r.res.result == 0 {
+			return statOf(&r.res.stat)
+		}
+	}
+	return Stat{}
+}
 
 // Statfs is the result of FSStatfs (uv_fs_get_ptr's uv_statfs_t); the zero Statfs otherwise.
-func (r *FSReq) Statfs() Statfs { return r.statfs }
+func (r *FSReq) Statfs() Statfs {
+	if r.more == nil {
+		return Statfs{}
+	}
+	return r.more.statfs
+}
 
 // Link is the result of FSReadlink (the link's content) and FSRealpath (the resolved path),
 // libuv's uv_fs_get_ptr string; "" otherwise.
-func (r *FSReq) Link() string { return r.link }
+func (r *FSReq) Link() string {
+	if r.more == nil {
+		return ""
+	}
+	return r.more.link
+}
 
 // Dir is the directory FSOpendir opened (uv_fs_get_ptr's uv_dir_t); nil otherwise.
-func (r *FSReq) Dir() *Dir { return r.newDir }
+func (r *FSReq) Dir() *Dir {
+	if r.more == nil {
+		return nil
+	}
+	return r.more.dir
+}
 
 // Dirents is the entries of FSScandir (read with uv_fs_scandir_next, "." and ".." excluded as
 // libuv excludes them) or of FSReaddir; nil otherwise.
-func (r *FSReq) Dirents() []Dirent { return r.entries }
+func (r *FSReq) Dirents() []Dirent {
+	if r.more == nil {
+		return nil
+	}
+	return r.more.entries
+}
 
 func (r *FSReq) fs() *C.uv_fs_t { return (*C.uv_fs_t)(r.ptr) }
 
-func (r *FSReq) async() C.int { return boolInt(r.cb != nil) }
+// out is where the forwarders take the results of a synchronous request (res, on the
+// caller's stack: the forwarders are noescape); nil for an asynchronous one.
+func (r *FSReq) out(res *C.uvg_fs_res_t) *C.uvg_fs_res_t {
+	if r.cb != nil {
+		return nil
+	}
+	return res
+}
 
 func (r *FSReq) wrap(err error) error {
 	if r.isPath {
@@ -328,61 +438,55 @@ func (r *FSReq) wrap(err error) error {
 	return err
 }
 
-// newFS allocates the C request of an operation, after the loop check: async requests (cb
-// non-nil) are registered for their callback; synchronous ones need no token.
-func newFS(l *Loop, op, path string, isPath bool, cb func(*FSReq)) (*FSReq, error) {
+// newFS allocates the C request of an operation, with extra bytes for its paths, after the
+// loop check. An asynchronous request (cb non-nil) is registered for its callback; a
+// synchronous one needs no token.
+func newFS(l *Loop, op, path string, isPath bool, cb func(*FSReq), extra int) (*FSReq, error) {
 	r := &FSReq{op: op, arg: path, isPath: isPath, cb: cb}
 	if l == nil || l.ptr == nil {
 		return nil, r.wrap(ErrClosed)
 	}
-	if cb != nil {
-		if err := r.open(l, r, ReqFS); err != nil {
-			return nil, r.wrap(err)
-		}
-		return r, nil
-	}
-	if r.ptr = C.uvg_req_alloc(C.UV_FS); r.ptr == nil {
+	if r.ptr = unsafe.Pointer(C.uvg_fs_new(C.size_t(extra))); r.ptr == nil {
 		return nil, r.wrap(ENOMEM)
 	}
 	r.loop, r.typ = l, ReqFS
+	if cb != nil {
+		poolInit()
+		r.token = saveToken(r)
+		r.fs().data = r.token // uv_req_set_data, without a cgo call
+	}
 	return r, nil
 }
 
-// pathFS is newFS for an operation on paths: each is converted to C (free them with
-// freePaths), or refused with ErrNUL.
+// pathFS is newFS for an operation on paths: they are copied to C memory behind the request,
+// or refused with ErrNUL.
 func pathFS(l *Loop, op string, cb func(*FSReq), paths ...string) (*FSReq, [2]*C.char, error) {
 	var cs [2]*C.char
-	r := &FSReq{op: op, arg: paths[0], isPath: true}
 	if l == nil || l.ptr == nil {
-		return nil, cs, r.wrap(ErrClosed)
+		return nil, cs, &fs.PathError{Op: op, Path: paths[0], Err: ErrClosed}
 	}
-	for i, p := range paths {
-		c, err := cString(p)
-		if err != nil {
-			freePaths(cs)
-			r.arg = p
-			return nil, cs, r.wrap(err)
+	n := 0
+	for _, p := range paths {
+		if strings.IndexByte(p, 0) >= 0 {
+			return nil, cs, &fs.PathError{Op: op, Path: p, Err: ErrNUL}
 		}
-		cs[i] = c
+		n += len(p) + 1
 	}
-	r, err := newFS(l, op, paths[0], true, cb)
+	r, err := newFS(l, op, paths[0], true, cb, n)
 	if err != nil {
-		freePaths(cs)
+		return nil, cs, err
 	}
-	return r, cs, err
-}
-
-func freePaths(cs [2]*C.char) {
-	for _, c := range cs {
-		if c != nil {
-			C.free(unsafe.Pointer(c))
-		}
+	b := unsafe.Slice((*byte)(unsafe.Add(r.ptr, C.sizeof_uv_fs_t)), n)
+	for i, p := range paths {
+		cs[i] = (*C.char)(unsafe.Pointer(&b[0]))
+		b = b[copy(b, p)+1:] // calloc'ed: the NUL is there
 	}
+	return r, cs, nil
 }
 
 // submit completes an operation with the C call's answer rc. Async: the request is in flight,
-// or refused (its memory released). Sync: its results are read and the memory released.
-func (r *FSReq) submit(rc C.int) (*FSReq, error) {
+// or refused (its memory released). Sync: its results are converted and the memory released.
+func (r *FSReq) submit(res *C.uvg_fs_res_t, rc C.int) (*FSReq, error) {
 	if rc == C.UVG_EWRONGTHREAD {
 		r.release()
 		return nil, r.wrap(wrongThread())
@@ -394,68 +498,79 @@ func (r *FSReq) submit(rc C.int) (*FSReq, error) {
 		}
 		return r, nil
 	}
+	r.res = *res
 	r.finish()
-	if rc < 0 && C.int(r.result) != rc { // refused before it ran (EINVAL, ENOMEM)
+	if rc < 0 && C.int(r.res.result) != rc { // refused before it ran (EINVAL, ENOMEM)
 		return nil, r.wrap(Errno(rc))
 	}
 	return r, r.Err()
 }
 
-// finish reads the results of a completed request through libuv's accessors, then releases it.
-func (r *FSReq) finish() {
+// complete is the callback's Go side: the results are taken, then converted.
+func (r *FSReq) complete() {
 	var res C.uvg_fs_res_t
-	C.uvg_fs_take(r.fs(), &res)
-	r.fsType, r.result, r.syserr = FSType(res._type), int64(res.result), syscall.Errno(res.syserr)
-	if res.path != nil {
+	C.uvg_fs_done(r.fs(), &res)
+	r.res = res
+	r.finish()
+}
+
+// finish converts the results uvg_fs_done took, then releases what is left of the request.
+func (r *FSReq) finish() {
+	if r.res.has_path != 0 {
 		r.path = r.arg
 	}
-	ok := r.result >= 0
-	switch r.fsType {
-	case FSTypeStat, FSTypeLstat, FSTypeFstat:
-		if ok {
-			r.stat = statOf(&res.stat)
-		}
+	ok := r.res.result >= 0
+	var ptr unsafe.Pointer
+	if r.res.freed == 0 { // the request holds results that point into it (uvg_fs_keeps)
+		ptr = C.uv_fs_get_ptr(r.fs())
+	}
+	switch t := r.FSType(); t {
 	case FSTypeMkdtemp, FSTypeMkstemp:
-		if res.path != nil {
-			r.path = C.GoString(res.path)
+		if p := C.uv_fs_get_path(r.fs()); p != nil {
+			r.path = C.GoString(p)
 		}
 	case FSTypeReadlink, FSTypeRealpath:
-		if ok && res.ptr != nil {
-			r.link = C.GoString((*C.char)(res.ptr))
+		if ok && ptr != nil {
+			r.more = &fsResults{link: C.GoString((*C.char)(ptr))}
 		}
 	case FSTypeStatfs:
-		if ok && res.ptr != nil {
-			r.statfs = statfsOf((*C.uv_statfs_t)(res.ptr))
+		if ok && ptr != nil {
+			r.more = &fsResults{statfs: statfsOf((*C.uv_statfs_t)(ptr))}
 		}
 	case FSTypeOpendir:
-		if ok && res.ptr != nil {
-			r.newDir = &Dir{ptr: (*C.uv_dir_t)(res.ptr)}
+		if ok && ptr != nil {
+			r.more = &fsResults{dir: &Dir{ptr: (*C.uv_dir_t)(ptr)}}
 		}
 	case FSTypeScandir:
-		if r.result > 0 {
-			r.entries = make([]Dirent, 0, r.result)
+		if r.res.result > 0 {
+			r.more = &fsResults{entries: make([]Dirent, 0, r.res.result)}
 			var name *C.char
 			var typ C.int
 			for C.uvg_fs_scandir_next(r.fs(), &name, &typ) == 0 {
-				r.entries = append(r.entries, Dirent{C.GoString(name), DirentType(typ)})
+				r.more.entries = append(r.more.entries, Dirent{C.GoString(name), DirentType(typ)})
 			}
 		}
 	case FSTypeReaddir:
-		if r.result > 0 && r.dirents != nil {
-			ents := unsafe.Slice((*C.uv_dirent_t)(r.dirents), r.result)
-			r.entries = make([]Dirent, len(ents))
+		if r.res.result > 0 && r.dirents != nil {
+			ents := unsafe.Slice((*C.uv_dirent_t)(r.dirents), r.res.result)
+			r.more = &fsResults{entries: make([]Dirent, len(ents))}
 			for i, e := range ents {
-				r.entries[i] = Dirent{C.GoString(e.name), DirentType(e._type)}
+				r.more.entries[i] = Dirent{C.GoString(e.name), DirentType(e._type)}
 			}
 		}
+	}
+	if r.closing != nil && r.res.result == C.UV_ECANCELED { // the closedir never ran
+		r.closing.ptr = r.dirPtr
 	}
 	r.release()
 }
 
-// release calls uv_fs_req_cleanup, frees the request and what the binding attached to it, and
-// unpins the buffers.
+// release calls uv_fs_req_cleanup and frees the request (unless uvg_fs_done did), frees what
+// the binding attached to it, and unpins the buffers.
 func (r *FSReq) release() {
-	C.uv_fs_req_cleanup(r.fs())
+	if r.res.freed == 0 {
+		C.uvg_fs_free(r.fs())
+	}
 	if r.dir != nil {
 		r.dir.busy = false
 		if r.dirents != nil && r.dir.ptr != nil {
@@ -467,7 +582,6 @@ func (r *FSReq) release() {
 		r.dirents = nil
 	}
 	r.bufs.release()
-	C.free(r.ptr)
 	if r.token != nil {
 		releaseToken(r.token)
 	}
@@ -538,14 +652,14 @@ func (d *Dir) live() error {
 }
 
 // FSClose wraps uv_fs_close: closes the file descriptor fd. Asynchronous when cb is non-nil
-// (cb runs on the loop), synchronous when cb is nil; see the package's file system notes.
-// Loop-bound.
+// (cb runs on the loop), synchronous when cb is nil; see FSReq. Loop-bound.
 func FSClose(l *Loop, fd int, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "close", "", false, cb)
+	r, err := newFS(l, "close", "", false, cb, 0)
 	if err != nil {
 		return nil, err
 	}
-	return r.submit(C.uvg_fs_close(l.ptr, r.fs(), C.int(fd), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_close(l.ptr, r.fs(), C.int(fd), r.out(&res)))
 }
 
 // FSOpen wraps uv_fs_open: opens path with flags and, for a created file, the permission bits
@@ -556,8 +670,8 @@ func FSOpen(l *Loop, path string, flags OpenFlag, mode os.FileMode, cb func(*FSR
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_open(l.ptr, r.fs(), p[0], C.int(flags), unixMode(mode), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_open(l.ptr, r.fs(), p[0], C.int(flags), unixMode(mode), r.out(&res)))
 }
 
 // FSRead wraps uv_fs_read: reads from fd into bufs, in order (preadv); Result is the number of
@@ -567,12 +681,13 @@ func FSOpen(l *Loop, path string, flags OpenFlag, mode os.FileMode, cb func(*FSR
 // until cb runs; do not use them before. No buffer at all is libuv's EINVAL; empty buffers
 // read nothing. Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSRead(l *Loop, fd int, bufs [][]byte, offset int64, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "read", "", false, cb)
+	r, err := newFS(l, "read", "", false, cb, 0)
 	if err != nil {
 		return nil, err
 	}
 	b, n := r.bufs.set(bufs)
-	return r.submit(C.uvg_fs_read(l.ptr, r.fs(), C.int(fd), b, n, fsOffset(offset), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_read(l.ptr, r.fs(), C.int(fd), b, n, fsOffset(offset), r.out(&res)))
 }
 
 // FSWrite wraps uv_fs_write: writes bufs to fd, in order (pwritev); Result is the number of
@@ -583,12 +698,13 @@ func FSRead(l *Loop, fd int, bufs [][]byte, offset int64, cb func(*FSReq)) (*FSR
 // SIGPIPE does not kill the process, on the threadpool nor on the calling goroutine (fds 1
 // and 2 excepted there, by Go's rule). Loop-bound.
 func FSWrite(l *Loop, fd int, bufs [][]byte, offset int64, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "write", "", false, cb)
+	r, err := newFS(l, "write", "", false, cb, 0)
 	if err != nil {
 		return nil, err
 	}
 	b, n := r.bufs.set(bufs)
-	return r.submit(C.uvg_fs_write(l.ptr, r.fs(), C.int(fd), b, n, fsOffset(offset), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_write(l.ptr, r.fs(), C.int(fd), b, n, fsOffset(offset), r.out(&res)))
 }
 
 // FSUnlink wraps uv_fs_unlink: removes the file path. Asynchronous when cb is non-nil,
@@ -598,8 +714,8 @@ func FSUnlink(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_unlink(l.ptr, r.fs(), p[0], r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_unlink(l.ptr, r.fs(), p[0], r.out(&res)))
 }
 
 // FSCopyfile wraps uv_fs_copyfile: copies the file path to newPath (replaced when it exists,
@@ -610,8 +726,8 @@ func FSCopyfile(l *Loop, path, newPath string, flags CopyfileFlag, cb func(*FSRe
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_copyfile(l.ptr, r.fs(), p[0], p[1], C.int(flags), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_copyfile(l.ptr, r.fs(), p[0], p[1], C.int(flags), r.out(&res)))
 }
 
 // FSMkdir wraps uv_fs_mkdir: creates the directory path with the permission bits of mode
@@ -621,8 +737,8 @@ func FSMkdir(l *Loop, path string, mode os.FileMode, cb func(*FSReq)) (*FSReq, e
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_mkdir(l.ptr, r.fs(), p[0], unixMode(mode), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_mkdir(l.ptr, r.fs(), p[0], unixMode(mode), r.out(&res)))
 }
 
 // FSMkdtemp wraps uv_fs_mkdtemp: creates a unique directory from template, whose last six
@@ -633,8 +749,8 @@ func FSMkdtemp(l *Loop, template string, cb func(*FSReq)) (*FSReq, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_mkdtemp(l.ptr, r.fs(), p[0], r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_mkdtemp(l.ptr, r.fs(), p[0], r.out(&res)))
 }
 
 // FSMkstemp wraps uv_fs_mkstemp: creates and opens a unique file from template, whose last
@@ -645,8 +761,8 @@ func FSMkstemp(l *Loop, template string, cb func(*FSReq)) (*FSReq, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_mkstemp(l.ptr, r.fs(), p[0], r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_mkstemp(l.ptr, r.fs(), p[0], r.out(&res)))
 }
 
 // FSRmdir wraps uv_fs_rmdir: removes the empty directory path. Asynchronous when cb is
@@ -656,8 +772,8 @@ func FSRmdir(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_rmdir(l.ptr, r.fs(), p[0], r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_rmdir(l.ptr, r.fs(), p[0], r.out(&res)))
 }
 
 // FSScandir wraps uv_fs_scandir and uv_fs_scandir_next: lists the directory path; Result is
@@ -669,8 +785,8 @@ func FSScandir(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_scandir(l.ptr, r.fs(), p[0], r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_scandir(l.ptr, r.fs(), p[0], r.out(&res)))
 }
 
 // FSOpendir wraps uv_fs_opendir: opens the directory path for FSReaddir; Dir is the result.
@@ -680,8 +796,8 @@ func FSOpendir(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_opendir(l.ptr, r.fs(), p[0], r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_opendir(l.ptr, r.fs(), p[0], r.out(&res)))
 }
 
 // FSReaddir wraps uv_fs_readdir: reads up to n entries of d; Result is their number (0 at the
@@ -700,7 +816,7 @@ func FSReaddir(l *Loop, d *Dir, n int, cb func(*FSReq)) (*FSReq, error) {
 	if n < 0 {
 		return nil, ErrNegative
 	}
-	r, err := newFS(l, "readdir", "", false, cb)
+	r, err := newFS(l, "readdir", "", false, cb, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -711,11 +827,13 @@ func FSReaddir(l *Loop, d *Dir, n int, cb func(*FSReq)) (*FSReq, error) {
 		}
 	}
 	r.dir, d.busy = d, true
-	return r.submit(C.uvg_fs_readdir(l.ptr, r.fs(), d.ptr, (*C.uv_dirent_t)(r.dirents), C.size_t(n), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_readdir(l.ptr, r.fs(), d.ptr, (*C.uv_dirent_t)(r.dirents), C.size_t(n), r.out(&res)))
 }
 
 // FSClosedir wraps uv_fs_closedir: closes d and frees it; d answers ErrClosed from this call
-// on. EBUSY while an FSReaddir of d is in flight. Asynchronous when cb is non-nil, synchronous
+// on (when an asynchronous closedir is cancelled, d is open again from its callback). EBUSY
+// while an FSReaddir of d is in flight. Asynchronous when cb is non-nil, synchronous
 // when nil. Loop-bound.
 func FSClosedir(l *Loop, d *Dir, cb func(*FSReq)) (*FSReq, error) {
 	if l == nil || l.ptr == nil {
@@ -724,15 +842,17 @@ func FSClosedir(l *Loop, d *Dir, cb func(*FSReq)) (*FSReq, error) {
 	if err := d.live(); err != nil {
 		return nil, err
 	}
-	r, err := newFS(l, "closedir", "", false, cb)
+	r, err := newFS(l, "closedir", "", false, cb, 0)
 	if err != nil {
 		return nil, err
 	}
-	rc := C.uvg_fs_closedir(l.ptr, r.fs(), d.ptr, r.async())
+	var res C.uvg_fs_res_t
+	r.dirPtr = d.ptr
+	rc := C.uvg_fs_closedir(l.ptr, r.fs(), d.ptr, r.out(&res))
 	if rc != C.UVG_EWRONGTHREAD {
-		d.ptr = nil // libuv frees it, now or on the threadpool
+		r.closing, d.ptr = d, nil // libuv frees it, now or on the threadpool
 	}
-	return r.submit(rc)
+	return r.submit(&res, rc)
 }
 
 // FSStat wraps uv_fs_stat: the Stat of path, following symbolic links. Asynchronous when cb
@@ -742,18 +862,19 @@ func FSStat(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_stat(l.ptr, r.fs(), p[0], r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_stat(l.ptr, r.fs(), p[0], r.out(&res)))
 }
 
 // FSFstat wraps uv_fs_fstat: the Stat of the open file fd. Asynchronous when cb is non-nil,
 // synchronous when nil. Loop-bound.
 func FSFstat(l *Loop, fd int, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "fstat", "", false, cb)
+	r, err := newFS(l, "fstat", "", false, cb, 0)
 	if err != nil {
 		return nil, err
 	}
-	return r.submit(C.uvg_fs_fstat(l.ptr, r.fs(), C.int(fd), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_fstat(l.ptr, r.fs(), C.int(fd), r.out(&res)))
 }
 
 // FSLstat wraps uv_fs_lstat: the Stat of path, of the link itself for a symbolic link.
@@ -763,8 +884,8 @@ func FSLstat(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_lstat(l.ptr, r.fs(), p[0], r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_lstat(l.ptr, r.fs(), p[0], r.out(&res)))
 }
 
 // FSStatfs wraps uv_fs_statfs: the Statfs of the file system holding path. Asynchronous when
@@ -774,8 +895,8 @@ func FSStatfs(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_statfs(l.ptr, r.fs(), p[0], r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_statfs(l.ptr, r.fs(), p[0], r.out(&res)))
 }
 
 // FSRename wraps uv_fs_rename: renames path to newPath, replacing newPath when it exists.
@@ -785,38 +906,41 @@ func FSRename(l *Loop, path, newPath string, cb func(*FSReq)) (*FSReq, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_rename(l.ptr, r.fs(), p[0], p[1], r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_rename(l.ptr, r.fs(), p[0], p[1], r.out(&res)))
 }
 
 // FSFsync wraps uv_fs_fsync. Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSFsync(l *Loop, fd int, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "fsync", "", false, cb)
+	r, err := newFS(l, "fsync", "", false, cb, 0)
 	if err != nil {
 		return nil, err
 	}
-	return r.submit(C.uvg_fs_fsync(l.ptr, r.fs(), C.int(fd), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_fsync(l.ptr, r.fs(), C.int(fd), r.out(&res)))
 }
 
 // FSFdatasync wraps uv_fs_fdatasync. Asynchronous when cb is non-nil, synchronous when nil.
 // Loop-bound.
 func FSFdatasync(l *Loop, fd int, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "fdatasync", "", false, cb)
+	r, err := newFS(l, "fdatasync", "", false, cb, 0)
 	if err != nil {
 		return nil, err
 	}
-	return r.submit(C.uvg_fs_fdatasync(l.ptr, r.fs(), C.int(fd), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_fdatasync(l.ptr, r.fs(), C.int(fd), r.out(&res)))
 }
 
 // FSFtruncate wraps uv_fs_ftruncate: sets the size of fd's file to size bytes (a negative
 // size is the system's EINVAL). Asynchronous when cb is non-nil, synchronous when nil.
 // Loop-bound.
 func FSFtruncate(l *Loop, fd int, size int64, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "ftruncate", "", false, cb)
+	r, err := newFS(l, "ftruncate", "", false, cb, 0)
 	if err != nil {
 		return nil, err
 	}
-	return r.submit(C.uvg_fs_ftruncate(l.ptr, r.fs(), C.int(fd), C.int64_t(size), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_ftruncate(l.ptr, r.fs(), C.int(fd), C.int64_t(size), r.out(&res)))
 }
 
 // FSSendfile wraps uv_fs_sendfile: copies up to length bytes of inFd, from inOffset, to outFd;
@@ -829,12 +953,13 @@ func FSSendfile(l *Loop, outFd, inFd int, inOffset int64, length int, cb func(*F
 	if length < 0 {
 		return nil, ErrNegative
 	}
-	r, err := newFS(l, "sendfile", "", false, cb)
+	r, err := newFS(l, "sendfile", "", false, cb, 0)
 	if err != nil {
 		return nil, err
 	}
-	return r.submit(C.uvg_fs_sendfile(l.ptr, r.fs(), C.int(outFd), C.int(inFd), C.int64_t(inOffset),
-		C.size_t(length), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_sendfile(l.ptr, r.fs(), C.int(outFd), C.int(inFd), C.int64_t(inOffset),
+		C.size_t(length), r.out(&res)))
 }
 
 // FSAccess wraps uv_fs_access: checks that path exists (F_OK) or may be read, written or
@@ -845,8 +970,8 @@ func FSAccess(l *Loop, path string, mode AccessMode, cb func(*FSReq)) (*FSReq, e
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_access(l.ptr, r.fs(), p[0], C.int(mode), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_access(l.ptr, r.fs(), p[0], C.int(mode), r.out(&res)))
 }
 
 // FSChmod wraps uv_fs_chmod: sets the permission (and setuid, setgid, sticky) bits of path.
@@ -856,18 +981,19 @@ func FSChmod(l *Loop, path string, mode os.FileMode, cb func(*FSReq)) (*FSReq, e
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_chmod(l.ptr, r.fs(), p[0], unixMode(mode), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_chmod(l.ptr, r.fs(), p[0], unixMode(mode), r.out(&res)))
 }
 
 // FSFchmod wraps uv_fs_fchmod: FSChmod of an open file. Asynchronous when cb is non-nil,
 // synchronous when nil. Loop-bound.
 func FSFchmod(l *Loop, fd int, mode os.FileMode, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "fchmod", "", false, cb)
+	r, err := newFS(l, "fchmod", "", false, cb, 0)
 	if err != nil {
 		return nil, err
 	}
-	return r.submit(C.uvg_fs_fchmod(l.ptr, r.fs(), C.int(fd), unixMode(mode), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_fchmod(l.ptr, r.fs(), C.int(fd), unixMode(mode), r.out(&res)))
 }
 
 // FSUtime wraps uv_fs_utime: sets the access and modification times of path. libuv takes
@@ -879,18 +1005,19 @@ func FSUtime(l *Loop, path string, atime, mtime time.Time, cb func(*FSReq)) (*FS
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_utime(l.ptr, r.fs(), p[0], fsTime(atime), fsTime(mtime), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_utime(l.ptr, r.fs(), p[0], fsTime(atime), fsTime(mtime), r.out(&res)))
 }
 
 // FSFutime wraps uv_fs_futime: FSUtime of an open file. Asynchronous when cb is non-nil,
 // synchronous when nil. Loop-bound.
 func FSFutime(l *Loop, fd int, atime, mtime time.Time, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "futime", "", false, cb)
+	r, err := newFS(l, "futime", "", false, cb, 0)
 	if err != nil {
 		return nil, err
 	}
-	return r.submit(C.uvg_fs_futime(l.ptr, r.fs(), C.int(fd), fsTime(atime), fsTime(mtime), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_futime(l.ptr, r.fs(), C.int(fd), fsTime(atime), fsTime(mtime), r.out(&res)))
 }
 
 // FSLutime wraps uv_fs_lutime: FSUtime of a symbolic link itself. Asynchronous when cb is
@@ -900,8 +1027,8 @@ func FSLutime(l *Loop, path string, atime, mtime time.Time, cb func(*FSReq)) (*F
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_lutime(l.ptr, r.fs(), p[0], fsTime(atime), fsTime(mtime), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_lutime(l.ptr, r.fs(), p[0], fsTime(atime), fsTime(mtime), r.out(&res)))
 }
 
 // FSLink wraps uv_fs_link: creates newPath as a hard link to path. Asynchronous when cb is
@@ -911,8 +1038,8 @@ func FSLink(l *Loop, path, newPath string, cb func(*FSReq)) (*FSReq, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_link(l.ptr, r.fs(), p[0], p[1], r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_link(l.ptr, r.fs(), p[0], p[1], r.out(&res)))
 }
 
 // FSSymlink wraps uv_fs_symlink: creates newPath as a symbolic link to path. flags
@@ -923,8 +1050,8 @@ func FSSymlink(l *Loop, path, newPath string, flags SymlinkFlag, cb func(*FSReq)
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_symlink(l.ptr, r.fs(), p[0], p[1], C.int(flags), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_symlink(l.ptr, r.fs(), p[0], p[1], C.int(flags), r.out(&res)))
 }
 
 // FSReadlink wraps uv_fs_readlink: Link is the content of the symbolic link path.
@@ -934,8 +1061,8 @@ func FSReadlink(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_readlink(l.ptr, r.fs(), p[0], r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_readlink(l.ptr, r.fs(), p[0], r.out(&res)))
 }
 
 // FSRealpath wraps uv_fs_realpath: Link is the canonical absolute path of path, symbolic
@@ -945,8 +1072,8 @@ func FSRealpath(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_realpath(l.ptr, r.fs(), p[0], r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_realpath(l.ptr, r.fs(), p[0], r.out(&res)))
 }
 
 // FSChown wraps uv_fs_chown: sets the owner and group of path; -1 leaves one unchanged.
@@ -956,18 +1083,19 @@ func FSChown(l *Loop, path string, uid, gid int, cb func(*FSReq)) (*FSReq, error
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_chown(l.ptr, r.fs(), p[0], C.int(uid), C.int(gid), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_chown(l.ptr, r.fs(), p[0], C.int(uid), C.int(gid), r.out(&res)))
 }
 
 // FSFchown wraps uv_fs_fchown: FSChown of an open file. Asynchronous when cb is non-nil,
 // synchronous when nil. Loop-bound.
 func FSFchown(l *Loop, fd int, uid, gid int, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "fchown", "", false, cb)
+	r, err := newFS(l, "fchown", "", false, cb, 0)
 	if err != nil {
 		return nil, err
 	}
-	return r.submit(C.uvg_fs_fchown(l.ptr, r.fs(), C.int(fd), C.int(uid), C.int(gid), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_fchown(l.ptr, r.fs(), C.int(fd), C.int(uid), C.int(gid), r.out(&res)))
 }
 
 // FSLchown wraps uv_fs_lchown: FSChown of a symbolic link itself. Asynchronous when cb is
@@ -977,6 +1105,6 @@ func FSLchown(l *Loop, path string, uid, gid int, cb func(*FSReq)) (*FSReq, erro
 	if err != nil {
 		return nil, err
 	}
-	defer freePaths(p)
-	return r.submit(C.uvg_fs_lchown(l.ptr, r.fs(), p[0], C.int(uid), C.int(gid), r.async()))
+	var res C.uvg_fs_res_t
+	return r.submit(&res, C.uvg_fs_lchown(l.ptr, r.fs(), p[0], C.int(uid), C.int(gid), r.out(&res)))
 }

@@ -1689,6 +1689,15 @@ func TestFSCancel(t *testing.T) {
 		t.Fatalf("Type %v %q", r.Type(), r.TypeName())
 	}
 	must(t, r.Cancel())
+	// A cancelled closedir never ran: the Dir is open again from its callback.
+	d := fsOK(t)(FSOpendir(l, t.TempDir(), nil)).Dir()
+	var cd *FSReq
+	c, err := FSClosedir(l, d, func(r *FSReq) { cd = r })
+	must(t, err)
+	if _, err := FSReaddir(l, d, 1, nil); !errors.Is(err, ErrClosed) {
+		t.Fatalf("readdir while closedir is queued: %v, want ErrClosed", err)
+	}
+	must(t, c.Cancel())
 	for _, wp := range pipes {
 		_, err := wp.Write([]byte{1})
 		must(t, err)
@@ -1703,6 +1712,11 @@ func TestFSCancel(t *testing.T) {
 	if err := r.Cancel(); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Cancel after the callback: %v", err)
 	}
+	if cd != c || !errors.Is(cd.Err(), ECANCELED) {
+		t.Fatalf("cancelled closedir: %v", cd.Err())
+	}
+	fsOK(t)(FSReaddir(l, d, 1, nil))
+	fsOK(t)(FSClosedir(l, d, nil))
 	if err := fsOK(t)(FSStat(l, ".", nil)).Cancel(); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Cancel of a synchronous request: %v", err)
 	}

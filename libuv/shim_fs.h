@@ -1,6 +1,6 @@
 /* Forwarders of the file system section (uv_fs_t). Each checks the calling thread, then calls
- * uv_fs_* with the binding's callback when async is non-zero, or with NULL (libuv's synchronous
- * mode) when it is 0. */
+ * uv_fs_* with the binding's callback when out is NULL, or with NULL (libuv's synchronous mode)
+ * when out is given, and then takes the results into out. */
 #ifndef UVG_SHIM_FS_H
 #define UVG_SHIM_FS_H
 
@@ -11,24 +11,58 @@
 
 extern void uvgFSCb(uv_fs_t* req);
 
-#define UVG_FSCB(async) ((async) ? uvgFSCb : NULL)
+/* The callback of a request: the binding's when out is NULL (asynchronous), NULL otherwise
+ * (libuv's synchronous mode, whose results the forwarder takes into out at once). */
+#define UVG_FSCB(out) ((out) == NULL ? uvgFSCb : NULL)
 
-/* What a completed request holds, read through libuv's accessors in one call. */
+/* What a completed request holds, read through libuv's accessors, in Go memory (a variable
+ * on the Go side's stack: no pointer in it, so that it stays there). The results that point
+ * into the request (uvg_fs_keeps) are read from the request itself, which is then kept until
+ * the Go side has converted them; freed: the request was cleaned up and freed already. */
 typedef struct {
   int type;
   int syserr;
+  int freed;
+  int has_path;
   ssize_t result;
-  const char* path;
-  void* ptr;
   uv_stat_t stat;
 } uvg_fs_res_t;
 
-static inline void uvg_fs_take(uv_fs_t* req, uvg_fs_res_t* out) {
+/* A request followed by the paths it is given (extra bytes), in one allocation. */
+static inline uv_fs_t* uvg_fs_new(size_t extra) {
+  return calloc(1, sizeof(uv_fs_t) + extra);
+}
+
+/* uv_fs_req_cleanup, and the request's memory freed. */
+static inline void uvg_fs_free(uv_fs_t* req) {
+  uv_fs_req_cleanup(req);
+  free(req);
+}
+
+/* 1 when the results of an operation are pointers (into what uv_fs_req_cleanup frees, or the
+ * new uv_dir_t of opendir), read from the request itself before it is freed. */
+static inline int uvg_fs_keeps(int type) {
+  switch (type) {
+    case UV_FS_OPENDIR:
+    case UV_FS_SCANDIR:
+    case UV_FS_READDIR:
+    case UV_FS_READLINK:
+    case UV_FS_REALPATH:
+    case UV_FS_MKDTEMP:
+    case UV_FS_MKSTEMP:
+    case UV_FS_STATFS:
+      return 1;
+  }
+  return 0;
+}
+
+/* Takes the results of a completed request into out; unless they point into the request, also
+ * cleans it up and frees it. */
+static inline void uvg_fs_done(uv_fs_t* req, uvg_fs_res_t* out) {
   out->type = uv_fs_get_type(req);
   out->result = uv_fs_get_result(req);
   out->syserr = uv_fs_get_system_error(req);
-  out->path = uv_fs_get_path(req);
-  out->ptr = uv_fs_get_ptr(req);
+  out->has_path = uv_fs_get_path(req) != NULL;
   switch (out->type) {
     case UV_FS_STAT:
     case UV_FS_LSTAT:
@@ -36,12 +70,16 @@ static inline void uvg_fs_take(uv_fs_t* req, uvg_fs_res_t* out) {
       memcpy(&out->stat, uv_fs_get_statbuf(req), sizeof(uv_stat_t));
       break;
   }
+  if (!uvg_fs_keeps(out->type)) {
+    uvg_fs_free(req);
+    out->freed = 1;
+  }
 }
 
-/* uv_fs_req_cleanup, and the request's memory freed. */
-static inline void uvg_fs_free(uv_fs_t* req) {
-  uv_fs_req_cleanup(req);
-  free(req);
+/* The end of every forwarder: in synchronous mode (out non-NULL) the results are taken. */
+static inline int uvg_fs_ret(uv_fs_t* req, int rc, uvg_fs_res_t* out) {
+  if (out != NULL) uvg_fs_done(req, out);
+  return rc;
 }
 
 static inline int uvg_fs_scandir_next(uv_fs_t* req, const char** name, int* type) {
@@ -82,192 +120,193 @@ static inline void uvg_pool_init(void) {
 
 /* ---- the operations ---- */
 
-static inline int uvg_fs_close(uv_loop_t* l, uv_fs_t* r, int fd, int async) {
+static inline int uvg_fs_close(uv_loop_t* l, uv_fs_t* r, int fd, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_close(l, r, fd, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_close(l, r, fd, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_open(uv_loop_t* l, uv_fs_t* r, const char* path, int flags, int mode, int async) {
+static inline int uvg_fs_open(uv_loop_t* l, uv_fs_t* r, const char* path, int flags, int mode, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_open(l, r, path, flags, mode, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_open(l, r, path, flags, mode, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_read(uv_loop_t* l, uv_fs_t* r, int fd, const uv_buf_t* bufs, unsigned int n,
-                              int64_t off, int async) {
+                              int64_t off, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_read(l, r, fd, bufs, n, off, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_read(l, r, fd, bufs, n, off, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_write(uv_loop_t* l, uv_fs_t* r, int fd, const uv_buf_t* bufs, unsigned int n,
-                               int64_t off, int async) {
+                               int64_t off, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_write(l, r, fd, bufs, n, off, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_write(l, r, fd, bufs, n, off, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_unlink(uv_loop_t* l, uv_fs_t* r, const char* path, int async) {
+static inline int uvg_fs_unlink(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_unlink(l, r, path, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_unlink(l, r, path, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_copyfile(uv_loop_t* l, uv_fs_t* r, const char* path, const char* newpath,
-                                  int flags, int async) {
+                                  int flags, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_copyfile(l, r, path, newpath, flags, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_copyfile(l, r, path, newpath, flags, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_mkdir(uv_loop_t* l, uv_fs_t* r, const char* path, int mode, int async) {
+static inline int uvg_fs_mkdir(uv_loop_t* l, uv_fs_t* r, const char* path, int mode, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_mkdir(l, r, path, mode, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_mkdir(l, r, path, mode, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_mkdtemp(uv_loop_t* l, uv_fs_t* r, const char* tpl, int async) {
+static inline int uvg_fs_mkdtemp(uv_loop_t* l, uv_fs_t* r, const char* tpl, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_mkdtemp(l, r, tpl, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_mkdtemp(l, r, tpl, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_mkstemp(uv_loop_t* l, uv_fs_t* r, const char* tpl, int async) {
+static inline int uvg_fs_mkstemp(uv_loop_t* l, uv_fs_t* r, const char* tpl, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_mkstemp(l, r, tpl, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_mkstemp(l, r, tpl, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_rmdir(uv_loop_t* l, uv_fs_t* r, const char* path, int async) {
+static inline int uvg_fs_rmdir(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_rmdir(l, r, path, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_rmdir(l, r, path, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_scandir(uv_loop_t* l, uv_fs_t* r, const char* path, int async) {
+static inline int uvg_fs_scandir(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_scandir(l, r, path, 0, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_scandir(l, r, path, 0, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_opendir(uv_loop_t* l, uv_fs_t* r, const char* path, int async) {
+static inline int uvg_fs_opendir(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_opendir(l, r, path, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_opendir(l, r, path, UVG_FSCB(out)), out);
 }
 
 /* uv_fs_readdir into dirents, an array of n entries the caller owns until completion. */
 static inline int uvg_fs_readdir(uv_loop_t* l, uv_fs_t* r, uv_dir_t* dir, uv_dirent_t* dirents, size_t n,
-                                 int async) {
+                                 uvg_fs_res_t* out) {
   UVG_CHECK(l);
   dir->dirents = dirents;
   dir->nentries = n;
-  return uv_fs_readdir(l, r, dir, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_readdir(l, r, dir, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_closedir(uv_loop_t* l, uv_fs_t* r, uv_dir_t* dir, int async) {
+static inline int uvg_fs_closedir(uv_loop_t* l, uv_fs_t* r, uv_dir_t* dir, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_closedir(l, r, dir, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_closedir(l, r, dir, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_stat(uv_loop_t* l, uv_fs_t* r, const char* path, int async) {
+static inline int uvg_fs_stat(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_stat(l, r, path, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_stat(l, r, path, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_fstat(uv_loop_t* l, uv_fs_t* r, int fd, int async) {
+static inline int uvg_fs_fstat(uv_loop_t* l, uv_fs_t* r, int fd, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_fstat(l, r, fd, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_fstat(l, r, fd, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_lstat(uv_loop_t* l, uv_fs_t* r, const char* path, int async) {
+static inline int uvg_fs_lstat(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_lstat(l, r, path, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_lstat(l, r, path, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_statfs(uv_loop_t* l, uv_fs_t* r, const char* path, int async) {
+static inline int uvg_fs_statfs(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_statfs(l, r, path, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_statfs(l, r, path, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_rename(uv_loop_t* l, uv_fs_t* r, const char* path, const char* newpath, int async) {
+static inline int uvg_fs_rename(uv_loop_t* l, uv_fs_t* r, const char* path, const char* newpath, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_rename(l, r, path, newpath, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_rename(l, r, path, newpath, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_fsync(uv_loop_t* l, uv_fs_t* r, int fd, int async) {
+static inline int uvg_fs_fsync(uv_loop_t* l, uv_fs_t* r, int fd, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_fsync(l, r, fd, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_fsync(l, r, fd, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_fdatasync(uv_loop_t* l, uv_fs_t* r, int fd, int async) {
+static inline int uvg_fs_fdatasync(uv_loop_t* l, uv_fs_t* r, int fd, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_fdatasync(l, r, fd, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_fdatasync(l, r, fd, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_ftruncate(uv_loop_t* l, uv_fs_t* r, int fd, int64_t off, int async) {
+static inline int uvg_fs_ftruncate(uv_loop_t* l, uv_fs_t* r, int fd, int64_t off, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_ftruncate(l, r, fd, off, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_ftruncate(l, r, fd, off, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_sendfile(uv_loop_t* l, uv_fs_t* r, int out, int in, int64_t off, size_t n, int async) {
+static inline int uvg_fs_sendfile(uv_loop_t* l, uv_fs_t* r, int out_fd, int in_fd, int64_t off, size_t n,
+                                  uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_sendfile(l, r, out, in, off, n, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_sendfile(l, r, out_fd, in_fd, off, n, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_access(uv_loop_t* l, uv_fs_t* r, const char* path, int mode, int async) {
+static inline int uvg_fs_access(uv_loop_t* l, uv_fs_t* r, const char* path, int mode, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_access(l, r, path, mode, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_access(l, r, path, mode, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_chmod(uv_loop_t* l, uv_fs_t* r, const char* path, int mode, int async) {
+static inline int uvg_fs_chmod(uv_loop_t* l, uv_fs_t* r, const char* path, int mode, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_chmod(l, r, path, mode, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_chmod(l, r, path, mode, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_fchmod(uv_loop_t* l, uv_fs_t* r, int fd, int mode, int async) {
+static inline int uvg_fs_fchmod(uv_loop_t* l, uv_fs_t* r, int fd, int mode, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_fchmod(l, r, fd, mode, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_fchmod(l, r, fd, mode, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_utime(uv_loop_t* l, uv_fs_t* r, const char* path, double at, double mt, int async) {
+static inline int uvg_fs_utime(uv_loop_t* l, uv_fs_t* r, const char* path, double at, double mt, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_utime(l, r, path, at, mt, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_utime(l, r, path, at, mt, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_futime(uv_loop_t* l, uv_fs_t* r, int fd, double at, double mt, int async) {
+static inline int uvg_fs_futime(uv_loop_t* l, uv_fs_t* r, int fd, double at, double mt, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_futime(l, r, fd, at, mt, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_futime(l, r, fd, at, mt, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_lutime(uv_loop_t* l, uv_fs_t* r, const char* path, double at, double mt, int async) {
+static inline int uvg_fs_lutime(uv_loop_t* l, uv_fs_t* r, const char* path, double at, double mt, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_lutime(l, r, path, at, mt, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_lutime(l, r, path, at, mt, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_link(uv_loop_t* l, uv_fs_t* r, const char* path, const char* newpath, int async) {
+static inline int uvg_fs_link(uv_loop_t* l, uv_fs_t* r, const char* path, const char* newpath, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_link(l, r, path, newpath, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_link(l, r, path, newpath, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_symlink(uv_loop_t* l, uv_fs_t* r, const char* path, const char* newpath, int flags,
-                                 int async) {
+                                 uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_symlink(l, r, path, newpath, flags, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_symlink(l, r, path, newpath, flags, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_readlink(uv_loop_t* l, uv_fs_t* r, const char* path, int async) {
+static inline int uvg_fs_readlink(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_readlink(l, r, path, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_readlink(l, r, path, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_realpath(uv_loop_t* l, uv_fs_t* r, const char* path, int async) {
+static inline int uvg_fs_realpath(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_realpath(l, r, path, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_realpath(l, r, path, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_chown(uv_loop_t* l, uv_fs_t* r, const char* path, int uid, int gid, int async) {
+static inline int uvg_fs_chown(uv_loop_t* l, uv_fs_t* r, const char* path, int uid, int gid, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_chown(l, r, path, (uv_uid_t)uid, (uv_gid_t)gid, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_chown(l, r, path, (uv_uid_t)uid, (uv_gid_t)gid, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_fchown(uv_loop_t* l, uv_fs_t* r, int fd, int uid, int gid, int async) {
+static inline int uvg_fs_fchown(uv_loop_t* l, uv_fs_t* r, int fd, int uid, int gid, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_fchown(l, r, fd, (uv_uid_t)uid, (uv_gid_t)gid, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_fchown(l, r, fd, (uv_uid_t)uid, (uv_gid_t)gid, UVG_FSCB(out)), out);
 }
 
-static inline int uvg_fs_lchown(uv_loop_t* l, uv_fs_t* r, const char* path, int uid, int gid, int async) {
+static inline int uvg_fs_lchown(uv_loop_t* l, uv_fs_t* r, const char* path, int uid, int gid, uvg_fs_res_t* out) {
   UVG_CHECK(l);
-  return uv_fs_lchown(l, r, path, (uv_uid_t)uid, (uv_gid_t)gid, UVG_FSCB(async));
+  return uvg_fs_ret(r, uv_fs_lchown(l, r, path, (uv_uid_t)uid, (uv_gid_t)gid, UVG_FSCB(out)), out);
 }
 
 #endif /* UVG_SHIM_FS_H */

@@ -1,0 +1,61 @@
+package uv
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkFSStat: uv_fs_stat of one file. sync: the synchronous mode, one stat per op on the
+// calling goroutine. async32: 32 asynchronous stats in flight on libuv's threadpool, each
+// callback submitting the next until b.N; one op is one stat. C twin:
+// testdata/cbench/fs_stat.c (the same two shapes).
+func BenchmarkFSStat(b *testing.B) {
+	b.Run("sync", func(b *testing.B) {
+		b.ReportAllocs()
+		l := newTestLoop(b)
+		path := fsBenchFile(b)
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if _, err := FSStat(l, path, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("async32", func(b *testing.B) {
+		b.ReportAllocs()
+		l := newTestLoop(b)
+		path := fsBenchFile(b)
+		started, done := 0, 0
+		var cb func(*FSReq)
+		cb = func(r *FSReq) {
+			done++
+			if r.Err() != nil {
+				b.Error(r.Err())
+				return
+			}
+			if started < b.N {
+				started++
+				if _, err := FSStat(l, path, cb); err != nil {
+					b.Error(err)
+				}
+			}
+		}
+		b.ResetTimer()
+		for ; started < min(32, b.N); started++ {
+			if _, err := FSStat(l, path, cb); err != nil {
+				b.Fatal(err)
+			}
+		}
+		run(b, l, RunDefault)
+		b.StopTimer()
+		if done != b.N {
+			b.Fatalf("%d stats, want %d", done, b.N)
+		}
+	})
+}
+
+func fsBenchFile(b *testing.B) string {
+	path := filepath.Join(b.TempDir(), "stat_me")
+	fsWriteFile(b, path, fsTestBuf)
+	return path
+}
