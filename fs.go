@@ -333,8 +333,6 @@ type FSReq struct {
 	bufs    bufs           // read, write: the pinned Go slices
 	dir     *Dir           // readdir, closedir: the directory
 	dirents unsafe.Pointer // readdir: the C array of entries
-	closing *Dir           // closedir: the directory, given back its pointer when cancelled
-	dirPtr  *C.uv_dir_t
 
 	res  C.uvg_fs_res_t // the results, taken by uvg_fs_done (no pointer in it)
 	path string
@@ -558,9 +556,6 @@ func (r *FSReq) finish() {
 				r.more.entries[i] = Dirent{C.GoString(e.name), DirentType(e._type)}
 			}
 		}
-	}
-	if r.closing != nil && r.res.result == C.UV_ECANCELED { // the closedir never ran
-		r.closing.ptr = r.dirPtr
 	}
 	r.release()
 }
@@ -832,8 +827,9 @@ func FSReaddir(l *Loop, d *Dir, n int, cb func(*FSReq)) (*FSReq, error) {
 }
 
 // FSClosedir wraps uv_fs_closedir: closes d and frees it; d answers ErrClosed from this call
-// on (when an asynchronous closedir is cancelled, d is open again from its callback). EBUSY
-// while an FSReaddir of d is in flight. Asynchronous when cb is non-nil, synchronous
+// on. A cancelled asynchronous closedir still frees d (libuv 1.44's uv_fs_req_cleanup frees
+// the uv_dir_t), but the directory stream it never closed stays open: do not cancel one.
+// EBUSY while an FSReaddir of d is in flight. Asynchronous when cb is non-nil, synchronous
 // when nil. Loop-bound.
 func FSClosedir(l *Loop, d *Dir, cb func(*FSReq)) (*FSReq, error) {
 	if l == nil || l.ptr == nil {
@@ -847,10 +843,9 @@ func FSClosedir(l *Loop, d *Dir, cb func(*FSReq)) (*FSReq, error) {
 		return nil, err
 	}
 	var res C.uvg_fs_res_t
-	r.dirPtr = d.ptr
 	rc := C.uvg_fs_closedir(l.ptr, r.fs(), d.ptr, r.out(&res))
 	if rc != C.UVG_EWRONGTHREAD {
-		r.closing, d.ptr = d, nil // libuv frees it, now or on the threadpool
+		d.ptr = nil // libuv frees it: on the threadpool, or in uv_fs_req_cleanup when cancelled
 	}
 	return r.submit(&res, rc)
 }
