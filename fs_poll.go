@@ -59,6 +59,7 @@ func (h *FSPoll) Start(path string, interval time.Duration, cb func(prev, curr *
 	}
 	defer C.free(unsafe.Pointer(cpath))
 	active := h.IsActive()
+	poolInit() // libuv stats the path on its threadpool: start it as the binding does (fs.go)
 	if err := status(C.uvg_fs_poll_start(p, cpath, C.uint(millis(interval)))); err != nil {
 		return pathError("fs_poll_start", path, err)
 	}

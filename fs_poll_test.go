@@ -2,10 +2,12 @@ package uv
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -265,5 +267,57 @@ func TestFSPollMisuse(t *testing.T) {
 	}
 	if h.Type() != HandleFSPoll || h.TypeName() != "fs_poll" {
 		t.Errorf("Type %v %q after Close, want fs_poll", h.Type(), h.TypeName())
+	}
+}
+
+func init() {
+	// The first use of libuv's threadpool in this process is an FSPoll's stat; then a write
+	// to a broken pipe runs on the pool. Exit status 0: EPIPE came back and SIGPIPE did not
+	// kill the process.
+	testHelpers["fspoll-starts-pool"] = func() {
+		l, err := NewLoop()
+		if err != nil {
+			panic(err)
+		}
+		h, err := NewFSPoll(l)
+		if err != nil {
+			panic(err)
+		}
+		if err := h.Start(os.TempDir(), time.Hour, func(*Stat, *Stat, error) {}); err != nil {
+			panic(err)
+		}
+		if _, err := l.Run(RunOnce); err != nil { // the first stat completes
+			panic(err)
+		}
+		rp, wp, err := os.Pipe()
+		if err != nil {
+			panic(err)
+		}
+		rp.Close()
+		var werr error
+		if _, err := FSWrite(l, int(wp.Fd()), [][]byte{[]byte("to nobody")}, -1, func(r *FSReq) { werr = r.Err() }); err != nil {
+			panic(err)
+		}
+		if err := h.Close(nil); err != nil {
+			panic(err)
+		}
+		if err := l.CloseAll(); err != nil {
+			panic(err)
+		}
+		if !errors.Is(werr, syscall.EPIPE) {
+			fmt.Fprintf(os.Stderr, "write to a broken pipe on the pool: %v, want EPIPE\n", werr)
+			os.Exit(3)
+		}
+	}
+}
+
+// An FSPoll that is the process's first user of libuv's threadpool starts it as the binding
+// does, with SIGPIPE blocked in its threads (see poolInit): a write to a broken pipe on the
+// pool then fails with EPIPE instead of killing the process. In a fresh process, since the
+// pool starts once per process.
+func TestFSPollStartsPoolWithoutSIGPIPE(t *testing.T) {
+	out, err := helperCmd(t, "fspoll-starts-pool").CombinedOutput()
+	if err != nil {
+		t.Fatalf("helper: %v\n%s", err, out)
 	}
 }
