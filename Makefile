@@ -23,6 +23,7 @@ deps:
 
 demo: deps
 	$(GO) run ./examples/tour
+	$(GO) run ./examples/tcp-echo-server -demo
 
 test: deps vet examples race cgocheck debug
 

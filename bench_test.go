@@ -7,7 +7,6 @@ package uv
 
 import (
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -240,10 +239,8 @@ func BenchmarkPost(b *testing.B) {
 //     the cgo call of uv_walk is shared by 1000 ops).
 //   - RecoverDefer: a closure called under `defer l.recoverCallback()`, as the trampolines do,
 //     minus the same call without it (the reported figure is the call with the defer).
-//   - Token*/go-pointer: the binding's token table (github.com/mattn/go-pointer: C.malloc(1) as
-//     the key, a global RWMutex and a map[unsafe.Pointer]any).
-//   - Token*/index: a prototype of a faster table (indexTable below): the token is a slot
-//     index, no C memory, lock-free reads from fixed pages, a mutex and a free list for writes.
+//   - Token*: the binding's token table (cgo_callbacks.go: slots in fixed pages, lock-free
+//     reads, a mutex and a free list for writes).
 //   - TokenRestore1M: restores from a table of 1,000,000 tokens, in the order they were saved
 //     (the order in which Timers fires them), where the map's hashing defeats the caches.
 func BenchmarkCallbackParts(b *testing.B) {
@@ -290,22 +287,14 @@ func BenchmarkCallbackParts(b *testing.B) {
 			benchCallPlain(fn)
 		}
 	})
-	b.Run("TokenSaveRelease/go-pointer", func(b *testing.B) {
+	b.Run("TokenSaveRelease", func(b *testing.B) {
 		b.ReportAllocs()
 		v := &Timer{}
 		for i := 0; i < b.N; i++ {
 			releaseToken(saveToken(v))
 		}
 	})
-	b.Run("TokenSaveRelease/index", func(b *testing.B) {
-		b.ReportAllocs()
-		var tab indexTable
-		v := &Timer{}
-		for i := 0; i < b.N; i++ {
-			tab.release(tab.save(v))
-		}
-	})
-	b.Run("TokenRestore/go-pointer", func(b *testing.B) {
+	b.Run("TokenRestore", func(b *testing.B) {
 		b.ReportAllocs()
 		tok := saveToken(&Timer{})
 		defer releaseToken(tok)
@@ -315,19 +304,8 @@ func BenchmarkCallbackParts(b *testing.B) {
 			}
 		}
 	})
-	b.Run("TokenRestore/index", func(b *testing.B) {
-		b.ReportAllocs()
-		var tab indexTable
-		tok := tab.save(&Timer{})
-		defer tab.release(tok)
-		for i := 0; i < b.N; i++ {
-			if tab.restore(tok).(*Timer) == nil {
-				b.Fatal("nil")
-			}
-		}
-	})
 	const big = 1_000_000
-	b.Run("TokenRestore1M/go-pointer", func(b *testing.B) {
+	b.Run("TokenRestore1M", func(b *testing.B) {
 		b.ReportAllocs()
 		toks := make([]unsafe.Pointer, big)
 		for i := range toks {
@@ -347,27 +325,6 @@ func BenchmarkCallbackParts(b *testing.B) {
 			releaseToken(t)
 		}
 	})
-	b.Run("TokenRestore1M/index", func(b *testing.B) {
-		b.ReportAllocs()
-		var tab indexTable
-		toks := make([]uint32, big)
-		for i := range toks {
-			toks[i] = tab.save(&Timer{})
-		}
-		b.ResetTimer()
-		for i, j := 0, 0; i < b.N; i++ {
-			if tab.restore(toks[j]).(*Timer) == nil {
-				b.Fatal("nil")
-			}
-			if j++; j == big {
-				j = 0
-			}
-		}
-		b.StopTimer()
-		for _, t := range toks {
-			tab.release(t)
-		}
-	})
 }
 
 //go:noinline
@@ -378,53 +335,3 @@ func benchCallDeferred(l *Loop, fn func()) {
 
 //go:noinline
 func benchCallPlain(fn func()) { fn() }
-
-// indexTable is the prototype measured by BenchmarkCallbackParts: tokens are slot numbers
-// (1-based, so that 0 stays "no token"), which C would keep in a handle's data field as
-// (void*)(uintptr_t)token; no C memory per token. restore is lock-free: the pages never move
-// once published; save and release take a mutex and reuse slots through a free list.
-type indexTable struct {
-	mu    sync.Mutex
-	pages [indexPages]atomic.Pointer[[indexPageSize]any]
-	next  uint32   // slots ever used, under mu
-	free  []uint32 // released slots, under mu
-}
-
-const (
-	indexPageBits = 12
-	indexPageSize = 1 << indexPageBits
-	indexPages    = 1 << 14 // 64 Mi slots
-)
-
-func (t *indexTable) save(v any) uint32 {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	var tok uint32
-	if n := len(t.free); n > 0 {
-		tok, t.free = t.free[n-1], t.free[:n-1]
-	} else {
-		t.next++
-		tok = t.next
-	}
-	i := tok - 1
-	p := t.pages[i>>indexPageBits].Load()
-	if p == nil {
-		p = new([indexPageSize]any)
-		t.pages[i>>indexPageBits].Store(p)
-	}
-	p[i&(indexPageSize-1)] = v
-	return tok
-}
-
-func (t *indexTable) restore(tok uint32) any {
-	i := tok - 1
-	return t.pages[i>>indexPageBits].Load()[i&(indexPageSize-1)]
-}
-
-func (t *indexTable) release(tok uint32) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	i := tok - 1
-	t.pages[i>>indexPageBits].Load()[i&(indexPageSize-1)] = nil
-	t.free = append(t.free, tok)
-}

@@ -5,15 +5,41 @@ package uv
 // struct's data token and calls the Go closure under recover, so that it always returns normally
 // to C: a panic must never unwind through libuv's frames. Its preamble only declares.
 
+// #include <stdlib.h>
 // #include <uv.h>
 import "C"
 
 import (
+	"sync"
 	"sync/atomic"
 	"unsafe"
-
-	pointer "github.com/mattn/go-pointer"
 )
+
+// The token table. A token is what the binding stores in a C struct's data field to find the Go
+// object again in a trampoline: the address of one byte in tokenBase, a C region that is
+// reserved once and never read or written (so it costs address space, not memory). The byte's
+// offset is the object's slot in pages. Tokens are C addresses, so C may keep them and Go may
+// hold them in unsafe.Pointer values without breaking cgo's pointer rules.
+//
+// restoreToken reads without a lock: a page never moves once published, and a slot is written
+// by saveToken before its token reaches C and cleared by releaseToken after the last callback.
+// A trampoline that runs on a thread other than the one that saved the token (the threadpool,
+// a thread of NewThread) uses restoreTokenSync, which takes the lock, so that the handover is
+// visible to Go's memory model (and to the race detector) and not only through libuv's own
+// locks.
+const (
+	tokenPageBits = 12
+	tokenPageSize = 1 << tokenPageBits
+	tokenPages    = 1 << 14 // 64 Mi live tokens at most
+)
+
+var tokens struct {
+	mu    sync.RWMutex
+	base  unsafe.Pointer // C memory of tokenPages*tokenPageSize bytes, never touched
+	pages [tokenPages]atomic.Pointer[[tokenPageSize]any]
+	next  uintptr   // slots ever used, under mu
+	free  []uintptr // released slots, under mu
+}
 
 // liveTokens counts the tokens saved and not yet released; the tests' leak check reads it.
 var liveTokens atomic.Int64
@@ -21,16 +47,58 @@ var liveTokens atomic.Int64
 // saveToken registers v and returns the token to store in a C struct's data field. The token
 // keeps v reachable until releaseToken.
 func saveToken(v any) unsafe.Pointer {
+	tokens.mu.Lock()
+	if tokens.base == nil {
+		tokens.base = C.malloc(tokenPages * tokenPageSize)
+		if tokens.base == nil {
+			tokens.mu.Unlock()
+			panic("uv: cannot reserve the token table")
+		}
+	}
+	var i uintptr
+	if n := len(tokens.free); n > 0 {
+		i, tokens.free = tokens.free[n-1], tokens.free[:n-1]
+	} else if i = tokens.next; i < tokenPages*tokenPageSize {
+		tokens.next++
+	} else {
+		tokens.mu.Unlock()
+		panic("uv: more than 64 Mi handles and requests alive at once")
+	}
+	p := tokens.pages[i>>tokenPageBits].Load()
+	if p == nil {
+		p = new([tokenPageSize]any)
+		tokens.pages[i>>tokenPageBits].Store(p)
+	}
+	p[i&(tokenPageSize-1)] = v
+	tokens.mu.Unlock()
 	liveTokens.Add(1)
-	return pointer.Save(v)
+	return unsafe.Add(tokens.base, i)
 }
 
-// restoreToken returns the object registered under token.
-func restoreToken(token unsafe.Pointer) any { return pointer.Restore(token) }
+// tokenSlot returns the slot of token.
+func tokenSlot(token unsafe.Pointer) *any {
+	i := uintptr(token) - uintptr(tokens.base)
+	return &tokens.pages[i>>tokenPageBits].Load()[i&(tokenPageSize-1)]
+}
+
+// restoreToken returns the object registered under token, on the thread that saved it or one
+// that synchronized with it in Go.
+func restoreToken(token unsafe.Pointer) any { return *tokenSlot(token) }
+
+// restoreTokenSync is restoreToken for a trampoline on a thread that did not save the token
+// and reached it only through C (libuv's threadpool, a thread of NewThread).
+func restoreTokenSync(token unsafe.Pointer) any {
+	tokens.mu.RLock()
+	defer tokens.mu.RUnlock()
+	return *tokenSlot(token)
+}
 
 // releaseToken forgets the object registered under token and frees the token.
 func releaseToken(token unsafe.Pointer) {
-	pointer.Unref(token)
+	tokens.mu.Lock()
+	*tokenSlot(token) = nil
+	tokens.free = append(tokens.free, uintptr(token)-uintptr(tokens.base))
+	tokens.mu.Unlock()
 	liveTokens.Add(-1)
 }
 
@@ -122,6 +190,16 @@ func uvgShutdownCb(p *C.uv_shutdown_t, st C.int) {
 	reqDone(&r.req, r.cb, st)
 }
 
+// ---- fs ----
+
+//export uvgFSCb
+func uvgFSCb(p *C.uv_fs_t) {
+	r := restoreToken(p.data).(*FSReq)
+	defer r.loop.recoverCallback()
+	r.complete()
+	r.cb(r)
+}
+
 // ---- threads, once, random ----
 
 // uvgThreadCb is the entry of a thread of NewThread. No loop is involved: Thread.run recovers a
@@ -129,7 +207,7 @@ func uvgShutdownCb(p *C.uv_shutdown_t, st C.int) {
 //
 //export uvgThreadCb
 func uvgThreadCb(token unsafe.Pointer) {
-	t := restoreToken(token).(*Thread)
+	t := restoreTokenSync(token).(*Thread)
 	releaseToken(token)
 	t.run()
 }
@@ -147,6 +225,27 @@ func uvgRandomCb(p *C.uv_random_t, st C.int, buf unsafe.Pointer, n C.size_t) {
 	defer r.loop.recoverCallback()
 	r.complete(st)
 }
+
+// ---- udp ----
+
+//export uvgUDPSendCb
+func uvgUDPSendCb(token unsafe.Pointer, st C.int) {
+	r := restoreToken(token).(*UDPSendReq)
+	defer r.loop.recoverCallback()
+	r.complete()
+	if r.cb != nil {
+		r.cb(status(st))
+	}
+}
+
+//export uvgUDPRecvCb
+func uvgUDPRecvCb(p *C.uv_udp_t, nread C.ssize_t, buf *C.uv_buf_t, addr *C.struct_sockaddr, flags C.uint) {
+	u := restoreToken(p.data).(*UDP)
+	defer u.loop.recoverCallback()
+	u.recv(nread, buf, addr, flags)
+}
+
+// ---- end of udp ----
 
 // ---- poll, dns ----
 

@@ -12,18 +12,28 @@ import (
 	"uv"
 )
 
-// A file written synchronously (nil callbacks), then read back asynchronously: the read's
-// callback runs on the loop, and the buffer is the caller's slice, pinned until then.
-func ExampleFSOpen() {
+// exampleFSSetup returns a temporary directory and a new loop, and the function that closes
+// the loop and removes the directory.
+func exampleFSSetup() (string, *uv.Loop, func()) {
 	dir, err := os.MkdirTemp("", "uv-example")
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
 	loop, err := uv.NewLoop()
 	if err != nil {
 		log.Fatal(err)
 	}
+	return dir, loop, func() {
+		loop.Close()
+		os.RemoveAll(dir)
+	}
+}
+
+// A file written synchronously (nil callbacks), then read back asynchronously: the read's
+// callback runs on the loop, and the buffer is the caller's slice, pinned until then.
+func ExampleFSOpen() {
+	dir, loop, _ := exampleFSSetup() // Close is printed below
+	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "hello.txt")
 
 	r, err := uv.FSOpen(loop, path, uv.O_CREAT|uv.O_WRONLY, 0o644, nil)
@@ -66,16 +76,8 @@ func ExampleFSOpen() {
 
 // Stat results are Go values; errors on a path are *fs.PathError wrapping the Errno.
 func ExampleFSStat() {
-	dir, err := os.MkdirTemp("", "uv-example")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	loop, err := uv.NewLoop()
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer loop.Close()
+	dir, loop, done := exampleFSSetup()
+	defer done()
 	path := filepath.Join(dir, "data")
 	if err := os.WriteFile(path, make([]byte, 1000), 0o600); err != nil {
 		log.Fatal(err)
@@ -83,7 +85,7 @@ func ExampleFSStat() {
 	if _, err := uv.FSChmod(loop, path, 0o640, nil); err != nil { // not subject to the umask
 		log.Fatal(err)
 	}
-	_, err = uv.FSStat(loop, path, func(r *uv.FSReq) {
+	_, err := uv.FSStat(loop, path, func(r *uv.FSReq) {
 		st := r.Stat()
 		fmt.Println("size:", st.Size, "mode:", st.FileMode())
 	})
@@ -103,16 +105,8 @@ func ExampleFSStat() {
 // A directory listed twice: all at once with FSScandir, and by FSOpendir, FSReaddir and
 // FSClosedir.
 func ExampleFSScandir() {
-	dir, err := os.MkdirTemp("", "uv-example")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	loop, err := uv.NewLoop()
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer loop.Close()
+	dir, loop, done := exampleFSSetup()
+	defer done()
 	os.WriteFile(filepath.Join(dir, "a.txt"), nil, 0o600)
 	os.Mkdir(filepath.Join(dir, "sub"), 0o700)
 

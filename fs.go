@@ -689,9 +689,10 @@ func FSRead(l *Loop, fd int, bufs [][]byte, offset int64, cb func(*FSReq)) (*FSR
 // bytes written. offset is as FSRead's: negative writes at the current position (libuv's -1).
 // Zero copy: asynchronously, the slices are pinned and read by the threadpool until cb runs;
 // do not modify them before. No buffer at all is libuv's EINVAL. Asynchronous when cb is
-// non-nil, synchronous when nil. A write to a pipe whose reader is gone fails with EPIPE;
-// SIGPIPE does not kill the process, on the threadpool nor on the calling goroutine (fds 1
-// and 2 excepted there, by Go's rule). Loop-bound.
+// non-nil, synchronous when nil. A write to a pipe whose reader is gone fails with EPIPE and
+// SIGPIPE does not kill the process, also for fds 1 and 2: on the calling goroutine Go's
+// handler ignores the signal (its exit on fds 1 and 2 is os.File's), and the threadpool's
+// threads have it blocked (see poolInit). Loop-bound.
 func FSWrite(l *Loop, fd int, bufs [][]byte, offset int64, cb func(*FSReq)) (*FSReq, error) {
 	r, err := newFS(l, "write", "", false, cb, 0)
 	if err != nil {

@@ -66,6 +66,19 @@ func fsAsync(t testing.TB, l *Loop, start func(cb func(*FSReq)) (*FSReq, error))
 	return got
 }
 
+// fsFailBoth runs an operation synchronously (cb nil), then asynchronously, and checks that
+// both fail with want; it returns the two requests.
+func fsFailBoth(t testing.TB, l *Loop, want Errno, start func(cb func(*FSReq)) (*FSReq, error)) (syncReq, asyncReq *FSReq) {
+	t.Helper()
+	r, err := start(nil)
+	syncReq = fsWant(t, r, err, want)
+	asyncReq = fsAsync(t, l, start)
+	if asyncReq.Result() != int64(want) || !errors.Is(asyncReq.Err(), want) {
+		t.Fatalf("async: %v, want %v", asyncReq.Err(), want)
+	}
+	return syncReq, asyncReq
+}
+
 func fsOpenFd(t testing.TB, l *Loop, path string, flags OpenFlag, mode os.FileMode) int {
 	t.Helper()
 	r := fsOK(t)(FSOpen(l, path, flags, mode, nil))
@@ -73,6 +86,14 @@ func fsOpenFd(t testing.TB, l *Loop, path string, flags OpenFlag, mode os.FileMo
 		t.Fatalf("open: %d", r.Result())
 	}
 	return int(r.Result())
+}
+
+// fsCreate creates path with data, through the binding's synchronous open, write and close.
+func fsCreate(t testing.TB, l *Loop, path string, data []byte) {
+	t.Helper()
+	fd := fsOpenFd(t, l, path, O_WRONLY|O_CREAT, 0o600)
+	fsOK(t)(FSWrite(l, fd, [][]byte{data}, -1, nil))
+	fsCloseFd(t, l, fd)
 }
 
 func fsCloseFd(t testing.TB, l *Loop, fd int) {
@@ -111,15 +132,15 @@ func fsCheckPerm(t testing.TB, l *Loop, path string, want uint64) {
 func TestFSFileNoent(t *testing.T) {
 	l := newTestLoop(t)
 	path := filepath.Join(t.TempDir(), "does_not_exist")
-	r, err := FSOpen(l, path, O_RDONLY, 0, nil)
-	fsWant(t, r, err, ENOENT)
-	var pe *fs.PathError
-	if !errors.As(err, &pe) || pe.Op != "open" || pe.Path != path || !errors.Is(err, fs.ErrNotExist) {
-		t.Fatalf("error %#v: want *fs.PathError{open, %s} matching fs.ErrNotExist", err, path)
+	r, a := fsFailBoth(t, l, ENOENT, func(cb func(*FSReq)) (*FSReq, error) { return FSOpen(l, path, O_RDONLY, 0, cb) })
+	for _, err := range []error{r.Err(), a.Err()} {
+		var pe *fs.PathError
+		if !errors.As(err, &pe) || pe.Op != "open" || pe.Path != path || !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("error %#v: want *fs.PathError{open, %s} matching fs.ErrNotExist", err, path)
+		}
 	}
-	a := fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSOpen(l, path, O_RDONLY, 0, cb) })
-	if a.FSType() != FSTypeOpen || a.Result() != int64(ENOENT) || !errors.Is(a.Err(), fs.ErrNotExist) {
-		t.Fatalf("async open: type %v result %d err %v", a.FSType(), a.Result(), a.Err())
+	if a.FSType() != FSTypeOpen {
+		t.Fatalf("async open: type %v", a.FSType())
 	}
 }
 
@@ -127,12 +148,7 @@ func TestFSFileNoent(t *testing.T) {
 func TestFSFileNametoolong(t *testing.T) {
 	l := newTestLoop(t)
 	name := strings.Repeat("a", 65536)
-	r, err := FSOpen(l, name, O_RDONLY, 0, nil)
-	fsWant(t, r, err, ENAMETOOLONG)
-	a := fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSOpen(l, name, O_RDONLY, 0, cb) })
-	if a.Result() != int64(ENAMETOOLONG) {
-		t.Fatalf("async: %v", a.Err())
-	}
+	fsFailBoth(t, l, ENAMETOOLONG, func(cb func(*FSReq)) (*FSReq, error) { return FSOpen(l, name, O_RDONLY, 0, cb) })
 }
 
 // libuv: fs_file_loop
@@ -140,12 +156,7 @@ func TestFSFileLoop(t *testing.T) {
 	l := newTestLoop(t)
 	link := filepath.Join(t.TempDir(), "test_symlink")
 	fsOK(t)(FSSymlink(l, link, link, 0, nil))
-	r, err := FSOpen(l, link, O_RDONLY, 0, nil)
-	fsWant(t, r, err, ELOOP)
-	a := fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSOpen(l, link, O_RDONLY, 0, cb) })
-	if a.Result() != int64(ELOOP) {
-		t.Fatalf("async: %v", a.Err())
-	}
+	fsFailBoth(t, l, ELOOP, func(cb func(*FSReq)) (*FSReq, error) { return FSOpen(l, link, O_RDONLY, 0, cb) })
 }
 
 // libuv: fs_file_async
@@ -487,11 +498,9 @@ func TestFSAccess(t *testing.T) {
 	l := newTestLoop(t)
 	dir := t.TempDir()
 	file, sub := filepath.Join(dir, "test_file"), filepath.Join(dir, "test_dir")
-	r, err := FSAccess(l, file, F_OK, nil)
-	fsWant(t, r, err, ENOENT)
-	a := fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSAccess(l, file, F_OK, cb) })
-	if a.FSType() != FSTypeAccess || a.Result() != int64(ENOENT) {
-		t.Fatalf("async access: %v", a.Err())
+	_, a := fsFailBoth(t, l, ENOENT, func(cb func(*FSReq)) (*FSReq, error) { return FSAccess(l, file, F_OK, cb) })
+	if a.FSType() != FSTypeAccess {
+		t.Fatalf("async access: %v", a.FSType())
 	}
 	fsCloseFd(t, l, fsOpenFd(t, l, file, O_RDWR|O_CREAT, 0o600))
 	fsOK(t)(FSAccess(l, file, F_OK, nil))
@@ -501,7 +510,7 @@ func TestFSAccess(t *testing.T) {
 	}
 	fsOK(t)(FSMkdir(l, sub, 0o777, nil))
 	fsOK(t)(FSAccess(l, sub, W_OK, nil))
-	r, err = FSAccess(l, file, X_OK, nil) // 0600: not executable, even for root
+	r, err := FSAccess(l, file, X_OK, nil) // 0600: not executable, even for root
 	fsWant(t, r, err, EACCES)
 }
 
@@ -538,9 +547,7 @@ func TestFSChmod(t *testing.T) {
 func TestFSUnlinkReadonly(t *testing.T) {
 	l := newTestLoop(t)
 	file := filepath.Join(t.TempDir(), "test_file")
-	fd := fsOpenFd(t, l, file, O_RDWR|O_CREAT, 0o600)
-	fsOK(t)(FSWrite(l, fd, [][]byte{fsTestBuf}, -1, nil))
-	fsCloseFd(t, l, fd)
+	fsCreate(t, l, file, fsTestBuf)
 	fsOK(t)(FSChmod(l, file, 0o400, nil))
 	fsCheckPerm(t, l, file, 0o400)
 	fsOK(t)(FSUnlink(l, file, nil))
@@ -584,14 +591,12 @@ func TestFSReadlink(t *testing.T) {
 	l := newTestLoop(t)
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "no_such_file")
-	r, err := FSReadlink(l, missing, nil)
-	fsWant(t, r, err, ENOENT)
-	a := fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSReadlink(l, missing, cb) })
-	if a.FSType() != FSTypeReadlink || a.Result() != int64(ENOENT) || a.Link() != "" {
-		t.Fatalf("async readlink: %v %q", a.Err(), a.Link())
+	_, a := fsFailBoth(t, l, ENOENT, func(cb func(*FSReq)) (*FSReq, error) { return FSReadlink(l, missing, cb) })
+	if a.FSType() != FSTypeReadlink || a.Link() != "" {
+		t.Fatalf("async readlink: %v %q", a.FSType(), a.Link())
 	}
 	// Not a link.
-	r, err = FSReadlink(l, dir, nil)
+	r, err := FSReadlink(l, dir, nil)
 	fsWant(t, r, err, EINVAL)
 }
 
@@ -599,11 +604,9 @@ func TestFSReadlink(t *testing.T) {
 func TestFSRealpath(t *testing.T) {
 	l := newTestLoop(t)
 	missing := filepath.Join(t.TempDir(), "no_such_file")
-	r, err := FSRealpath(l, missing, nil)
-	fsWant(t, r, err, ENOENT)
-	a := fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSRealpath(l, missing, cb) })
-	if a.FSType() != FSTypeRealpath || a.Result() != int64(ENOENT) {
-		t.Fatalf("async realpath: %v", a.Err())
+	_, a := fsFailBoth(t, l, ENOENT, func(cb func(*FSReq)) (*FSReq, error) { return FSRealpath(l, missing, cb) })
+	if a.FSType() != FSTypeRealpath {
+		t.Fatalf("async realpath: %v", a.FSType())
 	}
 }
 
@@ -613,9 +616,7 @@ func TestFSSymlink(t *testing.T) {
 	dir, err := filepath.EvalSymlinks(t.TempDir())
 	must(t, err)
 	file := filepath.Join(dir, "test_file")
-	fd := fsOpenFd(t, l, file, O_RDWR|O_CREAT, 0o600)
-	fsOK(t)(FSWrite(l, fd, [][]byte{fsTestBuf}, -1, nil))
-	fsCloseFd(t, l, fd)
+	fsCreate(t, l, file, fsTestBuf)
 
 	readVia := func(p string) {
 		t.Helper()
@@ -874,10 +875,8 @@ func TestFSReadBufs(t *testing.T) {
 func TestFSReadFileEOF(t *testing.T) {
 	l := newTestLoop(t)
 	file := filepath.Join(t.TempDir(), "test_file")
-	fd := fsOpenFd(t, l, file, O_WRONLY|O_CREAT, 0o600)
-	fsOK(t)(FSWrite(l, fd, [][]byte{fsTestBuf}, -1, nil))
-	fsCloseFd(t, l, fd)
-	fd = fsOpenFd(t, l, file, O_RDONLY, 0)
+	fsCreate(t, l, file, fsTestBuf)
+	fd := fsOpenFd(t, l, file, O_RDONLY, 0)
 	buf := make([]byte, 32)
 	if r := fsOK(t)(FSRead(l, fd, [][]byte{buf}, -1, nil)); !bytes.Equal(buf[:r.Result()], fsTestBuf) {
 		t.Fatalf("read %q", buf[:r.Result()])
@@ -909,11 +908,9 @@ func TestFSScandirEmptyDir(t *testing.T) {
 func TestFSScandirNonExistentDir(t *testing.T) {
 	l := newTestLoop(t)
 	dir := filepath.Join(t.TempDir(), "non_existent_dir")
-	r, err := FSScandir(l, dir, nil)
-	fsWant(t, r, err, ENOENT)
-	a := fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSScandir(l, dir, cb) })
-	if a.Result() != int64(ENOENT) || a.Dirents() != nil {
-		t.Fatalf("async: %v %v", a.Err(), a.Dirents())
+	r, a := fsFailBoth(t, l, ENOENT, func(cb func(*FSReq)) (*FSReq, error) { return FSScandir(l, dir, cb) })
+	if r.Dirents() != nil || a.Dirents() != nil {
+		t.Fatalf("entries %v %v", r.Dirents(), a.Dirents())
 	}
 }
 
@@ -922,12 +919,7 @@ func TestFSScandirFile(t *testing.T) {
 	l := newTestLoop(t)
 	file := filepath.Join(t.TempDir(), "test_file")
 	fsWriteFile(t, file, fsTestBuf)
-	r, err := FSScandir(l, file, nil)
-	fsWant(t, r, err, ENOTDIR)
-	a := fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSScandir(l, file, cb) })
-	if a.Result() != int64(ENOTDIR) {
-		t.Fatalf("async: %v", a.Err())
-	}
+	fsFailBoth(t, l, ENOTDIR, func(cb func(*FSReq)) (*FSReq, error) { return FSScandir(l, file, cb) })
 }
 
 // libuv: fs_open_dir
@@ -1191,10 +1183,8 @@ func TestFSReadDir(t *testing.T) {
 	l := newTestLoop(t)
 	fd := fsOpenFd(t, l, t.TempDir(), O_RDONLY, 0)
 	buf := make([]byte, 32)
-	r, err := FSRead(l, fd, [][]byte{buf}, -1, nil)
-	fsWant(t, r, err, EISDIR)
-	a := fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSRead(l, fd, [][]byte{buf}, -1, cb) })
-	if a.Result() != int64(EISDIR) || !errors.Is(a.Err(), syscall.EISDIR) {
+	_, a := fsFailBoth(t, l, EISDIR, func(cb func(*FSReq)) (*FSReq, error) { return FSRead(l, fd, [][]byte{buf}, -1, cb) })
+	if !errors.Is(a.Err(), syscall.EISDIR) {
 		t.Fatalf("async: %v", a.Err())
 	}
 	fsCloseFd(t, l, fd)
@@ -1370,14 +1360,9 @@ func TestFSReaddirEmptyDir(t *testing.T) {
 func TestFSReaddirNonExistingDir(t *testing.T) {
 	l := newTestLoop(t)
 	path := t.TempDir() + "/non-existing-dir/"
-	r, err := FSOpendir(l, path, nil)
-	fsWant(t, r, err, ENOENT)
-	if r.FSType() != FSTypeOpendir || r.Dir() != nil {
-		t.Fatalf("opendir: %v %v", r.FSType(), r.Dir())
-	}
-	a := fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSOpendir(l, path, cb) })
-	if a.Result() != int64(ENOENT) || a.Dir() != nil {
-		t.Fatalf("async opendir: %v %v", a.Err(), a.Dir())
+	r, a := fsFailBoth(t, l, ENOENT, func(cb func(*FSReq)) (*FSReq, error) { return FSOpendir(l, path, cb) })
+	if r.FSType() != FSTypeOpendir || r.Dir() != nil || a.Dir() != nil {
+		t.Fatalf("opendir: %v %v %v", r.FSType(), r.Dir(), a.Dir())
 	}
 }
 
@@ -1386,14 +1371,9 @@ func TestFSReaddirFile(t *testing.T) {
 	l := newTestLoop(t)
 	path := filepath.Join(t.TempDir(), "empty_file")
 	fsWriteFile(t, path, nil)
-	r, err := FSOpendir(l, path, nil)
-	fsWant(t, r, err, ENOTDIR)
-	if r.Dir() != nil {
+	r, a := fsFailBoth(t, l, ENOTDIR, func(cb func(*FSReq)) (*FSReq, error) { return FSOpendir(l, path, cb) })
+	if r.Dir() != nil || a.Dir() != nil {
 		t.Fatal("a Dir for a file")
-	}
-	a := fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSOpendir(l, path, cb) })
-	if a.Result() != int64(ENOTDIR) || a.Dir() != nil {
-		t.Fatalf("async opendir: %v", a.Err())
 	}
 }
 

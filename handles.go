@@ -81,6 +81,11 @@ type handle struct {
 	typ     HandleType
 	closing bool
 	closeCb func()
+	// sends counts the writes in flight that send this handle (Write2): libuv reads the handle
+	// when such a write's turn comes, so its C memory outlives the close callback (as orphan)
+	// until the last of them completes.
+	sends  int
+	orphan unsafe.Pointer
 }
 
 func (h *handle) base() *handle { return h }
@@ -120,7 +125,11 @@ func (h *handle) live() (unsafe.Pointer, error) {
 // callback.
 func (h *handle) closed() {
 	cb := h.closeCb
-	C.free(h.ptr)
+	if h.sends == 0 {
+		C.free(h.ptr)
+	} else {
+		h.orphan = h.ptr // freed by the last write that sends it
+	}
 	releaseToken(h.token)
 	h.ptr, h.token, h.closeCb = nil, nil, nil
 	if cb != nil {

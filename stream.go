@@ -32,7 +32,9 @@ type Stream interface {
 	// No buffer at all is EINVAL (libuv asserts). The WriteReq is valid until cb.
 	Write(cb func(err error), bufs ...[]byte) (*WriteReq, error)
 	// Write2 wraps uv_write2: Write over an IPC pipe that also sends send, a TCP, pipe or UDP
-	// handle, to the other end; libuv's EINVAL on other streams. A nil send is EINVAL.
+	// handle, to the other end; libuv's EINVAL on other streams. A nil send is EINVAL. send
+	// may be closed before cb: a write still queued then fails with EBADF (the binding keeps
+	// send's C memory until cb, since libuv reads it when the write's turn comes).
 	Write2(send Handle, cb func(err error), bufs ...[]byte) (*WriteReq, error)
 	// TryWrite wraps uv_try_write: writes what can be written now, without queuing, and
 	// returns the number of bytes written, or EAGAIN when nothing could be. libuv does not
@@ -158,6 +160,10 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 	if err := w.open(s.loop, w, ReqWrite); err != nil {
 		return nil, err
 	}
+	if send != nil {
+		w.send = send
+		send.sends++
+	}
 	var r C.int
 	if len(bs) == 1 {
 		// One buffer, the common case: its uv_buf_t is built on the C side, no array to allocate.
@@ -259,12 +265,22 @@ type WriteReq struct {
 	req
 	bufs bufs
 	cb   func(error)
+	send *handle // the handle Write2 sends, whose C memory libuv reads until the callback
 }
 
 // complete unpins the buffers and frees the request: in the callback, or when libuv refused it.
+// It frees the sent handle's C memory when that handle was closed meanwhile and this was the
+// last write sending it.
 func (w *WriteReq) complete() {
 	w.bufs.release()
 	w.done()
+	if h := w.send; h != nil {
+		w.send = nil
+		if h.sends--; h.sends == 0 && h.orphan != nil {
+			C.free(h.orphan)
+			h.orphan = nil
+		}
+	}
 }
 
 // pin1 pins b, the only buffer of a write, and returns its address for C (nil when empty).

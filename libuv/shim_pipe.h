@@ -1,0 +1,53 @@
+/* Forwarders of the pipe section (uv_pipe_t). */
+#ifndef UVG_SHIM_PIPE_H
+#define UVG_SHIM_PIPE_H
+
+#include "shim_stream.h"
+
+static inline uvg_new_t uvg_pipe_new(uv_loop_t* l, void* token, int ipc) {
+  uvg_new_t r = uvg_handle_new(l, UV_NAMED_PIPE);
+  return r.ptr ? uvg_inited(r, uv_pipe_init(l, r.ptr, ipc), token) : r;
+}
+
+static inline int uvg_pipe_open(void* p, int fd) {
+  UVG_HCHECK(p);
+  return uv_pipe_open(p, fd);
+}
+
+static inline int uvg_pipe_bind(void* p, const char* name) {
+  UVG_HCHECK(p);
+  return uv_pipe_bind(p, name);
+}
+
+/* uv_pipe_connect returns nothing: its errors reach the connect callback. libuv copies name. */
+static inline int uvg_pipe_connect(void* req, void* p, const char* name) {
+  UVG_HCHECK(p);
+  uv_pipe_connect(req, p, name, uvgConnectCb);
+  return 0;
+}
+
+/* uv_pipe_getsockname (peer 0) or uv_pipe_getpeername (peer 1). */
+static inline int uvg_pipe_name(void* p, int peer, char* buf, size_t* len) {
+  return peer ? uv_pipe_getpeername(p, buf, len) : uv_pipe_getsockname(p, buf, len);
+}
+
+static inline int uvg_pipe_pending_instances(void* p, int count) {
+  UVG_HCHECK(p);
+  uv_pipe_pending_instances(p, count);
+  return 0;
+}
+
+static inline int uvg_pipe_chmod(void* p, int flags) {
+  UVG_HCHECK(p);
+  return uv_pipe_chmod(p, flags);
+}
+
+static inline int uvg_pipe(int* fds, int read_flags, int write_flags) {
+  uv_file f[2] = {-1, -1};
+  int r = uv_pipe(f, read_flags, write_flags);
+  fds[0] = f[0];
+  fds[1] = f[1];
+  return r;
+}
+
+#endif /* UVG_SHIM_PIPE_H */

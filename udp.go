@@ -1,0 +1,406 @@
+package uv
+
+// #include "shim_udp.h"
+import "C"
+
+import (
+	"net/netip"
+	"unsafe"
+)
+
+// UDPFlags wraps uv_udp_flags, and the flags argument of uv_udp_init_ex: the address family
+// in the low 8 bits (UDPInet, UDPInet6, UDPUnspec) and UDPRecvmmsg, the flags of Bind
+// (UDPIPv6Only, UDPReuseAddr, UDPLinuxRecvErr), and the flags libuv passes to the receive
+// callback (UDPPartial, UDPMmsgChunk, UDPMmsgFree).
+type UDPFlags uint
+
+// The flags of libuv's UDP functions.
+const (
+	// UDPIPv6Only (Bind) disables dual-stack mode: an IPv6 socket does not receive IPv4.
+	UDPIPv6Only UDPFlags = C.UV_UDP_IPV6ONLY
+	// UDPPartial (receive callback): the datagram was larger than the read buffer and was
+	// truncated.
+	UDPPartial UDPFlags = C.UV_UDP_PARTIAL
+	// UDPReuseAddr (Bind) sets SO_REUSEADDR (SO_REUSEPORT on BSDs and macOS).
+	UDPReuseAddr UDPFlags = C.UV_UDP_REUSEADDR
+	// UDPMmsgChunk (receive callback): the datagram is one of several read by one recvmmsg.
+	UDPMmsgChunk UDPFlags = C.UV_UDP_MMSG_CHUNK
+	// UDPMmsgFree (receive callback): the last call after a recvmmsg, with no data, where a C
+	// program frees its buffer; the binding's buffer needs nothing.
+	UDPMmsgFree UDPFlags = C.UV_UDP_MMSG_FREE
+	// UDPLinuxRecvErr (Bind) sets IP_RECVERR/IPV6_RECVERR: Linux reports ICMP errors (for
+	// example ECONNREFUSED) on the socket.
+	UDPLinuxRecvErr UDPFlags = C.UV_UDP_LINUX_RECVERR
+	// UDPRecvmmsg (NewUDPEx) makes libuv read with recvmmsg where the system has it.
+	UDPRecvmmsg UDPFlags = C.UV_UDP_RECVMMSG
+
+	// UDPUnspec (NewUDPEx): no family, the socket is created at Bind or the first Send, as
+	// with NewUDP.
+	UDPUnspec UDPFlags = C.AF_UNSPEC
+	// UDPInet (NewUDPEx): an IPv4 socket is created at once.
+	UDPInet UDPFlags = C.AF_INET
+	// UDPInet6 (NewUDPEx): an IPv6 socket is created at once.
+	UDPInet6 UDPFlags = C.AF_INET6
+)
+
+// Membership wraps uv_membership.
+type Membership int
+
+// The arguments of SetMembership and SetSourceMembership.
+const (
+	LeaveGroup Membership = C.UV_LEAVE_GROUP
+	JoinGroup  Membership = C.UV_JOIN_GROUP
+)
+
+// UDP wraps uv_udp_t: a UDP socket. Its methods are loop-bound: call them on the goroutine
+// running the loop, or while it is not running.
+type UDP struct {
+	handle
+	recvCb func([]byte, netip.AddrPort, UDPFlags, error)
+}
+
+// NewUDP wraps uv_udp_init. The socket is created when it is first bound: by Bind, or by the
+// implicit bind to the wildcard address of Send, TrySend, RecvStart, Connect or
+// SetMembership; Open gives it an existing one. Loop-bound.
+func NewUDP(l *Loop) (*UDP, error) { return newUDP(l, 0, false) }
+
+// NewUDPEx wraps uv_udp_init_ex: flags holds an address family (UDPInet, UDPInet6: the socket
+// is created at once; UDPUnspec: as NewUDP) or'ed with UDPRecvmmsg. Another family is libuv's
+// EINVAL. Loop-bound.
+func NewUDPEx(l *Loop, flags UDPFlags) (*UDP, error) { return newUDP(l, flags, true) }
+
+func newUDP(l *Loop, flags UDPFlags, ex bool) (*UDP, error) {
+	u := &UDP{}
+	if err := u.open(l, u, HandleUDP); err != nil {
+		return nil, err
+	}
+	if err := u.opened(C.uvg_udp_new(l.ptr, u.token, C.uint(flags), boolInt(ex))); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// Open wraps uv_udp_open: the handle takes the existing socket fd, which it closes on Close.
+// libuv's EEXIST when another handle of the loop already holds fd, EBUSY when this one
+// already has a socket. Loop-bound.
+func (u *UDP) Open(fd int) error {
+	p, err := u.live()
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_udp_open(p, C.int(fd)))
+}
+
+// Bind wraps uv_udp_bind: binds the socket to addr (port 0: any free port; read it back with
+// SockName), with flags UDPIPv6Only, UDPReuseAddr or UDPLinuxRecvErr. An invalid addr is
+// EINVAL. Loop-bound.
+func (u *UDP) Bind(addr netip.AddrPort, flags UDPFlags) error {
+	var sa sockaddr
+	p, err := u.liveAddr(addr, &sa)
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_udp_bind(p, sa.ptr(), C.uint(flags)))
+}
+
+// liveAddr returns the C handle (or ErrClosed) and fills sa with addr (or EINVAL).
+func (u *UDP) liveAddr(addr netip.AddrPort, sa *sockaddr) (unsafe.Pointer, error) {
+	p, err := u.live()
+	if err != nil {
+		return nil, err
+	}
+	return p, sa.setAddrPort(addr)
+}
+
+// Connect wraps uv_udp_connect: associates the socket with the peer addr (binding it to the
+// wildcard address first when it is not bound); Send and TrySend then take the zero AddrPort.
+// libuv's EISCONN when already connected. An invalid addr (the zero AddrPort included) is
+// EINVAL: use Disconnect. Loop-bound.
+func (u *UDP) Connect(addr netip.AddrPort) error {
+	var sa sockaddr
+	p, err := u.liveAddr(addr, &sa)
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_udp_connect(p, sa.ptr()))
+}
+
+// Disconnect wraps uv_udp_connect with a NULL address: dissolves the association made by
+// Connect. libuv's ENOTCONN when the socket is not connected. Loop-bound.
+func (u *UDP) Disconnect() error {
+	p, err := u.live()
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_udp_connect(p, nil))
+}
+
+// PeerName wraps uv_udp_getpeername: the address the socket is connected to; libuv's
+// ENOTCONN when it is not. Loop-bound.
+func (u *UDP) PeerName() (netip.AddrPort, error) { return u.name(1) }
+
+// SockName wraps uv_udp_getsockname: the address the socket is bound to. Loop-bound.
+func (u *UDP) SockName() (netip.AddrPort, error) { return u.name(0) }
+
+func (u *UDP) name(peer C.int) (netip.AddrPort, error) {
+	p, err := u.live()
+	if err != nil {
+		return netip.AddrPort{}, err
+	}
+	var sa sockaddr
+	if err := status(C.uvg_udp_name(p, peer, (*C.struct_sockaddr_storage)(&sa))); err != nil {
+		return netip.AddrPort{}, err
+	}
+	return addrPort(sa.ptr()), nil
+}
+
+// SetMembership wraps uv_udp_set_membership: joins or leaves the multicast group on the
+// interface whose address is iface ("": the system chooses). libuv binds an unbound socket to
+// the wildcard address first. A NUL in a string is ErrNUL. Loop-bound.
+func (u *UDP) SetMembership(multicast, iface string, membership Membership) error {
+	return u.membership(multicast, iface, nil, membership)
+}
+
+// SetSourceMembership wraps uv_udp_set_source_membership: SetMembership for the datagrams
+// that source sends (source-specific multicast). Loop-bound.
+func (u *UDP) SetSourceMembership(multicast, iface, source string, membership Membership) error {
+	return u.membership(multicast, iface, &source, membership)
+}
+
+func (u *UDP) membership(group, iface string, source *string, m Membership) error {
+	p, err := u.live()
+	if err != nil {
+		return err
+	}
+	var cs [3]*C.char
+	defer func() {
+		for _, s := range cs {
+			C.free(unsafe.Pointer(s))
+		}
+	}()
+	if cs[0], err = cString(group); err != nil {
+		return err
+	}
+	if iface != "" {
+		if cs[1], err = cString(iface); err != nil {
+			return err
+		}
+	}
+	if source != nil {
+		if cs[2], err = cString(*source); err != nil {
+			return err
+		}
+	}
+	return status(C.uvg_udp_membership(p, cs[0], cs[1], cs[2], C.uv_membership(m)))
+}
+
+// SetMulticastLoop wraps uv_udp_set_multicast_loop: whether the host receives the multicast
+// datagrams it sends. libuv's EBADF before the socket exists. Loop-bound.
+func (u *UDP) SetMulticastLoop(on bool) error { return u.set(C.UVG_UDP_MCAST_LOOP, boolInt(on)) }
+
+// SetMulticastTTL wraps uv_udp_set_multicast_ttl: 0 to 255, else libuv's EINVAL. Loop-bound.
+func (u *UDP) SetMulticastTTL(ttl int) error { return u.setInt(C.UVG_UDP_MCAST_TTL, ttl) }
+
+// SetBroadcast wraps uv_udp_set_broadcast (SO_BROADCAST). Loop-bound.
+func (u *UDP) SetBroadcast(on bool) error { return u.set(C.UVG_UDP_BROADCAST, boolInt(on)) }
+
+// SetTTL wraps uv_udp_set_ttl: 1 to 255, else libuv's EINVAL. Loop-bound.
+func (u *UDP) SetTTL(ttl int) error { return u.setInt(C.UVG_UDP_TTL, ttl) }
+
+// setInt passes ttl to libuv, which checks its range; one beyond C's int is EINVAL.
+func (u *UDP) setInt(opt C.int, v int) error {
+	if v != int(C.int(v)) {
+		if _, err := u.live(); err != nil {
+			return err
+		}
+		return EINVAL
+	}
+	return u.set(opt, C.int(v))
+}
+
+func (u *UDP) set(opt C.int, v C.int) error {
+	p, err := u.live()
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_udp_set(p, opt, v))
+}
+
+// SetMulticastInterface wraps uv_udp_set_multicast_interface: the interface, by its address,
+// that multicast datagrams are sent from ("": the system's choice). A NUL is ErrNUL.
+// Loop-bound.
+func (u *UDP) SetMulticastInterface(iface string) error {
+	p, err := u.live()
+	if err != nil {
+		return err
+	}
+	var cs *C.char
+	if iface != "" {
+		if cs, err = cString(iface); err != nil {
+			return err
+		}
+		defer C.free(unsafe.Pointer(cs))
+	}
+	return status(C.uvg_udp_set_multicast_interface(p, cs))
+}
+
+// Send wraps uv_udp_send: sends one datagram made of bufs, in order, to addr; the zero
+// AddrPort sends to the peer of a connected socket (libuv's EDESTADDRREQ when it is not
+// connected, EISCONN for an address on a connected socket). An unbound socket is bound to the
+// wildcard address first. cb (may be nil) runs on the loop with the result, also when the
+// handle is closed first (ECANCELED). Zero copy: the slices are pinned and read by libuv
+// until cb; do not modify them before. No buffer at all is EINVAL (libuv asserts).
+// Loop-bound.
+func (u *UDP) Send(addr netip.AddrPort, cb func(err error), bufs ...[]byte) (*UDPSendReq, error) {
+	p, err := u.live()
+	if err != nil {
+		return nil, err
+	}
+	if len(bufs) == 0 {
+		return nil, EINVAL
+	}
+	r := &UDPSendReq{cb: cb}
+	sa, err := r.sa.orNil(addr)
+	if err != nil {
+		return nil, err
+	}
+	// As req.open, with the C request allocated by the C call that sends.
+	r.loop, r.typ, r.token = u.loop, ReqUDPSend, saveToken(r)
+	b, n := r.bufs.set(bufs)
+	res := C.uvg_udp_send(r.token, p, b, n, sa)
+	if res.err != 0 {
+		r.complete() // before status, which panics on the wrong thread under uvdebug
+		return nil, status(res.err)
+	}
+	r.ptr = res.ptr
+	return r, nil
+}
+
+// TrySend wraps uv_udp_try_send: sends the datagram now, without queuing, and returns its
+// size; libuv's EAGAIN when it cannot be sent at once (or sends are queued). addr as in Send.
+// No buffer at all is EINVAL. Loop-bound.
+func (u *UDP) TrySend(addr netip.AddrPort, bs ...[]byte) (int, error) {
+	p, err := u.live()
+	if err != nil {
+		return 0, err
+	}
+	if len(bs) == 0 {
+		return 0, EINVAL
+	}
+	var s sockaddr
+	sa, err := s.orNil(addr)
+	if err != nil {
+		return 0, err
+	}
+	var b bufs
+	defer b.release()
+	cb, n := b.set(bs)
+	r := C.uvg_udp_try_send(p, cb, n, sa)
+	if r < 0 {
+		return 0, status(r)
+	}
+	return int(r), nil
+}
+
+// orNil fills sa with addr and returns it for C, or nil for the zero AddrPort.
+func (sa *sockaddr) orNil(addr netip.AddrPort) (*C.struct_sockaddr, error) {
+	if addr == (netip.AddrPort{}) {
+		return nil, nil
+	}
+	if err := sa.setAddrPort(addr); err != nil {
+		return nil, err
+	}
+	return sa.ptr(), nil
+}
+
+// RecvStart wraps uv_udp_recv_start (binding an unbound socket to the wildcard address
+// first). cb runs on the loop with what libuv passes:
+//   - a datagram: data (possibly empty), the sender's addr, flags (UDPPartial when it was
+//     truncated, UDPMmsgChunk when it came from a recvmmsg) and err nil;
+//   - nothing to read (libuv's nread 0 with no address): data nil, the zero AddrPort, flags 0
+//     and err nil;
+//   - after the datagrams of one recvmmsg: data nil, the zero AddrPort, UDPMmsgFree, err nil;
+//   - an error: data nil, the zero AddrPort, err libuv's code.
+//
+// data is the loop's read buffer (64 KiB, or 20 times that for a UDPRecvmmsg handle): valid
+// only during the callback. A nil cb is libuv's EINVAL; libuv's EALREADY when receiving
+// already. Loop-bound.
+func (u *UDP) RecvStart(cb func(data []byte, addr netip.AddrPort, flags UDPFlags, err error)) error {
+	p, err := u.live()
+	if err != nil {
+		return err
+	}
+	if err := status(C.uvg_udp_recv_start(p, boolInt(cb != nil))); err != nil {
+		return err
+	}
+	u.recvCb = cb
+	return nil
+}
+
+// recv is the receive callback's Go side.
+func (u *UDP) recv(nread C.ssize_t, buf *C.uv_buf_t, addr *C.struct_sockaddr, flags C.uint) {
+	var from netip.AddrPort
+	if addr != nil {
+		from = addrPort(addr)
+	}
+	switch {
+	case nread < 0:
+		u.recvCb(nil, from, UDPFlags(flags), Errno(nread))
+	case nread == 0 && addr == nil:
+		u.recvCb(nil, from, UDPFlags(flags), nil)
+	default:
+		u.recvCb(unsafe.Slice((*byte)(unsafe.Pointer(buf.base)), int(nread)), from, UDPFlags(flags), nil)
+	}
+}
+
+// RecvStop wraps uv_udp_recv_stop. Loop-bound.
+func (u *UDP) RecvStop() error {
+	p, err := u.live()
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_udp_recv_stop(p))
+}
+
+// UsingRecvmmsg wraps uv_udp_using_recvmmsg: whether the handle reads with recvmmsg (asked
+// with UDPRecvmmsg and available); false once closed. Loop-bound.
+func (u *UDP) UsingRecvmmsg() bool {
+	u.loop.assertOwner()
+	return u.ptr != nil && C.uv_udp_using_recvmmsg((*C.uv_udp_t)(u.ptr)) != 0
+}
+
+// SendQueueSize wraps uv_udp_get_send_queue_size: the bytes queued and not yet sent; 0 once
+// closed. Loop-bound.
+func (u *UDP) SendQueueSize() int {
+	u.loop.assertOwner()
+	if u.ptr == nil {
+		return 0
+	}
+	return int(C.uv_udp_get_send_queue_size((*C.uv_udp_t)(u.ptr)))
+}
+
+// SendQueueCount wraps uv_udp_get_send_queue_count: the sends queued and not yet completed;
+// 0 once closed. Loop-bound.
+func (u *UDP) SendQueueCount() int {
+	u.loop.assertOwner()
+	if u.ptr == nil {
+		return 0
+	}
+	return int(C.uv_udp_get_send_queue_count((*C.uv_udp_t)(u.ptr)))
+}
+
+// UDPSendReq wraps uv_udp_send_t: a datagram in flight, from Send until its callback.
+type UDPSendReq struct {
+	req
+	bufs bufs
+	sa   sockaddr // the destination, for libuv to copy
+	cb   func(error)
+}
+
+// complete unpins the buffers and releases the token: in the callback (the C side has freed
+// the request's memory before), or when libuv refused the send (the C side freed it too).
+func (r *UDPSendReq) complete() {
+	r.bufs.release()
+	releaseToken(r.token)
+	r.ptr, r.token = nil, nil
+}
