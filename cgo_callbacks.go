@@ -286,13 +286,13 @@ func uvgFSPollCb(p *C.uv_fs_poll_t, st C.int, prev, curr *C.uv_stat_t) {
 	h.fsPoll(st, prev, curr)
 }
 
-// uvgWorkCb runs on a thread of libuv's pool, not on the loop: it must not touch the loop, so
-// it does not defer recoverCallback; runWork recovers a panic itself and hands it to the loop
-// through uvgAfterWorkCb.
+// uvgWorkCb runs on a thread of libuv's pool, not on the loop: it restores the request with
+// restoreTokenSync, and must not touch the loop, so it does not defer recoverCallback; runWork
+// recovers a panic itself and hands it to the loop through uvgAfterWorkCb.
 //
 //export uvgWorkCb
 func uvgWorkCb(token unsafe.Pointer) {
-	restoreToken(token).(*WorkReq).runWork()
+	restoreTokenSync(token).(*WorkReq).runWork()
 }
 
 //export uvgAfterWorkCb
@@ -300,14 +300,4 @@ func uvgAfterWorkCb(token unsafe.Pointer, st C.int) {
 	w := restoreToken(token).(*WorkReq)
 	defer w.loop.recoverCallback()
 	w.afterWork(st)
-}
-
-// ---- fs ----
-
-//export uvgFSCb
-func uvgFSCb(p *C.uv_fs_t) {
-	r := restoreReq(unsafe.Pointer(p)).(*FSReq)
-	defer r.loop.recoverCallback()
-	r.complete()
-	r.cb(r)
 }
