@@ -21,8 +21,8 @@ const queueWorkInFlight = 64
 //     throughput of the pool and of the two trampolines.
 //   - serial_procs, batch_procs: the same with GOMAXPROCS raised to the pool's size + 2 for
 //     the benchmark. A pool thread that has run Go keeps a P while it sleeps in C (see
-//     QueueWork); with GOMAXPROCS below the pool's size the next pool thread may wait for
-//     the runtime's monitor to take that P back.
+//     QueueWork); with every P so held the next pool thread waits for the runtime's monitor
+//     to take one back, and more Ps than threads calling Go leave some idle.
 func BenchmarkQueueWork(b *testing.B) {
 	b.Run("serial", func(b *testing.B) { benchQueueWork(b, 1) })
 	b.Run("batch", func(b *testing.B) { benchQueueWork(b, queueWorkInFlight) })

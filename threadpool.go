@@ -40,11 +40,12 @@ type WorkReq struct {
 // queues its first request. While every thread of the pool is busy, new work waits in the
 // queue, where Cancel can still reach it.
 //
-// A pool thread that has run a Go work function keeps one of the Go scheduler's Ps while it
-// waits in C for its next request, until the runtime's monitor takes the P back (after 20 µs
-// to 10 ms). With GOMAXPROCS not above the pool's size, work reaching another pool thread may
-// wait that long for a P before it starts; GOMAXPROCS of at least the pool's size + 1 avoids
-// the wait (BenchmarkQueueWork measures both).
+// Calling Go from a pool thread costs more than calling C: the thread needs one of the Go
+// scheduler's Ps to run work, and a pool thread that has run Go keeps its P while it waits in C
+// for its next request, until the runtime's monitor takes it back (after 20 µs to 10 ms). With
+// every P so held, work reaching another pool thread waits for one. A GOMAXPROCS above the
+// pool's size leaves Ps idle for it, at the cost of more scheduler activity; BenchmarkQueueWork
+// measures both settings.
 //
 // work runs on a C thread libuv created, not on a goroutine the Go runtime started: it must
 // not use the loop or its handles (only Async.Send and Loop.Post, which are safe for
