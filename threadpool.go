@@ -18,11 +18,11 @@ type WorkReq struct {
 	work  func()
 	after func(error)
 
-	// stage orders the three steps for Go's memory model (and the race detector), which do
-	// not see libuv's own locks: QueueWork stores 1 before handing the request to libuv, the
-	// work trampoline loads it, runs work and stores 2; the after trampoline loads it. What
-	// the caller wrote before QueueWork is visible to work, what work wrote is visible to
-	// after.
+	// stage orders the three steps in Go's memory model, which does not cover libuv's own
+	// locks: QueueWork stores 1 before handing the request to libuv, the work trampoline loads
+	// it, runs work and stores 2; the after trampoline loads it. What the caller wrote before
+	// QueueWork is visible to work, what work wrote is visible to after. (The race detector
+	// would not notice their absence: it treats every call into C as synchronizing.)
 	stage atomic.Int32
 	// panicked holds a panic recovered from work, on the pool thread; the after trampoline
 	// hands it to the loop.
