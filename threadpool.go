@@ -55,15 +55,22 @@ type WorkReq struct {
 //
 // A nil work is libuv's EINVAL. Loop-bound.
 func QueueWork(l *Loop, work func(), after func(err error)) (*WorkReq, error) {
+	if l.ptr == nil {
+		return nil, ErrClosed
+	}
+	poolInit() // as the request base does for every request that may use the pool
 	w := &WorkReq{work: work, after: after}
-	if err := w.open(l, w, ReqWork); err != nil {
-		return nil, err
-	}
+	w.loop, w.typ, w.token = l, ReqWork, saveToken(w)
 	w.stage.Store(1)
-	if r := C.uvg_queue_work(l.ptr, w.ptr, boolInt(work != nil)); r != 0 {
-		w.done() // before status, which panics on the wrong thread with the uvdebug tag
-		return nil, status(r)
+	// One C call allocates, fills and queues the request (a third of the request base's
+	// calls: measurably faster per request); C frees it after the after callback.
+	r := C.uvg_queue_work(l.ptr, w.token, boolInt(work != nil))
+	if r.err != 0 {
+		releaseToken(w.token) // before status, which panics on the wrong thread with uvdebug
+		w.token = nil
+		return nil, status(r.err)
 	}
+	w.ptr = r.ptr
 	return w, nil
 }
 
@@ -80,11 +87,13 @@ func (w *WorkReq) runWork() {
 	w.work()
 }
 
-// afterWork is the after-work trampoline's Go side, on the loop: it releases the request,
-// then re-panics on the loop with work's panic, or calls after.
+// afterWork is the after-work trampoline's Go side, on the loop: it releases the token (C
+// frees the request when the trampoline returns), then re-panics on the loop with work's
+// panic, or calls after.
 func (w *WorkReq) afterWork(st C.int) {
 	w.stage.Load()
-	w.done()
+	releaseToken(w.token)
+	w.ptr, w.token = nil, nil
 	if p := w.panicked.Load(); p != nil {
 		w.loop.keepPanic(p.value, p.stack)
 		return

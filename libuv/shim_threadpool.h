@@ -14,15 +14,31 @@ static void uvg_work_cb(uv_work_t* req) {
   uvgWorkCb(req->data);
 }
 
+/* libuv is done with the request once its after callback returns: it is freed here, after the
+ * Go side has released its token. */
 static void uvg_after_work_cb(uv_work_t* req, int status) {
   uvgAfterWorkCb(req->data, status);
+  free(req);
 }
 
-/* has_work 0 passes a NULL work callback, which libuv refuses with UV_EINVAL. The after callback
- * is always the binding's: it releases the request. */
-static inline int uvg_queue_work(uv_loop_t* l, void* req, int has_work) {
-  UVG_CHECK(l);
-  return uv_queue_work(l, req, has_work ? uvg_work_cb : NULL, uvg_after_work_cb);
+/* Allocates a request holding the Go object's token and queues it: one call from Go, where the
+ * request base would take three. has_work 0 passes a NULL work callback, which libuv refuses
+ * with UV_EINVAL; the request is then freed. The after callback is always the binding's. */
+static inline uvg_new_t uvg_queue_work(uv_loop_t* l, void* token, int has_work) {
+  uvg_new_t r = {NULL, UVG_EWRONGTHREAD};
+  if (!uvg_owner(l)) return r;
+  r.ptr = uvg_req_alloc(UV_WORK);
+  if (r.ptr == NULL) {
+    r.err = UV_ENOMEM;
+    return r;
+  }
+  uv_req_set_data(r.ptr, token);
+  r.err = uv_queue_work(l, r.ptr, has_work ? uvg_work_cb : NULL, uvg_after_work_cb);
+  if (r.err != 0) {
+    free(r.ptr);
+    r.ptr = NULL;
+  }
+  return r;
 }
 
 #endif /* UVG_SHIM_THREADPOOL_H */
