@@ -269,3 +269,35 @@ func uvgGetnameinfoCb(p *C.uv_getnameinfo_t, st C.int, host, service *C.char) {
 	defer r.loop.recoverCallback()
 	r.complete(st, host, service)
 }
+
+// ---- fs_event, fs_poll, threadpool ----
+
+//export uvgFSEventCb
+func uvgFSEventCb(p *C.uv_fs_event_t, filename *C.char, events, st C.int) {
+	h := restoreToken(p.data).(*FSEvent)
+	defer h.loop.recoverCallback()
+	h.fsEvent(filename, events, st)
+}
+
+//export uvgFSPollCb
+func uvgFSPollCb(p *C.uv_fs_poll_t, st C.int, prev, curr *C.uv_stat_t) {
+	h := restoreToken(p.data).(*FSPoll)
+	defer h.loop.recoverCallback()
+	h.fsPoll(st, prev, curr)
+}
+
+// uvgWorkCb runs on a thread of libuv's pool, not on the loop: it restores the request with
+// restoreTokenSync, and must not touch the loop, so it does not defer recoverCallback; runWork
+// recovers a panic itself and hands it to the loop through uvgAfterWorkCb.
+//
+//export uvgWorkCb
+func uvgWorkCb(token unsafe.Pointer) {
+	restoreTokenSync(token).(*WorkReq).runWork()
+}
+
+//export uvgAfterWorkCb
+func uvgAfterWorkCb(token unsafe.Pointer, st C.int) {
+	w := restoreToken(token).(*WorkReq)
+	defer w.loop.recoverCallback()
+	w.afterWork(st)
+}

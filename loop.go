@@ -332,12 +332,18 @@ func (l *Loop) call(fn func()) {
 // stops the loop, so that Run (or Walk) re-panics once libuv has returned.
 func (l *Loop) recoverCallback() {
 	if v := recover(); v != nil {
-		if !l.panicked {
-			l.panicked, l.panicVal, l.panicStk = true, v, debug.Stack()
-		}
-		if l.running.Load() { // outside Run (Walk), a stop would swallow the next Run
-			C.uv_stop(l.ptr)
-		}
+		l.keepPanic(v, debug.Stack())
+	}
+}
+
+// keepPanic keeps a panic's value and stack, when it is the first one, and stops the loop
+// inside Run; also for panics recovered on a thread-pool thread (QueueWork), called on the loop.
+func (l *Loop) keepPanic(v any, stack []byte) {
+	if !l.panicked {
+		l.panicked, l.panicVal, l.panicStk = true, v, stack
+	}
+	if l.running.Load() { // outside Run (Walk), a stop would swallow the next Run
+		C.uv_stop(l.ptr)
 	}
 }
 
