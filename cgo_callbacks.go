@@ -25,8 +25,8 @@ import (
 // by saveToken before its token reaches C and cleared by releaseToken after the last callback.
 // A trampoline that runs on a thread other than the one that saved the token (the threadpool,
 // a thread of NewThread) uses restoreTokenSync, which takes the lock, so that the handover is
-// visible to Go's memory model (and to the race detector) and not only through libuv's own
-// locks.
+// ordered by Go's memory model and not only by libuv's own locks in C (the race detector would
+// not tell: it treats every call into C as synchronizing).
 const (
 	tokenPageBits = 12
 	tokenPageSize = 1 << tokenPageBits
