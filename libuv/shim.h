@@ -5,6 +5,7 @@
 #define UVG_SHIM_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <uv.h>
 
@@ -156,6 +157,20 @@ static inline int uvg_walk(uv_loop_t* l) {
 static inline int uvg_loop_fork(uv_loop_t* l) {
   UVG_CHECK(l);
   return uv_loop_fork(l);
+}
+
+/* ---- signals ---- */
+
+/* Adds SA_ONSTACK to the handler installed for signum, when it is a handler (not SIG_DFL or
+ * SIG_IGN) and lacks it: libuv installs its handlers without the flag, and the Go runtime
+ * requires it, since a signal may arrive on a goroutine's small stack. Call it in the same C call
+ * as the libuv function that installs the handler (uv_signal_start, the first uv_spawn). */
+static inline void uvg_sig_onstack(int signum) {
+  struct sigaction sa;
+  if (sigaction(signum, NULL, &sa) != 0) return;
+  if (sa.sa_handler == SIG_DFL || sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_ONSTACK)) return;
+  sa.sa_flags |= SA_ONSTACK;
+  sigaction(signum, &sa, NULL);
 }
 
 /* ---- handle ---- */
