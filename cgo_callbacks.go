@@ -301,3 +301,12 @@ func uvgAfterWorkCb(token unsafe.Pointer, st C.int) {
 	defer w.loop.recoverCallback()
 	w.afterWork(st)
 }
+
+// ---- signal ----
+
+//export uvgSignalCb
+func uvgSignalCb(p *C.uv_signal_t, signum C.int) {
+	s := restoreToken(p.data).(*Signal)
+	defer s.loop.recoverCallback()
+	s.cb(int(signum))
+}
