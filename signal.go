@@ -15,15 +15,19 @@ import (
 // merges a signal sent again while it is pending, and libuv drops a delivery when the loop's
 // signal pipe is full, so callbacks may be fewer than signals sent, never more.
 //
-// Signals and the Go runtime: libuv installs its own handler (sigaction) for a signal when the
-// first watcher of it starts, replacing Go's; while it is there, os/signal.Notify does not see
-// that signal. The binding adds SA_ONSTACK to libuv's handler, as the Go runtime requires of
-// every handler. When the last watcher of the signal stops or closes, libuv resets the signal to
-// SIG_DFL; the binding then puts back the disposition from before the first watcher (normally
-// Go's handler, so os/signal works again for it). Between libuv's reset and the binding's
-// restore (two system calls) the signal would take its default action. The signals the Go
-// runtime owns (SIGURG, SIGPROF, SIGSEGV, SIGBUS, SIGFPE, SIGILL, and glibc's 32 and 33) cannot
-// be watched.
+// Signals and the Go runtime: while a signal has a watcher, libuv's handler (sigaction) is
+// installed for it in place of Go's, and os/signal.Notify does not see that signal. The binding
+// adds SA_ONSTACK to libuv's handler, as the Go runtime requires of every handler. libuv resets
+// a signal to SIG_DFL when its last watcher stops or closes, and restoring Go's handler after
+// that would leave a moment in which the signal takes its default action (SIGUSR1 or SIGPIPE
+// would end the process). So the binding keeps one watcher of its own of each signal it has
+// watched, on a private loop that never runs (libuv then never resets the signal), and switches
+// the disposition itself: to libuv's handler before its first active watcher of the signal, in
+// any loop, and back to the disposition from before (normally Go's handler, so that os/signal
+// works again for it) after its last. SIGCHLD is left to libuv, for uv_spawn's sake (its default
+// action ignores it): the binding restores its disposition once libuv has reset it. The signals
+// the Go runtime owns (SIGURG, SIGPROF, SIGSEGV, SIGBUS, SIGFPE, SIGILL, and glibc's 32 and 33)
+// cannot be watched.
 //
 // Its methods are loop-bound: call them on the goroutine running the loop, or while it is not
 // running. Several loops in several goroutines may watch signals at once.
@@ -54,10 +58,11 @@ func NewSignal(l *Loop) (*Signal, error) {
 func (s *Signal) Start(cb func(signum int), signum int) error { return s.start(cb, signum, 0) }
 
 // StartOneshot wraps uv_signal_start_oneshot: Start for one delivery only; libuv stops the
-// watcher after cb returns. While only one-shot watchers watch a signal, libuv installs its
-// handler with SA_RESETHAND: from the first delivery until the watchers have stopped and the
-// binding has restored the previous disposition, the signal takes its default action (SIGUSR1
-// would end the process). Loop-bound.
+// watcher after cb returns. libuv installs its handler with SA_RESETHAND while only one-shot
+// watchers watch a signal; the binding's own watcher of the signal (see Signal) keeps it from
+// doing so, except for SIGCHLD: a second delivery before the callback reaches libuv's handler
+// instead of the signal's default action, and libuv drops it (with the messages read after it at
+// that iteration, as libuv drops those of a watcher stopped meanwhile). Loop-bound.
 func (s *Signal) StartOneshot(cb func(signum int), signum int) error {
 	return s.start(cb, signum, 1)
 }
