@@ -111,8 +111,8 @@ func (s *Signal) Close(cb func()) error {
 	return nil
 }
 
-// Signum reads uv_signal_t.signum: the signal the watcher watches, 0 when it is stopped or
-// closed. Loop-bound.
+// Signum reads the signum field of uv_signal_t: the signal the watcher watches, 0 when it is
+// stopped or closed. Loop-bound.
 func (s *Signal) Signum() int {
 	s.loop.assertOwner()
 	if s.ptr == nil {
