@@ -577,14 +577,21 @@ func Setenv(name, value string) error {
 // Unsetenv wraps uv_os_unsetenv: removes the environment variable name; removing one that is
 // not set succeeds. A NUL byte is ErrNUL. Safe for concurrent use.
 func Unsetenv(name string) error {
-	cn, err := cString(name)
+	return withCString(name, func(cn *C.char) C.int {
+		envMu.Lock()
+		defer envMu.Unlock()
+		return C.uv_os_unsetenv(cn)
+	})
+}
+
+// withCString returns the status fn answers for s in C memory, or refuses s with ErrNUL.
+func withCString(s string, fn func(*C.char) C.int) error {
+	cs, err := cString(s)
 	if err != nil {
 		return err
 	}
-	defer C.free(unsafe.Pointer(cn))
-	envMu.Lock()
-	defer envMu.Unlock()
-	return status(C.uv_os_unsetenv(cn))
+	defer C.free(unsafe.Pointer(cs))
+	return status(fn(cs))
 }
 
 // EnvItem is one variable of Environ: uv_env_item_t in Go.
@@ -705,12 +712,7 @@ func Cwd() (string, error) {
 // the os package's relative paths included). An error is an *fs.PathError wrapping libuv's
 // code, or ErrNUL for a NUL byte in dir. Safe for concurrent use.
 func Chdir(dir string) error {
-	cs, err := cString(dir)
-	if err == nil {
-		defer C.free(unsafe.Pointer(cs))
-		err = status(C.uv_chdir(cs))
-	}
-	if err != nil {
+	if err := withCString(dir, func(cs *C.char) C.int { return C.uv_chdir(cs) }); err != nil {
 		return &fs.PathError{Op: "chdir", Path: dir, Err: err}
 	}
 	return nil
@@ -817,14 +819,11 @@ func GetProcessTitle() (string, error) {
 // thread (prctl PR_SET_NAME: for a goroutine, whichever thread it runs on). Before SetupArgs it
 // is libuv's ENOBUFS; a NUL byte is ErrNUL. Safe for concurrent use (libuv locks).
 func SetProcessTitle(title string) error {
-	cs, err := cString(title)
-	if err != nil {
-		return err
-	}
-	defer C.free(unsafe.Pointer(cs))
-	argsMu.RLock()
-	defer argsMu.RUnlock()
-	return status(C.uv_set_process_title(cs))
+	return withCString(title, func(cs *C.char) C.int {
+		argsMu.RLock()
+		defer argsMu.RUnlock()
+		return C.uv_set_process_title(cs)
+	})
 }
 
 // PrintAllHandles wraps uv_print_all_handles: it writes one line per handle of l to f, the

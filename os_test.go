@@ -517,6 +517,19 @@ func TestGettimeofday(t *testing.T) {
 	}
 }
 
+// keepEnv returns the C environment's value of name, and restores it when t ends.
+func keepEnv(t *testing.T, name string) (string, bool) {
+	old, err := Getenv(name)
+	t.Cleanup(func() {
+		if err == nil {
+			must(t, Setenv(name, old))
+		} else {
+			must(t, Unsetenv(name))
+		}
+	})
+	return old, err == nil
+}
+
 // libuv: homedir
 func TestHomedir(t *testing.T) {
 	newTestLoop(t)
@@ -526,12 +539,8 @@ func TestHomedir(t *testing.T) {
 		t.Errorf("Homedir %q", home)
 	}
 	// $HOME first, then the passwd entry.
-	old, err := Getenv("HOME")
-	if err == nil {
-		t.Cleanup(func() { must(t, Setenv("HOME", old)) })
-		if home != old {
-			t.Errorf("Homedir %q; $HOME %q", home, old)
-		}
+	if old, set := keepEnv(t, "HOME"); set && home != old {
+		t.Errorf("Homedir %q; $HOME %q", home, old)
 	}
 	must(t, Setenv("HOME", "/uv/test/home"))
 	if home, err := Homedir(); err != nil || home != "/uv/test/home" {
@@ -554,12 +563,7 @@ func TestTmpdir(t *testing.T) {
 		t.Errorf("Tmpdir %q", dir)
 	}
 	// $TMPDIR of the C environment, its trailing slash removed; os.TempDir reads Go's copy.
-	old, err := Getenv("TMPDIR")
-	if err == nil {
-		t.Cleanup(func() { must(t, Setenv("TMPDIR", old)) })
-	} else {
-		t.Cleanup(func() { must(t, Unsetenv("TMPDIR")) })
-	}
+	keepEnv(t, "TMPDIR")
 	goTmp := os.TempDir()
 	must(t, Setenv("TMPDIR", "/uv/test/tmp/"))
 	if dir, err := Tmpdir(); err != nil || dir != "/uv/test/tmp" {
