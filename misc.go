@@ -537,8 +537,9 @@ func GetPasswd() (Passwd, error) {
 // at its first use: changes made here are not seen by os.Getenv and os.Environ, nor by
 // os/exec's children (which inherit os.Environ()), while os.Setenv, in a cgo program, also calls
 // setenv(3), so libuv sees Go's changes. They are safe for concurrent use with each other (the
-// binding orders them with a lock), but not with C code that changes the environment at the
-// same time: glibc's getenv does not lock.
+// binding orders them with a lock), but not with os.Setenv, os.Unsetenv or C code changing the
+// environment at the same time (they call setenv(3) without that lock, and glibc's getenv does
+// not lock).
 var envMu sync.RWMutex
 
 // Getenv wraps uv_os_getenv: the value of the environment variable name, the buffer grown to
