@@ -494,15 +494,15 @@ func sizedString(n int, fn func(*C.char, *C.size_t) C.int) (string, error) {
 const pathBuf = 4096 + 1
 
 // Homedir wraps uv_os_homedir: the current user's home directory: $HOME of the C environment
-// when set and not empty, otherwise the user's passwd entry; without a trailing slash. Safe
-// for concurrent use.
+// when it is set (libuv 1.44 answers "" for an empty one), otherwise the user's passwd entry.
+// Safe for concurrent use.
 func Homedir() (string, error) {
 	return sizedString(pathBuf, func(b *C.char, n *C.size_t) C.int { return C.uv_os_homedir(b, n) })
 }
 
 // Tmpdir wraps uv_os_tmpdir: the temporary directory: the first of $TMPDIR, $TMP, $TEMP and
-// $TEMPDIR set in the C environment, or "/tmp"; without a trailing slash. Safe for concurrent
-// use.
+// $TEMPDIR set in the C environment (libuv 1.44 answers "" for an empty one), or "/tmp";
+// without a trailing slash. Safe for concurrent use.
 func Tmpdir() (string, error) {
 	return sizedString(pathBuf, func(b *C.char, n *C.size_t) C.int { return C.uv_os_tmpdir(b, n) })
 }
