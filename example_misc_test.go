@@ -110,8 +110,9 @@ func ExampleSetProcessTitle() {
 	fmt.Println(title)
 }
 
-// PrintActiveHandles lists the active handles: libuv's own (its threadpool's async, flagged
-// internal), the binding's (Loop.Post's async, not referenced) and the program's timer.
+// PrintActiveHandles lists the active handles: libuv's own (flagged internal, I), the binding's
+// (Loop.Post's async, not referenced) and the program's; here only the referenced ones (R) are
+// printed, without their addresses.
 func ExamplePrintActiveHandles() {
 	loop, err := uv.NewLoop()
 	if err != nil {
@@ -131,14 +132,14 @@ func ExamplePrintActiveHandles() {
 	f.Seek(0, 0)
 	for sc := bufio.NewScanner(f); sc.Scan(); {
 		fields := strings.Fields(sc.Text()) // flags, type, address
-		fmt.Println(fields[0], fields[1])
+		if strings.HasPrefix(fields[0], "[R") {
+			fmt.Println(fields[0], fields[1])
+		}
 	}
 	timer.Close(nil)
 	loop.Run(uv.RunDefault)
 	fmt.Println(loop.Close())
 	// Output:
-	// [-AI] async
-	// [-A-] async
 	// [RA-] timer
 	// <nil>
 }
