@@ -24,8 +24,9 @@ import (
 // watched, on a private loop that never runs (libuv then never resets the signal), and switches
 // the disposition itself: to libuv's handler before its first active watcher of the signal, in
 // any loop, and back to the disposition from before (normally Go's handler, so that os/signal
-// works again for it) after its last. SIGCHLD is left to libuv, for uv_spawn's sake (its default
-// action ignores it): the binding restores its disposition once libuv has reset it. The signals
+// works again for it) after its last. SIGCHLD is left to libuv, which reaps its children from
+// its handler (the default action of SIGCHLD ignores it): the binding restores its disposition
+// once libuv has reset it, and libuv keeps it once a process has been spawned. The signals
 // the Go runtime owns (SIGURG, SIGPROF, SIGSEGV, SIGBUS, SIGFPE, SIGILL, and glibc's 32 and 33)
 // cannot be watched.
 //

@@ -16,10 +16,12 @@
  * place before its first active watcher of the signal and the saved disposition back after its
  * last, each with one sigaction call.
  *
- * SIGCHLD is left to libuv: its default action is to ignore it, so a reset is harmless, and
- * libuv's own watcher of it (uv_spawn's) must find the signal unwatched to install its handler.
- * For SIGCHLD the binding counts as for the others, and puts the saved disposition back when
- * libuv has reset it to SIG_DFL.
+ * SIGCHLD is left to libuv: libuv reaps its children from its handler, which must stay in place
+ * while libuv watches SIGCHLD for its own sake (each loop's child watcher, and the process
+ * section's watcher on a loop of its own, started before the first uv_spawn and never stopped),
+ * and the binding's count of Signal watchers does not see those. Its default action is to
+ * ignore it, so a reset is harmless. For SIGCHLD the binding counts as for the others, and puts
+ * the saved disposition back when libuv has reset it to SIG_DFL, not while libuv keeps it.
  *
  * Every start, stop and close of a signal handle goes through uvg_sig_enter and uvg_sig_leave,
  * under one mutex for all loops. */
@@ -109,9 +111,7 @@ static inline void uvg_sig_restore(int s) {
 }
 
 /* Begins an operation that may start or stop h (next: the signal it may start watching, 0 for
- * none): takes the lock, and readies next when the binding has no active watcher of it. Also
- * for libuv's own watchers (a loop's SIGCHLD watcher around uv_spawn and the close of a process
- * handle), so that they are counted. */
+ * none): takes the lock, and readies next when the binding has no active watcher of it. */
 static inline uvg_sigop_t uvg_sig_enter(uv_signal_t* h, int next) {
   uvg_sigop_t op = {uvg_sig_of(h), 0};
   pthread_mutex_lock(&uvg_sigstate.mu);
