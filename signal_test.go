@@ -69,6 +69,17 @@ func sigGuard(t *testing.T, sigs ...syscall.Signal) {
 	})
 }
 
+// newSignalTest guards the dispositions of sigs (sigGuard), and returns a test loop with a new
+// watcher.
+func newSignalTest(t *testing.T, sigs ...syscall.Signal) (*Loop, *Signal) {
+	t.Helper()
+	sigGuard(t, sigs...)
+	l := newTestLoop(t)
+	sig, err := NewSignal(l)
+	must(t, err)
+	return l, sig
+}
+
 // raise sends sig to the calling thread, as C's raise does; call it on a locked thread (a
 // callback of the loop runs on one).
 func raise(t testing.TB, sig syscall.Signal) {
@@ -164,6 +175,15 @@ func startTimer(t *testing.T, l *Loop, signum syscall.Signal, ctx *timerCtx) {
 	}, 5*time.Millisecond, 5*time.Millisecond))
 }
 
+// checkCalls fails t when the timer or the watcher of a step of test-signal.c did not run as
+// many times as wanted.
+func checkCalls(t *testing.T, step string, timer, wantTimer, signal, wantSignal int) {
+	t.Helper()
+	if timer != wantTimer || signal != wantSignal {
+		t.Fatalf("%s: timer %d, signal %d calls, want %d and %d", step, timer, signal, wantTimer, wantSignal)
+	}
+}
+
 // libuv: we_get_signal
 func TestWeGetSignal(t *testing.T) {
 	sigGuard(t, syscall.SIGCHLD)
@@ -176,24 +196,18 @@ func TestWeGetSignal(t *testing.T) {
 	if run(t, l, RunDefault) {
 		t.Fatal("Run: loop still alive")
 	}
-	if tc.ncalls != nSignals || sc.ncalls != nSignals {
-		t.Fatalf("timer %d, signal %d calls, want %d", tc.ncalls, sc.ncalls, nSignals)
-	}
+	checkCalls(t, "first run", tc.ncalls, nSignals, sc.ncalls, nSignals)
 
 	startTimer(t, l, syscall.SIGCHLD, &tc)
 	run(t, l, RunDefault)
-	if tc.ncalls != nSignals || sc.ncalls != nSignals {
-		t.Fatalf("stopped watcher: timer %d, signal %d calls, want %d", tc.ncalls, sc.ncalls, nSignals)
-	}
+	checkCalls(t, "stopped watcher", tc.ncalls, nSignals, sc.ncalls, nSignals)
 
 	sc.ncalls = 0
 	sc.action = sigClose
 	must(t, sc.h.Start(sc.cb, int(syscall.SIGCHLD)))
 	startTimer(t, l, syscall.SIGCHLD, &tc)
 	run(t, l, RunDefault)
-	if tc.ncalls != nSignals || sc.ncalls != nSignals {
-		t.Fatalf("restarted watcher: timer %d, signal %d calls, want %d", tc.ncalls, sc.ncalls, nSignals)
-	}
+	checkCalls(t, "restarted watcher", tc.ncalls, nSignals, sc.ncalls, nSignals)
 }
 
 // libuv: we_get_signals
@@ -231,9 +245,7 @@ func TestWeGetSignalOneShot(t *testing.T) {
 	startWatcher(t, l, syscall.SIGCHLD, &sc, true)
 	sc.action = sigNoop
 	run(t, l, RunDefault)
-	if tc.ncalls != nSignals || sc.ncalls != 1 {
-		t.Fatalf("timer %d, signal %d calls, want %d and 1", tc.ncalls, sc.ncalls, nSignals)
-	}
+	checkCalls(t, "first run", tc.ncalls, nSignals, sc.ncalls, 1)
 
 	startTimer(t, l, syscall.SIGCHLD, &tc)
 	run(t, l, RunDefault)
@@ -246,9 +258,7 @@ func TestWeGetSignalOneShot(t *testing.T) {
 	must(t, sc.h.StartOneshot(sc.oneShotCb, int(syscall.SIGCHLD)))
 	startTimer(t, l, syscall.SIGCHLD, &tc)
 	run(t, l, RunDefault)
-	if tc.ncalls != nSignals || sc.ncalls != 1 {
-		t.Fatalf("restarted: timer %d, signal %d calls, want %d and 1", tc.ncalls, sc.ncalls, nSignals)
-	}
+	checkCalls(t, "restarted", tc.ncalls, nSignals, sc.ncalls, 1)
 }
 
 // libuv: we_get_signals_mixed
@@ -456,10 +466,7 @@ func TestSignalMultipleLoops(t *testing.T) {
 
 // libuv: signal_pending_on_close
 func TestSignalPendingOnClose(t *testing.T) {
-	sigGuard(t, syscall.SIGPIPE)
-	l := newTestLoop(t)
-	sig, err := NewSignal(l)
-	must(t, err)
+	l, sig := newSignalTest(t, syscall.SIGPIPE)
 	must(t, sig.Start(func(int) { t.Error("SIGPIPE callback") }, int(syscall.SIGPIPE)))
 	fds, err := Pipe2(0, 0)
 	must(t, err)
@@ -489,10 +496,7 @@ func TestSignalPendingOnClose(t *testing.T) {
 
 // libuv: signal_close_loop_alive
 func TestSignalCloseLoopAlive(t *testing.T) {
-	sigGuard(t, syscall.SIGPIPE)
-	l := newTestLoop(t)
-	sig, err := NewSignal(l)
-	must(t, err)
+	l, sig := newSignalTest(t, syscall.SIGPIPE)
 	must(t, sig.Start(func(signum int) {
 		if signum != int(syscall.SIGPIPE) {
 			t.Errorf("callback with %d", signum)
@@ -520,10 +524,7 @@ func TestSignalCloseLoopAlive(t *testing.T) {
 // A synchronous FSRead of a pipe blocks in read(2) on the calling goroutine's thread while a
 // thread of NewThread sends SIGUSR1 to the process and then writes what the read waits for.
 func TestEintrHandling(t *testing.T) {
-	sigGuard(t, syscall.SIGUSR1)
-	l := newTestLoop(t)
-	sig, err := NewSignal(l)
-	must(t, err)
+	l, sig := newSignalTest(t, syscall.SIGUSR1)
 	must(t, sig.Start(func(int) { must(t, sig.Stop()) }, int(syscall.SIGUSR1)))
 	var fds [2]int
 	must(t, syscall.Pipe(fds[:]))
@@ -664,10 +665,7 @@ func runLoop(l *Loop) <-chan error {
 // one callback and never more than the signals sent (the kernel merges a signal sent while it is
 // pending), and the last signal is delivered: a callback follows it.
 func TestSignalStormWhileStacksGrow(t *testing.T) {
-	sigGuard(t, syscall.SIGUSR1)
-	l := newTestLoop(t)
-	sig, err := NewSignal(l)
-	must(t, err)
+	l, sig := newSignalTest(t, syscall.SIGUSR1)
 	var got atomic.Int64
 	must(t, sig.Start(func(signum int) {
 		if signum != int(syscall.SIGUSR1) {
@@ -858,11 +856,8 @@ func TestSignalRestoreCounting(t *testing.T) {
 // TestSignalOneshotSticky: libuv 1.44 keeps a watcher one-shot once StartOneshot has started
 // it: restarted with Start, it stops after one callback, and the binding counts that stop.
 func TestSignalOneshotSticky(t *testing.T) {
-	sigGuard(t, syscall.SIGUSR1)
+	l, sig := newSignalTest(t, syscall.SIGUSR1)
 	orig := disposition(t, syscall.SIGUSR1)
-	l := newTestLoop(t)
-	sig, err := NewSignal(l)
-	must(t, err)
 	calls := 0
 	cb := func(int) { calls++ }
 	must(t, sig.StartOneshot(cb, int(syscall.SIGUSR1)))
