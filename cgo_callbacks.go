@@ -301,3 +301,12 @@ func uvgAfterWorkCb(token unsafe.Pointer, st C.int) {
 	defer w.loop.recoverCallback()
 	w.afterWork(st)
 }
+
+// ---- process ----
+
+//export uvgExitCb
+func uvgExitCb(p *C.uv_process_t, exitStatus C.int64_t, termSignal C.int) {
+	h := restoreToken(p.data).(*Process)
+	defer h.loop.recoverCallback()
+	h.exit(h, int64(exitStatus), int(termSignal))
+}
