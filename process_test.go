@@ -177,6 +177,16 @@ func closeOnExit(t testing.TB, status int64, sig int, closes *int) func(c *procC
 	}
 }
 
+// procWait runs l and checks that c's child exited once and that closes, counting the
+// process's close and those the test added, reached want.
+func procWait(t testing.TB, l *Loop, c *procChild, closes *int, want int) {
+	t.Helper()
+	run(t, l, RunDefault)
+	if c.exits != 1 || *closes != want {
+		t.Errorf("exits %d, closes %d; want 1, %d", c.exits, *closes, want)
+	}
+}
+
 // procReader reads s into out until EOF, then closes s, counting the close in closes.
 func procReader(t testing.TB, s Stream, out *bytes.Buffer, closes *int) {
 	t.Helper()
@@ -334,10 +344,7 @@ func TestProcessKillInvalidSignal(t *testing.T) {
 		t.Errorf("Kill(own pid, 0): %v", err)
 	}
 	must(t, c.p.Kill(int(syscall.SIGTERM)))
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 1 {
-		t.Errorf("exits %d, closes %d; want 1, 1", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 1)
 }
 
 // Spawn, Kill and the stdio streams are loop-bound: from another goroutine while the loop
@@ -407,10 +414,7 @@ func TestProcessWrongThread(t *testing.T) {
 		hndCheck(t, c.p.Kill(int(syscall.SIGTERM)))
 		start.Close(nil)
 	}, 0, 0))
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 1 {
-		t.Errorf("exits %d, closes %d; want 1, 1", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 1)
 	if names := handleNames(l); len(names) != 1 { // the guard
 		t.Errorf("handles left: %v", names)
 	}

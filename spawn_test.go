@@ -35,18 +35,26 @@ func procExitWaitable(t *testing.T) bool {
 	return *(*int32)(unsafe.Pointer(&info[16])) != 0 // si_pid
 }
 
-// libuv: spawn_fails
-func TestSpawnFails(t *testing.T) {
-	l := newTestLoop(t)
-	p, err := Spawn(l, &ProcessOptions{File: "program-that-had-better-not-exist", Args: []string{"program-that-had-better-not-exist"}},
+// procSpawnMissing spawns a program that does not exist and returns the Process that libuv's
+// failure leaves, inactive, to be closed.
+func procSpawnMissing(t *testing.T, l *Loop) *Process {
+	t.Helper()
+	const missing = "program-that-had-better-not-exist"
+	p, err := Spawn(l, &ProcessOptions{File: missing, Args: []string{missing}},
 		func(*Process, int64, int) { t.Error("exit callback of a failed spawn") })
 	if (!errors.Is(err, ENOENT) && !errors.Is(err, EACCES)) || p == nil {
-		t.Fatalf("Spawn: %v, %v; want a Process and ENOENT or EACCES", p, err)
+		t.Fatalf("Spawn of a missing program: %v, %v; want a Process and ENOENT or EACCES", p, err)
 	}
 	if p.IsActive() {
 		t.Error("the failed Process is active")
 	}
-	p.Close(nil)
+	return p
+}
+
+// libuv: spawn_fails
+func TestSpawnFails(t *testing.T) {
+	l := newTestLoop(t)
+	procSpawnMissing(t, l).Close(nil)
 	if run(t, l, RunDefault) {
 		t.Error("Run: alive")
 	}
@@ -57,14 +65,7 @@ func TestSpawnFails(t *testing.T) {
 // exited child of this process is left to reap.
 func TestSpawnFailsCheckForWaitpidCleanup(t *testing.T) {
 	l := newTestLoop(t)
-	p, err := Spawn(l, &ProcessOptions{File: "program-that-had-better-not-exist", Args: []string{"program-that-had-better-not-exist"}},
-		func(*Process, int64, int) { t.Error("exit callback of a failed spawn") })
-	if (!errors.Is(err, ENOENT) && !errors.Is(err, EACCES)) || p == nil {
-		t.Fatalf("Spawn: %v, %v; want a Process and ENOENT or EACCES", p, err)
-	}
-	if p.IsActive() {
-		t.Error("the failed Process is active")
-	}
+	p := procSpawnMissing(t, l)
 	if run(t, l, RunDefault) {
 		t.Error("Run: alive")
 	}
@@ -99,10 +100,7 @@ func TestSpawnExitCode(t *testing.T) {
 	hndGuard(t, l, 10*time.Second)
 	closes := 0
 	c := procSpawn(t, l, procHelper(t, "spawn_helper1"), closeOnExit(t, 1, 0, &closes))
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 1 {
-		t.Errorf("exits %d, closes %d; want 1, 1", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 1)
 }
 
 // procOutput spawns helper with a pipe at stdio index fd (the lower ones ignored), reads it to
@@ -123,10 +121,7 @@ func procOutput(t *testing.T, helper string, fd int) string {
 	}
 	var output bytes.Buffer
 	procReader(t, out, &output, &closes)
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 2 {
-		t.Errorf("exits %d, closes %d; want 1, 2", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 2)
 	return output.String()
 }
 
@@ -171,10 +166,7 @@ func procPing(t *testing.T, msg string, ping bool) string {
 	if c.exits != 0 {
 		t.Errorf("exit before the loop ran")
 	}
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 3 {
-		t.Errorf("exits %d, closes %d; want 1, 3", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 3)
 	return output.String()
 }
 
@@ -200,10 +192,7 @@ func TestSpawnIgnoredStdio(t *testing.T) {
 	opts := procHelper(t, "spawn_helper6")
 	opts.Stdio = nil
 	c := procSpawn(t, l, opts, closeOnExit(t, 1, 0, &closes))
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 1 {
-		t.Errorf("exits %d, closes %d; want 1, 1", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 1)
 }
 
 // procKillCb is libuv's kill_cb: the child ended by SIGTERM, and is gone (signal 0: ESRCH).
@@ -235,10 +224,7 @@ func TestSpawnAndKill(t *testing.T) {
 	closes := 0
 	c := procSpawn(t, l, procHelper(t, "spawn_helper4"), procKillCb(t, &closes))
 	procKillLater(t, l, c, 100*time.Millisecond, &closes)
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 2 {
-		t.Errorf("exits %d, closes %d; want 1, 2", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 2)
 }
 
 // libuv: spawn_and_kill_with_std
@@ -313,10 +299,7 @@ func TestSpawnDetached(t *testing.T) {
 	must(t, Kill(pid, 0))
 	must(t, Kill(pid, int(syscall.SIGTERM)))
 	must(t, c.p.Ref())
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 1 {
-		t.Errorf("exits %d, closes %d; want 1, 1", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 1)
 }
 
 // libuv: spawn_setuid_fails
@@ -341,10 +324,7 @@ func TestSpawnSetuidSetgid(t *testing.T) {
 	}
 	closes := 0
 	c := procSpawn(t, l, opts, closeOnExit(t, 1, 0, &closes))
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 1 {
-		t.Errorf("exits %d, closes %d; want 1, 1", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 1)
 }
 
 // procFile opens a new file for a child's output in the test's directory.
@@ -373,10 +353,7 @@ func procRunToFiles(t *testing.T, helper string, stdio ...StdioContainer) {
 	opts.Stdio = stdio
 	closes := 0
 	c := procSpawn(t, l, opts, closeOnExit(t, 1, 0, &closes))
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 1 {
-		t.Errorf("exits %d, closes %d; want 1, 1", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 1)
 }
 
 // libuv: spawn_stdout_to_file
@@ -493,10 +470,7 @@ func TestSpawnClosedProcessIO(t *testing.T) {
 		hndCheck(t, in.Close(func() { closes++ }))
 	}, []byte("hello-from-spawn_stdin\n"))
 	must(t, err)
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 2 {
-		t.Errorf("exits %d, closes %d; want 1, 2", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 2)
 }
 
 // libuv: spawn_reads_child_path
@@ -512,10 +486,7 @@ func TestSpawnReadsChildPath(t *testing.T) {
 	base := filepath.Base(exe)
 	closes := 0
 	c := procSpawn(t, l, &ProcessOptions{File: base, Args: []string{base}, Env: env}, closeOnExit(t, 1, 0, &closes))
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 1 {
-		t.Errorf("exits %d, closes %d; want 1, 1", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 1)
 }
 
 // libuv: spawn_inherit_streams
@@ -552,10 +523,7 @@ func TestSpawnInheritStreams(t *testing.T) {
 	must(t, err)
 	var output bytes.Buffer
 	procReader(t, stdoutParent, &output, &closes)
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 3 {
-		t.Errorf("exits %d, closes %d; want 1, 3", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 3)
 	if !bytes.Equal(output.Bytes(), ubuf) {
 		t.Errorf("the child echoed %d bytes, not the %d written", output.Len(), len(ubuf))
 	}
@@ -578,10 +546,7 @@ func TestSpawnTCPServer(t *testing.T) {
 	opts.Stdio = []StdioContainer{InheritFD(0), InheritFD(1), InheritFD(2), InheritFD(fd)}
 	closes := 0
 	c := procSpawn(t, l, opts, closeOnExit(t, 1, 0, &closes))
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 1 {
-		t.Errorf("exits %d, closes %d; want 1, 1", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 1)
 	hndDoClose(t, l, server)
 }
 
@@ -592,18 +557,10 @@ func TestSpawnExerciseSigchldIssue(t *testing.T) {
 	hndGuard(t, l, 10*time.Second)
 	closes := 0
 	c := procSpawn(t, l, procHelper(t, "spawn_helper1"), closeOnExit(t, 1, 0, &closes))
-	missing := &ProcessOptions{File: "program-that-had-better-not-exist", Args: []string{"program-that-had-better-not-exist"}}
 	for i := 0; i < 100; i++ {
-		p, err := Spawn(l, missing, func(*Process, int64, int) { t.Error("exit callback of a failed spawn") })
-		if (!errors.Is(err, ENOENT) && !errors.Is(err, EACCES)) || p == nil {
-			t.Fatalf("spawn %d: %v, %v; want a Process and ENOENT or EACCES", i, p, err)
-		}
-		must(t, p.Close(func() { closes++ }))
+		must(t, procSpawnMissing(t, l).Close(func() { closes++ }))
 	}
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 101 {
-		t.Errorf("exits %d, closes %d; want 1, 101", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 101)
 }
 
 // libuv: spawn_relative_path
@@ -618,10 +575,7 @@ func TestSpawnRelativePath(t *testing.T) {
 	opts.Dir = filepath.Dir(exe)
 	closes := 0
 	c := procSpawn(t, l, opts, closeOnExit(t, 1, 0, &closes))
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 1 {
-		t.Errorf("exits %d, closes %d; want 1, 1", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 1)
 }
 
 // libuv: kill
@@ -638,10 +592,7 @@ func TestKill(t *testing.T) {
 	pid := c.p.PID()
 	must(t, Kill(pid, 0))
 	must(t, Kill(pid, int(syscall.SIGTERM)))
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 1 {
-		t.Errorf("exits %d, closes %d; want 1, 1", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 1)
 }
 
 // libuv: spawn_fs_open
@@ -663,10 +614,7 @@ func TestSpawnFSOpen(t *testing.T) {
 		hndCheck(t, in.Close(func() { closes++ }))
 	}, (*[4]byte)(unsafe.Pointer(&fd))[:])
 	must(t, err)
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 2 {
-		t.Errorf("exits %d, closes %d; want 1, 2", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 2)
 }
 
 // libuv: closed_fd_events
@@ -714,10 +662,7 @@ func TestClosedFdEvents(t *testing.T) {
 	timer.Close(nil)
 	must(t, c.p.Kill(int(syscall.SIGTERM)))
 	must(t, c.p.Ref())
-	run(t, l, RunDefault)
-	if c.exits != 1 || closes != 2 {
-		t.Errorf("exits %d, closes %d; want 1, 2", c.exits, closes)
-	}
+	procWait(t, l, c, &closes, 2)
 }
 
 // libuv: process_ref
