@@ -309,6 +309,8 @@ func uvgSignalCb(p *C.uv_signal_t, signum C.int) {
 	s := restoreToken(p.data).(*Signal)
 	defer s.loop.recoverCallback()
 	s.cb(int(signum))
+}
+
 // ---- process ----
 
 //export uvgExitCb
