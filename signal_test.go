@@ -184,6 +184,15 @@ func checkCalls(t *testing.T, step string, timer, wantTimer, signal, wantSignal 
 	}
 }
 
+// libuv: kill_invalid_signum
+func TestKillInvalidSignum(t *testing.T) {
+	for _, n := range []int{-1, 4096} {
+		if err := Kill(os.Getpid(), n); !errors.Is(err, EINVAL) {
+			t.Errorf("Kill(getpid, %d): %v, want EINVAL", n, err)
+		}
+	}
+}
+
 // libuv: we_get_signal
 func TestWeGetSignal(t *testing.T) {
 	sigGuard(t, syscall.SIGCHLD)
@@ -504,7 +513,7 @@ func TestSignalCloseLoopAlive(t *testing.T) {
 		must(t, l.Stop())
 	}, int(syscall.SIGPIPE)))
 	must(t, sig.Unref())
-	kill(t, syscall.SIGPIPE)
+	must(t, Kill(os.Getpid(), int(syscall.SIGPIPE)))
 	if run(t, l, RunDefault) {
 		t.Fatal("Run: alive with only an unreferenced watcher")
 	}
