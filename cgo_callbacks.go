@@ -167,8 +167,8 @@ func uvgReadCb(p *C.uv_stream_t, nread C.ssize_t, buf *C.uv_buf_t) {
 }
 
 //export uvgWriteCb
-func uvgWriteCb(p *C.uv_write_t, st C.int) {
-	w := restoreReq(unsafe.Pointer(p)).(*WriteReq)
+func uvgWriteCb(token unsafe.Pointer, st C.int) {
+	w := restoreToken(token).(*WriteReq)
 	defer w.loop.recoverCallback()
 	w.complete()
 	if w.cb != nil {
