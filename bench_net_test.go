@@ -14,7 +14,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 )
 
 // benchPeer is the server end of a benchmark: a listener on its own loop, run by another
@@ -372,7 +371,7 @@ func BenchmarkStreamParts(b *testing.B) {
 		var g pinGroup
 		for i := 0; i < b.N; i++ {
 			c := g.take()
-			c.pinOne(unsafe.Pointer(&p[0]))
+			c.pinOne(p)
 			g.put(c)
 		}
 	})

@@ -167,18 +167,21 @@ const pinGroupSize = 16
 // pinGen is a Pinner shared by up to pinGroupSize requests of one handle, unpinned when the
 // last of them completes.
 type pinGen struct {
-	pin  runtime.Pinner
-	last unsafe.Pointer // the latest pointer pinned, which a request need not pin again
-	used int            // requests that pinned into it since its last Unpin
-	live int            // of those, not yet completed
+	pin    runtime.Pinner
+	lo, hi uintptr // the memory of the latest slice pinned (up to its capacity): one object
+	used   int     // requests that pinned into it since its last Unpin
+	live   int     // of those, not yet completed
 }
 
-// pinOne pins p (a buffer's first byte) until the requests of c complete.
-func (c *pinGen) pinOne(p unsafe.Pointer) {
-	if p != c.last {
-		c.pin.Pin(p)
-		c.last = p
+// pinOne pins s, not empty, until the requests of c complete. A slice of the object pinned last
+// (the same buffer again, or the next part of it) is pinned already: Pin pins whole objects.
+func (c *pinGen) pinOne(s []byte) {
+	p := uintptr(unsafe.Pointer(&s[0]))
+	if p >= c.lo && p < c.hi {
+		return
 	}
+	c.pin.Pin(&s[0])
+	c.lo, c.hi = p, p+uintptr(cap(s))
 }
 
 // pinGroup pins the buffers of a handle's requests (stream writes, UDP sends), several in flight
@@ -214,7 +217,7 @@ func (g *pinGroup) put(c *pinGen) {
 		return
 	}
 	c.pin.Unpin()
-	c.used, c.last = 0, nil
+	c.used, c.lo, c.hi = 0, 0, 0
 	if c != g.cur && len(g.free) < pinGroupFree {
 		g.free = append(g.free, c)
 	}
@@ -229,10 +232,14 @@ func pinBufs(c *pinGen, bs [][]byte, arr []C.uv_buf_t) *C.uv_buf_t {
 	for i, s := range bs {
 		arr[i] = C.uv_buf_t{}
 		if len(s) > 0 {
-			c.pinOne(unsafe.Pointer(&s[0]))
+			c.pinOne(s)
 			arr[i].base = (*C.char)(unsafe.Pointer(&s[0]))
 			arr[i].len = C.size_t(len(s))
 		}
 	}
 	return &arr[0]
 }
+
+// stackBufs is how many uv_buf_t a request's C call takes from an array on the Go stack (the
+// forwarder is noescape, and libuv copies the array during the call); more are allocated.
+const stackBufs = 8

@@ -3,6 +3,9 @@ package uv
 /*
 #include "shim_stream.h"
 #cgo noescape uvg_write
+#cgo nocallback uvg_write
+#cgo noescape uvg_try_write
+#cgo nocallback uvg_try_write
 */
 import "C"
 
@@ -168,19 +171,19 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 		send.sends++
 	}
 	// The buffers are pinned with the stream's pinGroup; the uv_buf_t array is built on the
-	// C side for one buffer, on this stack for up to 4 (uvg_write is noescape: libuv copies
+	// C side for one buffer, on this stack for up to stackBufs (uvg_write is noescape: libuv copies
 	// the array into the request).
 	w.pins, w.gen = &s.pins, s.pins.take()
 	var r C.uvg_new_t
 	if len(bs) == 1 {
 		var base *C.char
 		if b := bs[0]; len(b) > 0 {
-			w.gen.pinOne(unsafe.Pointer(&b[0]))
+			w.gen.pinOne(b)
 			base = (*C.char)(unsafe.Pointer(&b[0]))
 		}
 		r = C.uvg_write(w.token, p, nil, 1, base, C.size_t(len(bs[0])), sp)
 	} else {
-		var arr [4]C.uv_buf_t
+		var arr [stackBufs]C.uv_buf_t
 		b := pinBufs(w.gen, bs, arr[:])
 		r = C.uvg_write(w.token, p, b, C.uint(len(bs)), nil, 0, sp)
 	}
@@ -215,15 +218,12 @@ func (s *stream) tryWrite(send *handle, bs [][]byte) (int, error) {
 	if len(bs) == 0 {
 		return 0, EINVAL // libuv asserts nbufs > 0
 	}
-	var b bufs
-	defer b.release()
-	var r C.int
-	if len(bs) == 1 {
-		r = C.uvg_try_write1(p, b.pin1(bs[0]), C.size_t(len(bs[0])), sp)
-	} else {
-		cb, n := b.set(bs)
-		r = C.uvg_try_write(p, cb, n, sp)
-	}
+	// Pinned for the call only (with the stream's pinGroup, which may keep them pinned until
+	// the writes in flight pinned with them complete); the array on this stack (noescape).
+	gen := s.pins.take()
+	var arr [stackBufs]C.uv_buf_t
+	r := C.uvg_try_write(p, pinBufs(gen, bs, arr[:]), C.uint(len(bs)), sp)
+	s.pins.put(gen)
 	if r < 0 {
 		return 0, status(r)
 	}
@@ -299,15 +299,6 @@ func (w *WriteReq) complete() {
 			h.orphan = nil
 		}
 	}
-}
-
-// pin1 pins b, the only buffer of a write, and returns its address for C (nil when empty).
-func (b *bufs) pin1(s []byte) *C.char {
-	if len(s) == 0 {
-		return nil
-	}
-	b.pinOne(s)
-	return (*C.char)(unsafe.Pointer(&s[0]))
 }
 
 // ShutdownReq wraps uv_shutdown_t: a shutdown in flight, from Shutdown until its callback.

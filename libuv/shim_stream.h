@@ -75,13 +75,6 @@ static inline int uvg_try_write(void* s, const uv_buf_t* bufs, unsigned int n, v
   return uv_try_write2(s, bufs, n, send);
 }
 
-static inline int uvg_try_write1(void* s, char* base, size_t len, void* send) {
-  uv_buf_t b;
-  b.base = base;
-  b.len = len;
-  return uvg_try_write(s, &b, 1, send);
-}
-
 static inline int uvg_shutdown(void* req, void* s) {
   UVG_HCHECK(s);
   return uv_shutdown(req, s, uvgShutdownCb);
