@@ -112,9 +112,10 @@ func restoreReq(p unsafe.Pointer) any {
 	return restoreToken((*C.uv_req_t)(p).data)
 }
 
-// bufs holds the uv_buf_t array of a write or read whose bytes are Go slices: zero copy, each
-// slice pinned from set until release (the request's callback), so that libuv may keep reading
-// or writing it after the call has returned. libuv copies the array itself.
+// bufs holds the uv_buf_t array of a request whose bytes are Go slices (fs read and write; the
+// handles' requests use a pinGroup): zero copy, each slice pinned from set until release (the
+// request's callback), so that libuv may keep reading or writing it after the call has
+// returned. libuv copies the array itself.
 type bufs struct {
 	pin *runtime.Pinner // from pinners, between the first pin and release
 	c   []C.uv_buf_t
