@@ -702,9 +702,10 @@ func FSRead(l *Loop, fd int, bufs [][]byte, offset int64, cb func(*FSReq)) (*FSR
 	if err != nil {
 		return nil, err
 	}
-	b, n := r.bufs.set(bufs)
+	var arr [stackBufs]C.uv_buf_t // libuv copies the array (uvg_fs_read is noescape)
+	b := r.bufs.setIn(bufs, arr[:])
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_read(l.ptr, r.fs(), C.int(fd), b, n, fsOffset(offset), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_read(l.ptr, r.fs(), C.int(fd), b, C.uint(len(bufs)), fsOffset(offset), r.out(&res)))
 }
 
 // FSWrite wraps uv_fs_write: writes bufs to fd, in order (pwritev); Result is the number of
@@ -720,9 +721,10 @@ func FSWrite(l *Loop, fd int, bufs [][]byte, offset int64, cb func(*FSReq)) (*FS
 	if err != nil {
 		return nil, err
 	}
-	b, n := r.bufs.set(bufs)
+	var arr [stackBufs]C.uv_buf_t // libuv copies the array (uvg_fs_write is noescape)
+	b := r.bufs.setIn(bufs, arr[:])
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_write(l.ptr, r.fs(), C.int(fd), b, n, fsOffset(offset), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_write(l.ptr, r.fs(), C.int(fd), b, C.uint(len(bufs)), fsOffset(offset), r.out(&res)))
 }
 
 // FSUnlink wraps uv_fs_unlink: removes the file path. Asynchronous when cb is non-nil,

@@ -141,14 +141,27 @@ func (b *bufs) set(bs [][]byte) (*C.uv_buf_t, C.uint) {
 		return nil, 0
 	}
 	b.c = make([]C.uv_buf_t, len(bs))
+	return b.setIn(bs, b.c), C.uint(len(bs))
+}
+
+// setIn is set with the array in arr, when it is long enough (a caller's stack array, for a
+// noescape forwarder whose libuv function copies the array), else allocated.
+func (b *bufs) setIn(bs [][]byte, arr []C.uv_buf_t) *C.uv_buf_t {
+	if len(bs) == 0 {
+		return nil
+	}
+	if len(arr) < len(bs) {
+		arr = make([]C.uv_buf_t, len(bs))
+	}
 	for i, s := range bs {
+		arr[i] = C.uv_buf_t{}
 		if len(s) > 0 {
 			b.pinOne(s)
-			b.c[i].base = (*C.char)(unsafe.Pointer(&s[0]))
-			b.c[i].len = C.size_t(len(s))
+			arr[i].base = (*C.char)(unsafe.Pointer(&s[0]))
+			arr[i].len = C.size_t(len(s))
 		}
 	}
-	return &b.c[0], C.uint(len(bs))
+	return &arr[0]
 }
 
 // release unpins the slices.
