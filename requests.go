@@ -257,3 +257,15 @@ func pinBufs(c *pinGen, bs [][]byte, arr []C.uv_buf_t) *C.uv_buf_t {
 // stackBufs is how many uv_buf_t a request's C call takes from an array on the Go stack (the
 // forwarder is noescape, and libuv copies the array during the call); more are allocated.
 const stackBufs = 8
+
+// pinOwner answers ErrWrongThread (through wrongThread) when the loop is running and the caller
+// is not on its thread. The requests that pin with a handle's pinGroup change Go state that the
+// loop's callbacks share before their C call, so they make first, in Go, the check their
+// forwarder makes again in C: a goroutine misusing the handle then touches nothing shared. One
+// call into C, only while the loop runs.
+func pinOwner(l *Loop) error {
+	if l.running.Load() && C.uvg_owner(l.ptr) == 0 {
+		return wrongThread()
+	}
+	return nil
+}

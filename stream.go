@@ -163,6 +163,9 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 	if len(bs) == 0 {
 		return nil, EINVAL
 	}
+	if err := pinOwner(s.loop); err != nil {
+		return nil, err
+	}
 	w := &WriteReq{cb: cb}
 	// As req.open, with the C request allocated by the C call that writes.
 	w.loop, w.typ, w.token = s.loop, ReqWrite, saveToken(w)
@@ -220,6 +223,9 @@ func (s *stream) tryWrite(send *handle, bs [][]byte) (int, error) {
 	}
 	// Pinned for the call only (with the stream's pinGroup, which may keep them pinned until
 	// the writes in flight pinned with them complete); the array on this stack (noescape).
+	if err := pinOwner(s.loop); err != nil {
+		return 0, err
+	}
 	gen := s.pins.take()
 	var arr [stackBufs]C.uv_buf_t
 	r := C.uvg_try_write(p, pinBufs(gen, bs, arr[:]), C.uint(len(bs)), sp)

@@ -271,6 +271,9 @@ func (u *UDP) Send(addr netip.AddrPort, cb func(err error), bufs ...[]byte) (*UD
 	if err != nil {
 		return nil, err
 	}
+	if err := pinOwner(u.loop); err != nil {
+		return nil, err
+	}
 	r := &UDPSendReq{cb: cb}
 	// As req.open, with the C request allocated by the C call that sends. The buffers are
 	// pinned with the handle's pinGroup; their uv_buf_t array is on this stack for up to
@@ -302,6 +305,9 @@ func (u *UDP) TrySend(addr netip.AddrPort, bs ...[]byte) (int, error) {
 	var s sockaddr
 	sa, err := s.orNil(addr)
 	if err != nil {
+		return 0, err
+	}
+	if err := pinOwner(u.loop); err != nil {
 		return 0, err
 	}
 	gen := u.pins.take() // as in tryWrite (stream.go)
