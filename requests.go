@@ -150,18 +150,7 @@ func (b *bufs) setIn(bs [][]byte, arr []C.uv_buf_t) *C.uv_buf_t {
 	if len(bs) == 0 {
 		return nil
 	}
-	if len(arr) < len(bs) {
-		arr = make([]C.uv_buf_t, len(bs))
-	}
-	for i, s := range bs {
-		arr[i] = C.uv_buf_t{}
-		if len(s) > 0 {
-			b.pinOne(s)
-			arr[i].base = (*C.char)(unsafe.Pointer(&s[0]))
-			arr[i].len = C.size_t(len(s))
-		}
-	}
-	return &arr[0]
+	return pinBufs(b, bs, arr)
 }
 
 // release unpins the slices.
@@ -237,16 +226,16 @@ func (g *pinGroup) put(c *pinGen) {
 	}
 }
 
-// pinBufs pins bs with c and fills arr with their uv_buf_t (allocating an array when arr is too
-// short); it returns the array for C. Empty slices have a nil base.
-func pinBufs(c *pinGen, bs [][]byte, arr []C.uv_buf_t) *C.uv_buf_t {
+// pinBufs pins bs with p (a pinGen, or bufs) and fills arr with their uv_buf_t (allocating an
+// array when arr is too short); it returns the array for C. Empty slices have a nil base.
+func pinBufs(p interface{ pinOne([]byte) }, bs [][]byte, arr []C.uv_buf_t) *C.uv_buf_t {
 	if len(bs) > len(arr) {
 		arr = make([]C.uv_buf_t, len(bs))
 	}
 	for i, s := range bs {
 		arr[i] = C.uv_buf_t{}
 		if len(s) > 0 {
-			c.pinOne(s)
+			p.pinOne(s)
 			arr[i].base = (*C.char)(unsafe.Pointer(&s[0]))
 			arr[i].len = C.size_t(len(s))
 		}
