@@ -339,10 +339,10 @@ func BenchmarkStreamReadCallback(b *testing.B) {
 // BenchmarkStreamParts measures, alone, the pieces of a write and its completion, for the
 // "where the time goes" of the network benchmarks. Go only, no C twin.
 //
-//   - WriteReq: the request's bookkeeping without the write: the Go object, its C memory
-//     (calloc), its token (go-pointer: a C.malloc, a map entry under a mutex) and the data
-//     field set through a cgo call; then the release (two C.free and the map delete).
-//   - Pin: pinning the buffer of a one-buffer write and unpinning it (runtime.Pinner).
+//   - WriteReq: the request's bookkeeping without the write: the Go object, its token, its C
+//     memory (calloc, with the data field set: done by uvg_write in the write's C call), its
+//     share of the stream's pinGroup; then the release (the free uvg_write_cb does, the token).
+//   - Pin: pinning the buffer of a one-buffer write and unpinning it (a pinGroup of one).
 //   - WriteAndCallback: a whole 4-byte Write on one end of a socketpair and its write
 //     callback, run by RunNoWait (one op: the Write call, the write(2) inside uv_write, one
 //     loop iteration, the callback). The other end is drained every 64 writes, untimed, before
@@ -352,21 +352,27 @@ func BenchmarkStreamParts(b *testing.B) {
 	b.Run("WriteReq", func(b *testing.B) {
 		b.ReportAllocs()
 		l := newTestLoop(b)
+		var s stream
 		for i := 0; i < b.N; i++ {
 			w := &WriteReq{}
+			// The token and the C memory with its data set (uvg_write's allocation), then
+			// their release (uvg_write_cb's free, complete's releaseToken).
 			if err := w.open(l, w, ReqWrite); err != nil {
 				b.Fatal(err)
 			}
-			w.complete()
+			w.pins, w.gen = &s.pins, s.pins.take()
+			w.pins.put(w.gen)
+			w.done()
 		}
 	})
 	b.Run("Pin", func(b *testing.B) {
 		b.ReportAllocs()
 		p := []byte("PING")
-		var bs bufs
+		var g pinGroup
 		for i := 0; i < b.N; i++ {
-			bs.pin1(p)
-			bs.release()
+			c := g.take()
+			c.pinOne(p)
+			g.put(c)
 		}
 	})
 	b.Run("WriteAndCallback", func(b *testing.B) {

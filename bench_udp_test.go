@@ -26,7 +26,7 @@ func udpPummelBufs() [][]byte {
 // allocs/op counts Send and receive together; two untimed phases after the run measure them
 // apart: recv-allocs/dgram, the receive trampoline's steady state (datagrams queued with
 // TrySend beforehand, then received; target 0), and send-allocs/dgram, the allocations of one
-// Send in the same steady state (the request and its uv_buf_t array).
+// Send in the same steady state (the request: its uv_buf_t array is on the stack).
 func BenchmarkUDPPummel1v1(b *testing.B) {
 	b.ReportAllocs()
 	l := newTestLoop(b)

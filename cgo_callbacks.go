@@ -167,8 +167,8 @@ func uvgReadCb(p *C.uv_stream_t, nread C.ssize_t, buf *C.uv_buf_t) {
 }
 
 //export uvgWriteCb
-func uvgWriteCb(p *C.uv_write_t, st C.int) {
-	w := restoreReq(unsafe.Pointer(p)).(*WriteReq)
+func uvgWriteCb(token unsafe.Pointer, st C.int) {
+	w := restoreToken(token).(*WriteReq)
 	defer w.loop.recoverCallback()
 	w.complete()
 	if w.cb != nil {
@@ -192,11 +192,14 @@ func uvgShutdownCb(p *C.uv_shutdown_t, st C.int) {
 
 // ---- fs ----
 
+// uvgFSCb gets the results uvg_fs_cb has taken (res, a uvg_fs_res_t on the C stack) and the
+// request, freed already unless its results point into it.
+//
 //export uvgFSCb
-func uvgFSCb(p *C.uv_fs_t) {
-	r := restoreToken(p.data).(*FSReq)
+func uvgFSCb(token unsafe.Pointer, p *C.uv_fs_t, res unsafe.Pointer) {
+	r := restoreToken(token).(*FSReq)
 	defer r.loop.recoverCallback()
-	r.complete()
+	r.complete(res)
 	r.cb(r)
 }
 

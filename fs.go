@@ -2,8 +2,7 @@ package uv
 
 /*
 #include "shim_fs.h"
-#cgo noescape uvg_fs_done
-#cgo nocallback uvg_fs_done
+// go build does not hash the libuv headers: this line changes with shim_fs.h (rev 2).
 #cgo noescape uvg_fs_access
 #cgo nocallback uvg_fs_access
 #cgo noescape uvg_fs_chmod
@@ -436,18 +435,22 @@ func (r *FSReq) wrap(err error) error {
 	return err
 }
 
-// newFS allocates the C request of an operation, with extra bytes for its paths, after the
-// loop check. An asynchronous request (cb non-nil) is registered for its callback; a
-// synchronous one needs no token.
-func newFS(l *Loop, op, path string, isPath bool, cb func(*FSReq), extra int) (*FSReq, error) {
+// newFS creates the request of an operation, after the loop check. An asynchronous request
+// (cb non-nil) is registered for its callback; a synchronous one needs no token. The C request
+// is allocated for an asynchronous operation, or one whose results point into it (fsKeeps);
+// the other synchronous operations use one on the forwarder's C stack (r.ptr nil).
+func newFS(l *Loop, op, path string, isPath bool, cb func(*FSReq)) (*FSReq, error) {
 	r := &FSReq{op: op, arg: path, isPath: isPath, cb: cb}
 	if l == nil || l.ptr == nil {
 		return nil, r.wrap(ErrClosed)
 	}
-	if r.ptr = unsafe.Pointer(C.uvg_fs_new(C.size_t(extra))); r.ptr == nil {
+	r.loop, r.typ = l, ReqFS
+	if cb == nil && !fsKeeps(op) {
+		return r, nil
+	}
+	if r.ptr = unsafe.Pointer(C.uvg_fs_new()); r.ptr == nil {
 		return nil, r.wrap(ENOMEM)
 	}
-	r.loop, r.typ = l, ReqFS
 	if cb != nil {
 		poolInit()
 		r.token = saveToken(r)
@@ -456,9 +459,24 @@ func newFS(l *Loop, op, path string, isPath bool, cb func(*FSReq), extra int) (*
 	return r, nil
 }
 
-// pathFS is newFS for an operation on paths: they are copied to C memory behind the request,
-// or refused with ErrNUL.
-func pathFS(l *Loop, op string, cb func(*FSReq), paths ...string) (*FSReq, [2]*C.char, error) {
+// fsKeeps reports whether the results of operation op point into its request (uvg_fs_keeps,
+// whose list this is).
+func fsKeeps(op string) bool {
+	switch op {
+	case "opendir", "scandir", "readdir", "readlink", "realpath", "mkdtemp", "mkstemp", "statfs":
+		return true
+	}
+	return false
+}
+
+// fsPaths is room for the NUL-terminated paths of one operation on the calling function's
+// stack: libuv copies them in asynchronous mode and only reads them during the call in
+// synchronous mode (the forwarders are noescape). Longer paths are copied to the Go heap.
+type fsPaths [512]byte
+
+// pathFS is newFS for an operation on paths: they are copied, NUL-terminated, into pb (or the
+// heap when they do not fit), or refused with ErrNUL.
+func pathFS(l *Loop, pb *fsPaths, op string, cb func(*FSReq), paths ...string) (*FSReq, [2]*C.char, error) {
 	var cs [2]*C.char
 	if l == nil || l.ptr == nil {
 		return nil, cs, &fs.PathError{Op: op, Path: paths[0], Err: ErrClosed}
@@ -470,14 +488,19 @@ func pathFS(l *Loop, op string, cb func(*FSReq), paths ...string) (*FSReq, [2]*C
 		}
 		n += len(p) + 1
 	}
-	r, err := newFS(l, op, paths[0], true, cb, n)
+	r, err := newFS(l, op, paths[0], true, cb)
 	if err != nil {
 		return nil, cs, err
 	}
-	b := unsafe.Slice((*byte)(unsafe.Add(r.ptr, C.sizeof_uv_fs_t)), n)
+	b := pb[:]
+	if n > len(b) {
+		b = make([]byte, n)
+	}
 	for i, p := range paths {
 		cs[i] = (*C.char)(unsafe.Pointer(&b[0]))
-		b = b[copy(b, p)+1:] // calloc'ed: the NUL is there
+		b = b[copy(b, p):]
+		b[0] = 0
+		b = b[1:]
 	}
 	return r, cs, nil
 }
@@ -504,11 +527,9 @@ func (r *FSReq) submit(res *C.uvg_fs_res_t, rc C.int) (*FSReq, error) {
 	return r, r.Err()
 }
 
-// complete is the callback's Go side: the results are taken, then converted.
-func (r *FSReq) complete() {
-	var res C.uvg_fs_res_t
-	C.uvg_fs_done(r.fs(), &res)
-	r.res = res
+// complete is the callback's Go side: the results uvg_fs_cb took (res) are converted.
+func (r *FSReq) complete(res unsafe.Pointer) {
+	r.res = *(*C.uvg_fs_res_t)(res)
 	r.finish()
 }
 
@@ -563,7 +584,7 @@ func (r *FSReq) finish() {
 // release calls uv_fs_req_cleanup and frees the request (unless uvg_fs_done did), frees what
 // the binding attached to it, and unpins the buffers.
 func (r *FSReq) release() {
-	if r.res.freed == 0 {
+	if r.res.freed == 0 && r.ptr != nil {
 		C.uvg_fs_free(r.fs())
 	}
 	if r.dir != nil {
@@ -649,7 +670,7 @@ func (d *Dir) live() error {
 // FSClose wraps uv_fs_close: closes the file descriptor fd. Asynchronous when cb is non-nil
 // (cb runs on the loop), synchronous when cb is nil; see FSReq. Loop-bound.
 func FSClose(l *Loop, fd int, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "close", "", false, cb, 0)
+	r, err := newFS(l, "close", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
@@ -661,7 +682,8 @@ func FSClose(l *Loop, fd int, cb func(*FSReq)) (*FSReq, error) {
 // of mode; Result is the new file descriptor. Asynchronous when cb is non-nil, synchronous when
 // nil. Loop-bound.
 func FSOpen(l *Loop, path string, flags OpenFlag, mode os.FileMode, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "open", cb, path)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "open", cb, path)
 	if err != nil {
 		return nil, err
 	}
@@ -676,13 +698,14 @@ func FSOpen(l *Loop, path string, flags OpenFlag, mode os.FileMode, cb func(*FSR
 // until cb runs; do not use them before. No buffer at all is libuv's EINVAL; empty buffers
 // read nothing. Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSRead(l *Loop, fd int, bufs [][]byte, offset int64, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "read", "", false, cb, 0)
+	r, err := newFS(l, "read", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
-	b, n := r.bufs.set(bufs)
+	var arr [stackBufs]C.uv_buf_t // libuv copies the array (uvg_fs_read is noescape)
+	b := r.bufs.setIn(bufs, arr[:])
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_read(l.ptr, r.fs(), C.int(fd), b, n, fsOffset(offset), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_read(l.ptr, r.fs(), C.int(fd), b, C.uint(len(bufs)), fsOffset(offset), r.out(&res)))
 }
 
 // FSWrite wraps uv_fs_write: writes bufs to fd, in order (pwritev); Result is the number of
@@ -694,19 +717,21 @@ func FSRead(l *Loop, fd int, bufs [][]byte, offset int64, cb func(*FSReq)) (*FSR
 // handler ignores the signal (its exit on fds 1 and 2 is os.File's), and the threadpool's
 // threads have it blocked (see poolInit). Loop-bound.
 func FSWrite(l *Loop, fd int, bufs [][]byte, offset int64, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "write", "", false, cb, 0)
+	r, err := newFS(l, "write", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
-	b, n := r.bufs.set(bufs)
+	var arr [stackBufs]C.uv_buf_t // libuv copies the array (uvg_fs_write is noescape)
+	b := r.bufs.setIn(bufs, arr[:])
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_write(l.ptr, r.fs(), C.int(fd), b, n, fsOffset(offset), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_write(l.ptr, r.fs(), C.int(fd), b, C.uint(len(bufs)), fsOffset(offset), r.out(&res)))
 }
 
 // FSUnlink wraps uv_fs_unlink: removes the file path. Asynchronous when cb is non-nil,
 // synchronous when nil. Loop-bound.
 func FSUnlink(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "unlink", cb, path)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "unlink", cb, path)
 	if err != nil {
 		return nil, err
 	}
@@ -718,7 +743,8 @@ func FSUnlink(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 // unless flags has CopyfileExcl). Unknown flags are libuv's EINVAL. Asynchronous when cb is
 // non-nil, synchronous when nil. Loop-bound.
 func FSCopyfile(l *Loop, path, newPath string, flags CopyfileFlag, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "copyfile", cb, path, newPath)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "copyfile", cb, path, newPath)
 	if err != nil {
 		return nil, err
 	}
@@ -729,7 +755,8 @@ func FSCopyfile(l *Loop, path, newPath string, flags CopyfileFlag, cb func(*FSRe
 // FSMkdir wraps uv_fs_mkdir: creates the directory path with the permission bits of mode
 // (less the umask). Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSMkdir(l *Loop, path string, mode os.FileMode, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "mkdir", cb, path)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "mkdir", cb, path)
 	if err != nil {
 		return nil, err
 	}
@@ -741,7 +768,8 @@ func FSMkdir(l *Loop, path string, mode os.FileMode, cb func(*FSReq)) (*FSReq, e
 // characters must be "XXXXXX" (EINVAL otherwise); Path is the directory created.
 // Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSMkdtemp(l *Loop, template string, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "mkdtemp", cb, template)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "mkdtemp", cb, template)
 	if err != nil {
 		return nil, err
 	}
@@ -753,7 +781,8 @@ func FSMkdtemp(l *Loop, template string, cb func(*FSReq)) (*FSReq, error) {
 // six characters must be "XXXXXX" (EINVAL otherwise); Result is its file descriptor, Path its
 // path. Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSMkstemp(l *Loop, template string, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "mkstemp", cb, template)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "mkstemp", cb, template)
 	if err != nil {
 		return nil, err
 	}
@@ -764,7 +793,8 @@ func FSMkstemp(l *Loop, template string, cb func(*FSReq)) (*FSReq, error) {
 // FSRmdir wraps uv_fs_rmdir: removes the empty directory path. Asynchronous when cb is
 // non-nil, synchronous when nil. Loop-bound.
 func FSRmdir(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "rmdir", cb, path)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "rmdir", cb, path)
 	if err != nil {
 		return nil, err
 	}
@@ -777,7 +807,8 @@ func FSRmdir(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 // name). libuv's flags argument is unused and always 0. Asynchronous when cb is non-nil,
 // synchronous when nil. Loop-bound.
 func FSScandir(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "scandir", cb, path)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "scandir", cb, path)
 	if err != nil {
 		return nil, err
 	}
@@ -788,7 +819,8 @@ func FSScandir(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 // FSOpendir wraps uv_fs_opendir: opens the directory path for FSReaddir; Dir is the result.
 // Close it with FSClosedir. Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSOpendir(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "opendir", cb, path)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "opendir", cb, path)
 	if err != nil {
 		return nil, err
 	}
@@ -812,7 +844,7 @@ func FSReaddir(l *Loop, d *Dir, n int, cb func(*FSReq)) (*FSReq, error) {
 	if n < 0 {
 		return nil, ErrNegative
 	}
-	r, err := newFS(l, "readdir", "", false, cb, 0)
+	r, err := newFS(l, "readdir", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
@@ -839,7 +871,7 @@ func FSClosedir(l *Loop, d *Dir, cb func(*FSReq)) (*FSReq, error) {
 	if err := d.live(); err != nil {
 		return nil, err
 	}
-	r, err := newFS(l, "closedir", "", false, cb, 0)
+	r, err := newFS(l, "closedir", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
@@ -854,7 +886,8 @@ func FSClosedir(l *Loop, d *Dir, cb func(*FSReq)) (*FSReq, error) {
 // FSStat wraps uv_fs_stat: the Stat of path, following symbolic links. Asynchronous when cb
 // is non-nil, synchronous when nil. Loop-bound.
 func FSStat(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "stat", cb, path)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "stat", cb, path)
 	if err != nil {
 		return nil, err
 	}
@@ -865,7 +898,7 @@ func FSStat(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 // FSFstat wraps uv_fs_fstat: the Stat of the open file fd. Asynchronous when cb is non-nil,
 // synchronous when nil. Loop-bound.
 func FSFstat(l *Loop, fd int, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "fstat", "", false, cb, 0)
+	r, err := newFS(l, "fstat", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
@@ -876,7 +909,8 @@ func FSFstat(l *Loop, fd int, cb func(*FSReq)) (*FSReq, error) {
 // FSLstat wraps uv_fs_lstat: the Stat of path, of the link itself for a symbolic link.
 // Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSLstat(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "lstat", cb, path)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "lstat", cb, path)
 	if err != nil {
 		return nil, err
 	}
@@ -887,7 +921,8 @@ func FSLstat(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 // FSStatfs wraps uv_fs_statfs: the Statfs of the file system holding path. Asynchronous when
 // cb is non-nil, synchronous when nil. Loop-bound.
 func FSStatfs(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "statfs", cb, path)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "statfs", cb, path)
 	if err != nil {
 		return nil, err
 	}
@@ -898,7 +933,8 @@ func FSStatfs(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 // FSRename wraps uv_fs_rename: renames path to newPath, replacing newPath when it exists.
 // Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSRename(l *Loop, path, newPath string, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "rename", cb, path, newPath)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "rename", cb, path, newPath)
 	if err != nil {
 		return nil, err
 	}
@@ -908,7 +944,7 @@ func FSRename(l *Loop, path, newPath string, cb func(*FSReq)) (*FSReq, error) {
 
 // FSFsync wraps uv_fs_fsync. Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSFsync(l *Loop, fd int, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "fsync", "", false, cb, 0)
+	r, err := newFS(l, "fsync", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
@@ -919,7 +955,7 @@ func FSFsync(l *Loop, fd int, cb func(*FSReq)) (*FSReq, error) {
 // FSFdatasync wraps uv_fs_fdatasync. Asynchronous when cb is non-nil, synchronous when nil.
 // Loop-bound.
 func FSFdatasync(l *Loop, fd int, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "fdatasync", "", false, cb, 0)
+	r, err := newFS(l, "fdatasync", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
@@ -931,7 +967,7 @@ func FSFdatasync(l *Loop, fd int, cb func(*FSReq)) (*FSReq, error) {
 // size is the system's EINVAL). Asynchronous when cb is non-nil, synchronous when nil.
 // Loop-bound.
 func FSFtruncate(l *Loop, fd int, size int64, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "ftruncate", "", false, cb, 0)
+	r, err := newFS(l, "ftruncate", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
@@ -949,7 +985,7 @@ func FSSendfile(l *Loop, outFd, inFd int, inOffset int64, length int, cb func(*F
 	if length < 0 {
 		return nil, ErrNegative
 	}
-	r, err := newFS(l, "sendfile", "", false, cb, 0)
+	r, err := newFS(l, "sendfile", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
@@ -962,7 +998,8 @@ func FSSendfile(l *Loop, outFd, inFd int, inOffset int64, length int, cb func(*F
 // executed (R_OK, W_OK, X_OK). Asynchronous when cb is non-nil, synchronous when nil.
 // Loop-bound.
 func FSAccess(l *Loop, path string, mode AccessMode, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "access", cb, path)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "access", cb, path)
 	if err != nil {
 		return nil, err
 	}
@@ -973,7 +1010,8 @@ func FSAccess(l *Loop, path string, mode AccessMode, cb func(*FSReq)) (*FSReq, e
 // FSChmod wraps uv_fs_chmod: sets the permission (and setuid, setgid, sticky) bits of path.
 // Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSChmod(l *Loop, path string, mode os.FileMode, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "chmod", cb, path)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "chmod", cb, path)
 	if err != nil {
 		return nil, err
 	}
@@ -984,7 +1022,7 @@ func FSChmod(l *Loop, path string, mode os.FileMode, cb func(*FSReq)) (*FSReq, e
 // FSFchmod wraps uv_fs_fchmod: FSChmod of an open file. Asynchronous when cb is non-nil,
 // synchronous when nil. Loop-bound.
 func FSFchmod(l *Loop, fd int, mode os.FileMode, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "fchmod", "", false, cb, 0)
+	r, err := newFS(l, "fchmod", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
@@ -997,7 +1035,8 @@ func FSFchmod(l *Loop, fd int, mode os.FileMode, cb func(*FSReq)) (*FSReq, error
 // microsecond is kept today). Asynchronous when cb is non-nil, synchronous when nil.
 // Loop-bound.
 func FSUtime(l *Loop, path string, atime, mtime time.Time, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "utime", cb, path)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "utime", cb, path)
 	if err != nil {
 		return nil, err
 	}
@@ -1008,7 +1047,7 @@ func FSUtime(l *Loop, path string, atime, mtime time.Time, cb func(*FSReq)) (*FS
 // FSFutime wraps uv_fs_futime: FSUtime of an open file. Asynchronous when cb is non-nil,
 // synchronous when nil. Loop-bound.
 func FSFutime(l *Loop, fd int, atime, mtime time.Time, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "futime", "", false, cb, 0)
+	r, err := newFS(l, "futime", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
@@ -1019,7 +1058,8 @@ func FSFutime(l *Loop, fd int, atime, mtime time.Time, cb func(*FSReq)) (*FSReq,
 // FSLutime wraps uv_fs_lutime: FSUtime of a symbolic link itself. Asynchronous when cb is
 // non-nil, synchronous when nil. Loop-bound.
 func FSLutime(l *Loop, path string, atime, mtime time.Time, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "lutime", cb, path)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "lutime", cb, path)
 	if err != nil {
 		return nil, err
 	}
@@ -1030,7 +1070,8 @@ func FSLutime(l *Loop, path string, atime, mtime time.Time, cb func(*FSReq)) (*F
 // FSLink wraps uv_fs_link: creates newPath as a hard link to path. Asynchronous when cb is
 // non-nil, synchronous when nil. Loop-bound.
 func FSLink(l *Loop, path, newPath string, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "link", cb, path, newPath)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "link", cb, path, newPath)
 	if err != nil {
 		return nil, err
 	}
@@ -1042,7 +1083,8 @@ func FSLink(l *Loop, path, newPath string, cb func(*FSReq)) (*FSReq, error) {
 // (SymlinkDir, SymlinkJunction) only matter on Windows. Asynchronous when cb is non-nil,
 // synchronous when nil. Loop-bound.
 func FSSymlink(l *Loop, path, newPath string, flags SymlinkFlag, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "symlink", cb, path, newPath)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "symlink", cb, path, newPath)
 	if err != nil {
 		return nil, err
 	}
@@ -1053,7 +1095,8 @@ func FSSymlink(l *Loop, path, newPath string, flags SymlinkFlag, cb func(*FSReq)
 // FSReadlink wraps uv_fs_readlink: Link is the content of the symbolic link path.
 // Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSReadlink(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "readlink", cb, path)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "readlink", cb, path)
 	if err != nil {
 		return nil, err
 	}
@@ -1064,7 +1107,8 @@ func FSReadlink(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 // FSRealpath wraps uv_fs_realpath: Link is the canonical absolute path of path, symbolic
 // links resolved. Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSRealpath(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "realpath", cb, path)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "realpath", cb, path)
 	if err != nil {
 		return nil, err
 	}
@@ -1075,7 +1119,8 @@ func FSRealpath(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 // FSChown wraps uv_fs_chown: sets the owner and group of path; -1 leaves one unchanged.
 // Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSChown(l *Loop, path string, uid, gid int, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "chown", cb, path)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "chown", cb, path)
 	if err != nil {
 		return nil, err
 	}
@@ -1086,7 +1131,7 @@ func FSChown(l *Loop, path string, uid, gid int, cb func(*FSReq)) (*FSReq, error
 // FSFchown wraps uv_fs_fchown: FSChown of an open file. Asynchronous when cb is non-nil,
 // synchronous when nil. Loop-bound.
 func FSFchown(l *Loop, fd int, uid, gid int, cb func(*FSReq)) (*FSReq, error) {
-	r, err := newFS(l, "fchown", "", false, cb, 0)
+	r, err := newFS(l, "fchown", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
@@ -1097,7 +1142,8 @@ func FSFchown(l *Loop, fd int, uid, gid int, cb func(*FSReq)) (*FSReq, error) {
 // FSLchown wraps uv_fs_lchown: FSChown of a symbolic link itself. Asynchronous when cb is
 // non-nil, synchronous when nil. Loop-bound.
 func FSLchown(l *Loop, path string, uid, gid int, cb func(*FSReq)) (*FSReq, error) {
-	r, p, err := pathFS(l, "lchown", cb, path)
+	var pb fsPaths
+	r, p, err := pathFS(l, &pb, "lchown", cb, path)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import "C"
 
 import (
 	"runtime"
+	"sync"
 	"unsafe"
 )
 
@@ -69,12 +70,13 @@ func (r *req) open(l *Loop, self Req, typ ReqType) error {
 	case ReqFS, ReqWork, ReqGetaddrinfo, ReqGetnameinfo, ReqRandom:
 		poolInit() // the threadpool starts with SIGPIPE blocked in its threads (fs.go)
 	}
-	p := C.uvg_req_alloc(C.uv_req_type(typ))
+	token := saveToken(self)
+	p := C.uvg_req_new(C.uv_req_type(typ), token) // allocated with its data set: one C call
 	if p == nil {
+		releaseToken(token)
 		return ENOMEM
 	}
-	r.ptr, r.loop, r.typ, r.token = p, l, typ, saveToken(self)
-	C.uv_req_set_data((*C.uv_req_t)(p), r.token)
+	r.ptr, r.loop, r.typ, r.token = p, l, typ, token
 	return nil
 }
 
@@ -104,17 +106,33 @@ func (r *req) Type() ReqType {
 
 func (r *req) TypeName() string { return r.Type().String() }
 
-// restoreReq returns the Go object of a C request, in its trampoline.
+// restoreReq returns the Go object of a C request, in its trampoline. It reads the public data
+// field itself (what uv_req_get_data returns), without a call into C.
 func restoreReq(p unsafe.Pointer) any {
-	return restoreToken(C.uv_req_get_data((*C.uv_req_t)(p)))
+	return restoreToken((*C.uv_req_t)(p).data)
 }
 
-// bufs holds the uv_buf_t array of a write or read whose bytes are Go slices: zero copy, each
-// slice pinned from set until release (the request's callback), so that libuv may keep reading
-// or writing it after the call has returned. libuv copies the array itself.
+// bufs holds the uv_buf_t array of a request whose bytes are Go slices (fs read and write; the
+// handles' requests use a pinGroup): zero copy, each slice pinned from set until release (the
+// request's callback), so that libuv may keep reading or writing it after the call has
+// returned. libuv copies the array itself.
 type bufs struct {
-	pin runtime.Pinner
+	pin *runtime.Pinner // from pinners, between the first pin and release
 	c   []C.uv_buf_t
+}
+
+// pinners recycles the Pinners of bufs. A Pinner allocates its backing store (and sets a
+// finalizer on it) on its first Pin, unless the runtime's one-per-P cache has one to give; with
+// several requests in flight that cache is empty, and a Pinner that keeps its store after Unpin
+// (which it does when the cache is full) saves that allocation for the next request.
+var pinners = sync.Pool{New: func() any { return new(runtime.Pinner) }}
+
+// pinOne pins the first byte of s, which is not empty.
+func (b *bufs) pinOne(s []byte) {
+	if b.pin == nil {
+		b.pin = pinners.Get().(*runtime.Pinner)
+	}
+	b.pin.Pin(&s[0])
 }
 
 // set pins bs and returns the array to hand to libuv and its length. Empty slices have a nil base.
@@ -123,18 +141,120 @@ func (b *bufs) set(bs [][]byte) (*C.uv_buf_t, C.uint) {
 		return nil, 0
 	}
 	b.c = make([]C.uv_buf_t, len(bs))
-	for i, s := range bs {
-		if len(s) > 0 {
-			b.pin.Pin(&s[0])
-			b.c[i].base = (*C.char)(unsafe.Pointer(&s[0]))
-			b.c[i].len = C.size_t(len(s))
-		}
+	return b.setIn(bs, b.c), C.uint(len(bs))
+}
+
+// setIn is set with the array in arr, when it is long enough (a caller's stack array, for a
+// noescape forwarder whose libuv function copies the array), else allocated.
+func (b *bufs) setIn(bs [][]byte, arr []C.uv_buf_t) *C.uv_buf_t {
+	if len(bs) == 0 {
+		return nil
 	}
-	return &b.c[0], C.uint(len(bs))
+	return pinBufs(b, bs, arr)
 }
 
 // release unpins the slices.
 func (b *bufs) release() {
-	b.pin.Unpin()
+	if b.pin != nil {
+		b.pin.Unpin()
+		pinners.Put(b.pin)
+		b.pin = nil
+	}
 	b.c = nil
+}
+
+// pinGroupSize is how many requests share one Pinner of a pinGroup, at most: a buffer stays
+// pinned until the requests pinned with it have completed (at most this many).
+const pinGroupSize = 16
+
+// pinGen is a Pinner shared by up to pinGroupSize requests of one handle, unpinned when the
+// last of them completes.
+type pinGen struct {
+	pin    runtime.Pinner
+	lo, hi uintptr // the memory of the latest slice pinned (up to its capacity): one object
+	used   int     // requests that pinned into it since its last Unpin
+	live   int     // of those, not yet completed
+}
+
+// pinOne pins s, not empty, until the requests of c complete. A slice of the object pinned last
+// (the same buffer again, or the next part of it) is pinned already: Pin pins whole objects.
+func (c *pinGen) pinOne(s []byte) {
+	p := uintptr(unsafe.Pointer(&s[0]))
+	if p >= c.lo && p < c.hi {
+		return
+	}
+	c.pin.Pin(&s[0])
+	c.lo, c.hi = p, p+uintptr(cap(s))
+}
+
+// pinGroup pins the buffers of a handle's requests (stream writes, UDP sends), several in flight
+// at once, without a Pinner (and its backing store, with a finalizer) per request. Loop-bound,
+// like the handle.
+type pinGroup struct {
+	cur  *pinGen   // where the next requests pin
+	free []*pinGen // unpinned, for reuse
+}
+
+// pinGroupFree bounds the unpinned pinGens a handle keeps for reuse.
+const pinGroupFree = 8
+
+// take returns the pinGen a new request pins its buffers with; put it back with put.
+func (g *pinGroup) take() *pinGen {
+	c := g.cur
+	if c == nil || c.used == pinGroupSize {
+		if n := len(g.free); n > 0 {
+			c, g.free = g.free[n-1], g.free[:n-1]
+		} else {
+			c = new(pinGen)
+		}
+		g.cur = c
+	}
+	c.used++
+	c.live++
+	return c
+}
+
+// put releases a request's share of c: the last one unpins.
+func (g *pinGroup) put(c *pinGen) {
+	if c.live--; c.live > 0 {
+		return
+	}
+	c.pin.Unpin()
+	c.used, c.lo, c.hi = 0, 0, 0
+	if c != g.cur && len(g.free) < pinGroupFree {
+		g.free = append(g.free, c)
+	}
+}
+
+// pinBufs pins bs with p (a pinGen, or bufs) and fills arr with their uv_buf_t (allocating an
+// array when arr is too short); it returns the array for C. Empty slices have a nil base.
+func pinBufs(p interface{ pinOne([]byte) }, bs [][]byte, arr []C.uv_buf_t) *C.uv_buf_t {
+	if len(bs) > len(arr) {
+		arr = make([]C.uv_buf_t, len(bs))
+	}
+	for i, s := range bs {
+		arr[i] = C.uv_buf_t{}
+		if len(s) > 0 {
+			p.pinOne(s)
+			arr[i].base = (*C.char)(unsafe.Pointer(&s[0]))
+			arr[i].len = C.size_t(len(s))
+		}
+	}
+	return &arr[0]
+}
+
+// stackBufs is how many uv_buf_t a request's C call takes from an array on the Go stack (the
+// forwarder is noescape, and libuv copies the array during the call); more are allocated.
+const stackBufs = 8
+
+// pinOwner answers ErrWrongThread (through wrongThread) when the loop is running and the caller
+// is not on its thread. The requests that pin with a handle's pinGroup change Go state that the
+// loop's callbacks share before their C call, so they make first, in Go, the check their
+// forwarder makes again in C: a goroutine misusing the handle then touches nothing shared. One
+// call into C, only while the loop runs.
+func pinOwner(l *Loop) error {
+	if l.running.Load() && C.uvg_owner(l.ptr) == 0 {
+		return wrongThread()
+	}
+	return nil
 }

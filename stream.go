@@ -1,6 +1,12 @@
 package uv
 
-// #include "shim_stream.h"
+/*
+#include "shim_stream.h"
+#cgo noescape uvg_write
+#cgo nocallback uvg_write
+#cgo noescape uvg_try_write
+#cgo nocallback uvg_try_write
+*/
 import "C"
 
 import "unsafe"
@@ -65,6 +71,7 @@ type stream struct {
 	handle
 	connCb func(error)
 	readCb func([]byte, error)
+	pins   pinGroup // the buffers of the writes in flight
 }
 
 func (s *stream) streamBase() *stream { return s }
@@ -156,27 +163,38 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 	if len(bs) == 0 {
 		return nil, EINVAL
 	}
-	w := &WriteReq{cb: cb}
-	if err := w.open(s.loop, w, ReqWrite); err != nil {
+	if err := pinOwner(s.loop); err != nil {
 		return nil, err
 	}
+	w := &WriteReq{cb: cb}
+	// As req.open, with the C request allocated by the C call that writes.
+	w.loop, w.typ, w.token = s.loop, ReqWrite, saveToken(w)
 	if send != nil {
 		w.send = send
 		send.sends++
 	}
-	var r C.int
+	// The buffers are pinned with the stream's pinGroup; the uv_buf_t array is built on the
+	// C side for one buffer, on this stack for up to stackBufs (uvg_write is noescape: libuv copies
+	// the array into the request).
+	w.pins, w.gen = &s.pins, s.pins.take()
+	var r C.uvg_new_t
 	if len(bs) == 1 {
-		// One buffer, the common case: its uv_buf_t is built on the C side, no array to allocate.
-		base := w.bufs.pin1(bs[0])
-		r = C.uvg_write1(w.ptr, p, base, C.size_t(len(bs[0])), sp)
+		var base *C.char
+		if b := bs[0]; len(b) > 0 {
+			w.gen.pinOne(b)
+			base = (*C.char)(unsafe.Pointer(&b[0]))
+		}
+		r = C.uvg_write(w.token, p, nil, 1, base, C.size_t(len(bs[0])), sp)
 	} else {
-		b, n := w.bufs.set(bs)
-		r = C.uvg_write(w.ptr, p, b, n, sp)
+		var arr [stackBufs]C.uv_buf_t
+		b := pinBufs(w.gen, bs, arr[:])
+		r = C.uvg_write(w.token, p, b, C.uint(len(bs)), nil, 0, sp)
 	}
-	if r != 0 {
+	if r.err != 0 {
 		w.complete() // before status, which panics on a wrong thread with the uvdebug tag
-		return nil, status(r)
+		return nil, status(r.err)
 	}
+	w.ptr = r.ptr
 	return w, nil
 }
 
@@ -203,15 +221,15 @@ func (s *stream) tryWrite(send *handle, bs [][]byte) (int, error) {
 	if len(bs) == 0 {
 		return 0, EINVAL // libuv asserts nbufs > 0
 	}
-	var b bufs
-	defer b.release()
-	var r C.int
-	if len(bs) == 1 {
-		r = C.uvg_try_write1(p, b.pin1(bs[0]), C.size_t(len(bs[0])), sp)
-	} else {
-		cb, n := b.set(bs)
-		r = C.uvg_try_write(p, cb, n, sp)
+	// Pinned for the call only (with the stream's pinGroup, which may keep them pinned until
+	// the writes in flight pinned with them complete); the array on this stack (noescape).
+	if err := pinOwner(s.loop); err != nil {
+		return 0, err
 	}
+	gen := s.pins.take()
+	var arr [stackBufs]C.uv_buf_t
+	r := C.uvg_try_write(p, pinBufs(gen, bs, arr[:]), C.uint(len(bs)), sp)
+	s.pins.put(gen)
 	if r < 0 {
 		return 0, status(r)
 	}
@@ -263,17 +281,23 @@ func (s *stream) WriteQueueSize() int {
 // WriteReq wraps uv_write_t: a write in flight, from Write or Write2 until its callback.
 type WriteReq struct {
 	req
-	bufs bufs
+	pins *pinGroup // the stream's, where gen comes from
+	gen  *pinGen   // what pins the buffers
 	cb   func(error)
 	send *handle // the handle Write2 sends, whose C memory libuv reads until the callback
 }
 
-// complete unpins the buffers and frees the request: in the callback, or when libuv refused it.
-// It frees the sent handle's C memory when that handle was closed meanwhile and this was the
-// last write sending it.
+// complete unpins the buffers and releases the token: in the callback (the C side has freed the
+// request's memory before), or when libuv refused the write (the C side freed it too). It frees
+// the sent handle's C memory when that handle was closed meanwhile and this was the last write
+// sending it.
 func (w *WriteReq) complete() {
-	w.bufs.release()
-	w.done()
+	if w.gen != nil {
+		w.pins.put(w.gen)
+		w.pins, w.gen = nil, nil
+	}
+	releaseToken(w.token)
+	w.ptr, w.token = nil, nil
 	if h := w.send; h != nil {
 		w.send = nil
 		if h.sends--; h.sends == 0 && h.orphan != nil {
@@ -281,15 +305,6 @@ func (w *WriteReq) complete() {
 			h.orphan = nil
 		}
 	}
-}
-
-// pin1 pins b, the only buffer of a write, and returns its address for C (nil when empty).
-func (b *bufs) pin1(s []byte) *C.char {
-	if len(s) == 0 {
-		return nil
-	}
-	b.pin.Pin(&s[0])
-	return (*C.char)(unsafe.Pointer(&s[0]))
 }
 
 // ShutdownReq wraps uv_shutdown_t: a shutdown in flight, from Shutdown until its callback.

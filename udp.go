@@ -1,6 +1,16 @@
 package uv
 
-// #include "shim_udp.h"
+/*
+#include "shim_udp.h"
+#cgo noescape uvg_udp_send
+#cgo nocallback uvg_udp_send
+#cgo noescape uvg_udp_try_send
+#cgo nocallback uvg_udp_try_send
+// uv_ip6_addr (sockaddr.setAddrPort, misc.go) neither keeps its output nor calls Go: the
+// directives hold for the whole package, and keep Send's address on its stack.
+#cgo noescape uv_ip6_addr
+#cgo nocallback uv_ip6_addr
+*/
 import "C"
 
 import (
@@ -48,6 +58,7 @@ const (
 type UDP struct {
 	handle
 	recvCb func([]byte, netip.AddrPort, UDPFlags, error)
+	pins   pinGroup // the buffers of the sends in flight
 }
 
 // NewUDP wraps uv_udp_init. The socket is created when it is first bound: by Bind, or by the
@@ -255,15 +266,23 @@ func (u *UDP) Send(addr netip.AddrPort, cb func(err error), bufs ...[]byte) (*UD
 	if len(bufs) == 0 {
 		return nil, EINVAL
 	}
-	r := &UDPSendReq{cb: cb}
-	sa, err := r.sa.orNil(addr)
+	var s sockaddr // libuv copies the address during the call (uvg_udp_send is noescape)
+	sa, err := s.orNil(addr)
 	if err != nil {
 		return nil, err
 	}
-	// As req.open, with the C request allocated by the C call that sends.
+	if err := pinOwner(u.loop); err != nil {
+		return nil, err
+	}
+	r := &UDPSendReq{cb: cb}
+	// As req.open, with the C request allocated by the C call that sends. The buffers are
+	// pinned with the handle's pinGroup; their uv_buf_t array is on this stack for up to
+	// stackBufs (libuv copies it into the request).
 	r.loop, r.typ, r.token = u.loop, ReqUDPSend, saveToken(r)
-	b, n := r.bufs.set(bufs)
-	res := C.uvg_udp_send(r.token, p, b, n, sa)
+	r.pins, r.gen = &u.pins, u.pins.take()
+	var arr [stackBufs]C.uv_buf_t
+	b := pinBufs(r.gen, bufs, arr[:])
+	res := C.uvg_udp_send(r.token, p, b, C.uint(len(bufs)), sa)
 	if res.err != 0 {
 		r.complete() // before status, which panics on the wrong thread under uvdebug
 		return nil, status(res.err)
@@ -288,10 +307,13 @@ func (u *UDP) TrySend(addr netip.AddrPort, bs ...[]byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var b bufs
-	defer b.release()
-	cb, n := b.set(bs)
-	r := C.uvg_udp_try_send(p, cb, n, sa)
+	if err := pinOwner(u.loop); err != nil {
+		return 0, err
+	}
+	gen := u.pins.take() // as in tryWrite (stream.go)
+	var arr [stackBufs]C.uv_buf_t
+	r := C.uvg_udp_try_send(p, pinBufs(gen, bs, arr[:]), C.uint(len(bs)), sa)
+	u.pins.put(gen)
 	if r < 0 {
 		return 0, status(r)
 	}
@@ -388,15 +410,16 @@ func (u *UDP) SendQueueCount() int {
 // UDPSendReq wraps uv_udp_send_t: a datagram in flight, from Send until its callback.
 type UDPSendReq struct {
 	req
-	bufs bufs
-	sa   sockaddr // the destination, for libuv to copy
+	pins *pinGroup // the handle's, where gen comes from
+	gen  *pinGen   // what pins the buffers
 	cb   func(error)
 }
 
 // complete unpins the buffers and releases the token: in the callback (the C side has freed
 // the request's memory before), or when libuv refused the send (the C side freed it too).
 func (r *UDPSendReq) complete() {
-	r.bufs.release()
+	r.pins.put(r.gen)
+	r.pins, r.gen = nil, nil
 	releaseToken(r.token)
 	r.ptr, r.token = nil, nil
 }

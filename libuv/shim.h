@@ -226,6 +226,13 @@ static inline void* uvg_req_alloc(uv_req_type t) {
   return calloc(1, uv_req_size(t));
 }
 
+/* uvg_req_alloc with the request's data set to token (NULL when calloc fails). */
+static inline void* uvg_req_new(uv_req_type t, void* token) {
+  void* r = uvg_req_alloc(t);
+  if (r != NULL) uv_req_set_data(r, token);
+  return r;
+}
+
 static inline int uvg_cancel(void* r, uv_loop_t* l) {
   UVG_CHECK(l);
   return uv_cancel(r);

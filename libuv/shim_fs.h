@@ -9,11 +9,10 @@
 
 #include "shim.h"
 
-extern void uvgFSCb(uv_fs_t* req);
 
 /* The callback of a request: the binding's when out is NULL (asynchronous), NULL otherwise
  * (libuv's synchronous mode, whose results the forwarder takes into out at once). */
-#define UVG_FSCB(out) ((out) == NULL ? uvgFSCb : NULL)
+#define UVG_FSCB(out) ((out) == NULL ? uvg_fs_cb : NULL)
 
 /* What a completed request holds, read through libuv's accessors, in Go memory (a variable
  * on the Go side's stack: no pointer in it, so that it stays there). The results that point
@@ -28,19 +27,38 @@ typedef struct {
   uv_stat_t stat;
 } uvg_fs_res_t;
 
-/* A request followed by the paths it is given (extra bytes), in one allocation. */
-static inline uv_fs_t* uvg_fs_new(size_t extra) {
-  return calloc(1, sizeof(uv_fs_t) + extra);
+/* A request in C memory: one whose results point into it (uvg_fs_keeps), or an asynchronous one.
+ * Paths need no room of their own: libuv copies them in asynchronous mode (and for mkdtemp and
+ * mkstemp), and only reads them during the call in synchronous mode. */
+static inline uv_fs_t* uvg_fs_new(void) {
+  return calloc(1, sizeof(uv_fs_t));
 }
 
-/* uv_fs_req_cleanup, and the request's memory freed. */
+/* The data of a request on a forwarder's C stack (UVG_FS_BEGIN); never a token. */
+#define UVG_FS_STACK ((void*)1)
+
+/* uv_fs_req_cleanup, and the request's memory freed unless it is on a forwarder's stack. */
 static inline void uvg_fs_free(uv_fs_t* req) {
   uv_fs_req_cleanup(req);
-  free(req);
+  if (uv_req_get_data((uv_req_t*)req) != UVG_FS_STACK) free(req);
 }
 
+/* The first statement of every forwarder: the thread check, then, when the Go side gives no
+ * request (a synchronous operation whose results do not point into the request), one on this
+ * C stack, taken into out and cleaned up before the forwarder returns: one C call, no C memory,
+ * for most synchronous operations. */
+#define UVG_FS_BEGIN(l, r) \
+  uv_fs_t uvg_stack_req; \
+  UVG_CHECK(l); \
+  if ((r) == NULL) { \
+    memset(&uvg_stack_req, 0, sizeof uvg_stack_req); \
+    uvg_stack_req.data = UVG_FS_STACK; \
+    (r) = &uvg_stack_req; \
+  }
+
 /* 1 when the results of an operation are pointers (into what uv_fs_req_cleanup frees, or the
- * new uv_dir_t of opendir), read from the request itself before it is freed. */
+ * new uv_dir_t of opendir), read from the request itself before it is freed. fsKeeps (fs.go)
+ * holds the same list. */
 static inline int uvg_fs_keeps(int type) {
   switch (type) {
     case UV_FS_OPENDIR:
@@ -74,6 +92,20 @@ static inline void uvg_fs_done(uv_fs_t* req, uvg_fs_res_t* out) {
     uvg_fs_free(req);
     out->freed = 1;
   }
+}
+
+/* res is a uvg_fs_res_t*: the trampoline's file does not include this header. */
+extern void uvgFSCb(void* token, uv_fs_t* req, void* res);
+
+/* The callback of every asynchronous request: the results are taken here, then handed to the
+ * trampoline (one call from Go into C fewer per request); req is freed already unless its
+ * results point into it (res->freed 0). */
+static void uvg_fs_cb(uv_fs_t* req) {
+  uvg_fs_res_t res;
+  memset(&res, 0, sizeof res);
+  void* token = uv_req_get_data((uv_req_t*)req);
+  uvg_fs_done(req, &res);
+  uvgFSCb(token, req, &res);
 }
 
 /* The end of every forwarder: in synchronous mode (out non-NULL) the results are taken. */
@@ -121,191 +153,191 @@ static inline void uvg_pool_init(void) {
 /* ---- the operations ---- */
 
 static inline int uvg_fs_close(uv_loop_t* l, uv_fs_t* r, int fd, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_close(l, r, fd, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_open(uv_loop_t* l, uv_fs_t* r, const char* path, int flags, int mode, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_open(l, r, path, flags, mode, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_read(uv_loop_t* l, uv_fs_t* r, int fd, const uv_buf_t* bufs, unsigned int n,
                               int64_t off, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_read(l, r, fd, bufs, n, off, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_write(uv_loop_t* l, uv_fs_t* r, int fd, const uv_buf_t* bufs, unsigned int n,
                                int64_t off, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_write(l, r, fd, bufs, n, off, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_unlink(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_unlink(l, r, path, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_copyfile(uv_loop_t* l, uv_fs_t* r, const char* path, const char* newpath,
                                   int flags, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_copyfile(l, r, path, newpath, flags, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_mkdir(uv_loop_t* l, uv_fs_t* r, const char* path, int mode, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_mkdir(l, r, path, mode, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_mkdtemp(uv_loop_t* l, uv_fs_t* r, const char* tpl, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_mkdtemp(l, r, tpl, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_mkstemp(uv_loop_t* l, uv_fs_t* r, const char* tpl, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_mkstemp(l, r, tpl, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_rmdir(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_rmdir(l, r, path, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_scandir(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_scandir(l, r, path, 0, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_opendir(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_opendir(l, r, path, UVG_FSCB(out)), out);
 }
 
 /* uv_fs_readdir into dirents, an array of n entries the caller owns until completion. */
 static inline int uvg_fs_readdir(uv_loop_t* l, uv_fs_t* r, uv_dir_t* dir, uv_dirent_t* dirents, size_t n,
                                  uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   dir->dirents = dirents;
   dir->nentries = n;
   return uvg_fs_ret(r, uv_fs_readdir(l, r, dir, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_closedir(uv_loop_t* l, uv_fs_t* r, uv_dir_t* dir, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_closedir(l, r, dir, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_stat(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_stat(l, r, path, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_fstat(uv_loop_t* l, uv_fs_t* r, int fd, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_fstat(l, r, fd, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_lstat(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_lstat(l, r, path, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_statfs(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_statfs(l, r, path, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_rename(uv_loop_t* l, uv_fs_t* r, const char* path, const char* newpath, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_rename(l, r, path, newpath, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_fsync(uv_loop_t* l, uv_fs_t* r, int fd, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_fsync(l, r, fd, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_fdatasync(uv_loop_t* l, uv_fs_t* r, int fd, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_fdatasync(l, r, fd, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_ftruncate(uv_loop_t* l, uv_fs_t* r, int fd, int64_t off, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_ftruncate(l, r, fd, off, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_sendfile(uv_loop_t* l, uv_fs_t* r, int out_fd, int in_fd, int64_t off, size_t n,
                                   uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_sendfile(l, r, out_fd, in_fd, off, n, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_access(uv_loop_t* l, uv_fs_t* r, const char* path, int mode, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_access(l, r, path, mode, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_chmod(uv_loop_t* l, uv_fs_t* r, const char* path, int mode, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_chmod(l, r, path, mode, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_fchmod(uv_loop_t* l, uv_fs_t* r, int fd, int mode, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_fchmod(l, r, fd, mode, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_utime(uv_loop_t* l, uv_fs_t* r, const char* path, double at, double mt, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_utime(l, r, path, at, mt, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_futime(uv_loop_t* l, uv_fs_t* r, int fd, double at, double mt, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_futime(l, r, fd, at, mt, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_lutime(uv_loop_t* l, uv_fs_t* r, const char* path, double at, double mt, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_lutime(l, r, path, at, mt, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_link(uv_loop_t* l, uv_fs_t* r, const char* path, const char* newpath, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_link(l, r, path, newpath, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_symlink(uv_loop_t* l, uv_fs_t* r, const char* path, const char* newpath, int flags,
                                  uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_symlink(l, r, path, newpath, flags, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_readlink(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_readlink(l, r, path, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_realpath(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_realpath(l, r, path, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_chown(uv_loop_t* l, uv_fs_t* r, const char* path, int uid, int gid, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_chown(l, r, path, (uv_uid_t)uid, (uv_gid_t)gid, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_fchown(uv_loop_t* l, uv_fs_t* r, int fd, int uid, int gid, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_fchown(l, r, fd, (uv_uid_t)uid, (uv_gid_t)gid, UVG_FSCB(out)), out);
 }
 
 static inline int uvg_fs_lchown(uv_loop_t* l, uv_fs_t* r, const char* path, int uid, int gid, uvg_fs_res_t* out) {
-  UVG_CHECK(l);
+  UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_lchown(l, r, path, (uv_uid_t)uid, (uv_gid_t)gid, UVG_FSCB(out)), out);
 }
 

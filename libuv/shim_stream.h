@@ -6,7 +6,7 @@
 
 extern void uvgConnectionCb(uv_stream_t* server, int status);
 extern void uvgReadCb(uv_stream_t* s, ssize_t nread, uv_buf_t* buf);
-extern void uvgWriteCb(uv_write_t* req, int status);
+extern void uvgWriteCb(void* token, int status);
 extern void uvgConnectCb(uv_connect_t* req, int status);
 extern void uvgShutdownCb(uv_shutdown_t* req, int status);
 
@@ -32,32 +32,47 @@ static inline int uvg_read_stop(void* s) {
   return uv_read_stop(s);
 }
 
-/* uv_write2 with send NULL is uv_write. libuv asserts nbufs > 0: the Go side refuses 0 first. */
-static inline int uvg_write(void* req, void* s, const uv_buf_t* bufs, unsigned int n, void* send) {
-  UVG_HCHECK(s);
-  if (send == NULL) return uv_write(req, s, bufs, n, uvgWriteCb);
-  return uv_write2(req, s, bufs, n, send, uvgWriteCb);
+/* The write callback: the request's memory is freed here, then the trampoline gets the token of
+ * its Go object (one cgo call to free it and one to read its data fewer per write). */
+static void uvg_write_cb(uv_write_t* req, int status) {
+  void* token = uv_req_get_data((uv_req_t*)req);
+  free(req);
+  uvgWriteCb(token, status);
 }
 
-/* uvg_write with one buffer, built here: the Go side has no array to allocate. */
-static inline int uvg_write1(void* req, void* s, char* base, size_t len, void* send) {
+/* Allocates a uv_write_t whose data is token and writes bufs with it (uv_write2 when send is not
+ * NULL), in one C call; on failure the request is freed and r.ptr is NULL. bufs NULL: one buffer,
+ * base and len, built here (the Go side has no array to allocate). libuv copies the array into
+ * the request. libuv asserts nbufs > 0: the Go side refuses 0 first. */
+static inline uvg_new_t uvg_write(void* token, void* s, const uv_buf_t* bufs, unsigned int n, char* base,
+                                  size_t len, void* send) {
+  uvg_new_t r = {NULL, UVG_EWRONGTHREAD};
   uv_buf_t b;
-  b.base = base;
-  b.len = len;
-  return uvg_write(req, s, &b, 1, send);
+  if (!uvg_owner(uv_handle_get_loop(s))) return r;
+  r.ptr = uvg_req_new(UV_WRITE, token);
+  if (r.ptr == NULL) {
+    r.err = UV_ENOMEM;
+    return r;
+  }
+  if (bufs == NULL) {
+    b.base = base;
+    b.len = len;
+    bufs = &b;
+    n = 1;
+  }
+  if (send == NULL) r.err = uv_write(r.ptr, s, bufs, n, uvg_write_cb);
+  else r.err = uv_write2(r.ptr, s, bufs, n, send, uvg_write_cb);
+  if (r.err != 0) {
+    free(r.ptr);
+    r.ptr = NULL;
+  }
+  return r;
 }
 
 static inline int uvg_try_write(void* s, const uv_buf_t* bufs, unsigned int n, void* send) {
   UVG_HCHECK(s);
   if (send == NULL) return uv_try_write(s, bufs, n);
   return uv_try_write2(s, bufs, n, send);
-}
-
-static inline int uvg_try_write1(void* s, char* base, size_t len, void* send) {
-  uv_buf_t b;
-  b.base = base;
-  b.len = len;
-  return uvg_try_write(s, &b, 1, send);
 }
 
 static inline int uvg_shutdown(void* req, void* s) {
