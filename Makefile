@@ -1,6 +1,10 @@
 # The two commands of the README: `make demo` and `make test`. Each installs what it needs.
 GO ?= go
 export CGO_ENABLED := 1
+# go build hashes the headers of the package's own folder but not those of libuv/: a checksum of
+# them in CGO_CFLAGS (which is part of the build cache's key) makes an edit of a header alone
+# rebuild the package.
+export CGO_CFLAGS := $(or $(CGO_CFLAGS),-O2 -g) -DUVG_SHIM_SUM=$(shell cat libuv/*.h | cksum | cut -d' ' -f1)
 
 .PHONY: deps demo test vet race cgocheck debug static bench examples lint
 
