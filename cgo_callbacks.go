@@ -104,9 +104,19 @@ func releaseToken(token unsafe.Pointer) {
 
 //export uvgCloseCb
 func uvgCloseCb(p *C.uv_handle_t) {
-	h := restoreToken(C.uv_handle_get_data(p)).(Handle).base()
+	h := restoreToken(p.data).(Handle).base()
 	defer h.loop.recoverCallback()
 	h.closed()
+}
+
+// uvgClosedCb is the close callback of a handle whose C memory the shim has freed
+// (uvg_close_free): it gets the token alone.
+//
+//export uvgClosedCb
+func uvgClosedCb(token unsafe.Pointer) {
+	h := restoreToken(token).(Handle).base()
+	defer h.loop.recoverCallback()
+	h.freed()
 }
 
 //export uvgWalkCb

@@ -124,12 +124,18 @@ func (h *handle) live() (unsafe.Pointer, error) {
 // closed runs in the close callback: it frees the C handle and the token, then calls the user's
 // callback.
 func (h *handle) closed() {
-	cb := h.closeCb
 	if h.sends == 0 {
 		C.free(h.ptr)
 	} else {
 		h.orphan = h.ptr // freed by the last write that sends it
 	}
+	h.freed()
+}
+
+// freed is closed once the C handle is freed (by uvg_close_free's callback) or orphaned: it
+// releases the token, then calls the user's callback.
+func (h *handle) freed() {
+	cb := h.closeCb
 	releaseToken(h.token)
 	h.ptr, h.token, h.closeCb = nil, nil, nil
 	if cb != nil {
@@ -142,7 +148,14 @@ func (h *handle) Close(cb func()) error {
 	if err != nil {
 		return err
 	}
-	if err := status(C.uvg_close(p)); err != nil {
+	var r C.int
+	if h.sends == 0 {
+		// No write sends the handle, and none can from now on: the C close callback frees it.
+		r = C.uvg_close_free(p)
+	} else {
+		r = C.uvg_close(p)
+	}
+	if err := status(r); err != nil {
 		return err
 	}
 	h.closing, h.closeCb = true, cb

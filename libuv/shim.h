@@ -18,6 +18,7 @@
 
 /* The trampolines exported from cgo_callbacks.go. */
 extern void uvgCloseCb(uv_handle_t* h);
+extern void uvgClosedCb(void* token);
 extern void uvgWalkCb(uv_handle_t* h, void* arg);
 extern void uvgTimerCb(uv_timer_t* h);
 extern void uvgPrepareCb(uv_prepare_t* h);
@@ -182,6 +183,21 @@ static inline void* uvg_handle_alloc(uv_handle_type t) {
 static inline int uvg_close(void* h) {
   UVG_HCHECK(h);
   uv_close(h, uvgCloseCb);
+  return 0;
+}
+
+/* The close callback of uvg_close_free: frees the handle, then hands its token to Go. */
+static void uvg_close_free_cb(uv_handle_t* h) {
+  void* token = h->data;
+  free(h);
+  uvgClosedCb(token);
+}
+
+/* uv_close of a handle whose memory nothing but libuv reads until its close callback, which
+ * frees it in C (one cgo call less per close than uvg_close's Go side). */
+static inline int uvg_close_free(void* h) {
+  UVG_HCHECK(h);
+  uv_close(h, uvg_close_free_cb);
   return 0;
 }
 
