@@ -110,6 +110,10 @@ func (h *handle) opened(r C.uvg_new_t) error {
 	return nil
 }
 
+// cptr passes C memory to a forwarder that takes it as uintptr_t, which cgo does not check
+// (it checks every unsafe.Pointer argument for Go memory, a few ns each).
+func cptr(p unsafe.Pointer) C.uintptr_t { return C.uintptr_t(uintptr(p)) }
+
 // hp is the C handle as a uv_handle_t, for libuv's getters.
 func (h *handle) hp() *C.uv_handle_t { return (*C.uv_handle_t)(h.ptr) }
 
@@ -151,7 +155,7 @@ func (h *handle) Close(cb func()) error {
 	var r C.int
 	if h.sends == 0 {
 		// No write sends the handle, and none can from now on: the C close callback frees it.
-		r = C.uvg_close_free(p)
+		r = C.uvg_close_free(cptr(p))
 	} else {
 		r = C.uvg_close(p)
 	}

@@ -195,7 +195,8 @@ static void uvg_close_free_cb(uv_handle_t* h) {
 
 /* uv_close of a handle whose memory nothing but libuv reads until its close callback, which
  * frees it in C (one cgo call less per close than uvg_close's Go side). */
-static inline int uvg_close_free(void* h) {
+static inline int uvg_close_free(uintptr_t p) {
+  uv_handle_t* h = (uv_handle_t*)p;
   UVG_HCHECK(h);
   uv_close(h, uvg_close_free_cb);
   return 0;
@@ -271,9 +272,13 @@ static inline uvg_new_t uvg_inited(uvg_new_t r, int err, void* token) {
   return r;
 }
 
-static inline uvg_new_t uvg_timer_new(uv_loop_t* l, void* token) {
+/* The hot forwarders take their handle, loop and token as uintptr_t: they are C memory (tokens
+ * are addresses in a C region), so cgo need not check them, which it does for every void*. */
+
+static inline uvg_new_t uvg_timer_new(uintptr_t loop, uintptr_t token) {
+  uv_loop_t* l = (uv_loop_t*)loop;
   uvg_new_t r = uvg_handle_new(l, UV_TIMER);
-  return r.ptr ? uvg_inited(r, uv_timer_init(l, r.ptr), token) : r;
+  return r.ptr ? uvg_inited(r, uv_timer_init(l, r.ptr), (void*)token) : r;
 }
 
 static inline uvg_new_t uvg_prepare_new(uv_loop_t* l, void* token) {
@@ -296,7 +301,13 @@ static inline uvg_new_t uvg_async_new(uv_loop_t* l, void* token, int has_cb) {
   return r.ptr ? uvg_inited(r, uv_async_init(l, r.ptr, has_cb ? uvgAsyncCb : NULL), token) : r;
 }
 
-static inline int uvg_timer_start(void* h, int has_cb, uint64_t timeout, uint64_t repeat) {
+/* uv_async_send, with the handle as in uvg_timer_new. */
+static inline int uvg_async_send(uintptr_t h) {
+  return uv_async_send((uv_async_t*)h);
+}
+
+static inline int uvg_timer_start(uintptr_t t, int has_cb, uint64_t timeout, uint64_t repeat) {
+  uv_timer_t* h = (uv_timer_t*)t;
   UVG_HCHECK(h);
   return uv_timer_start(h, has_cb ? uvgTimerCb : NULL, timeout, repeat);
 }
