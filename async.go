@@ -6,6 +6,7 @@ import "C"
 import (
 	"runtime"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Async wraps uv_async_t: wakes the loop from any goroutine and runs a callback on it. Send is
@@ -27,7 +28,7 @@ func NewAsync(l *Loop, cb func()) (*Async, error) {
 	if err := a.open(l, a, HandleAsync); err != nil {
 		return nil, err
 	}
-	if err := a.opened(C.uvg_async_new(l.ptr, a.token, boolInt(cb != nil))); err != nil {
+	if err := a.opened(C.uvg_async_new(cptr(unsafe.Pointer(l.ptr)), cptr(a.token), boolInt(cb != nil))); err != nil {
 		return nil, err
 	}
 	return a, nil

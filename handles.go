@@ -78,14 +78,14 @@ type handle struct {
 	ptr     unsafe.Pointer // the uv_<type>_t
 	loop    *Loop
 	token   unsafe.Pointer
-	typ     HandleType
-	closing bool
 	closeCb func()
+	orphan  unsafe.Pointer
 	// sends counts the writes in flight that send this handle (Write2): libuv reads the handle
 	// when such a write's turn comes, so its C memory outlives the close callback (as orphan)
 	// until the last of them completes.
-	sends  int
-	orphan unsafe.Pointer
+	sends   int32
+	typ     int8 // a HandleType; small fields keep a Timer in 64 bytes
+	closing bool
 }
 
 func (h *handle) base() *handle { return h }
@@ -95,7 +95,7 @@ func (h *handle) open(l *Loop, self Handle, typ HandleType) error {
 	if l.ptr == nil {
 		return ErrClosed
 	}
-	h.loop, h.typ, h.token = l, typ, saveToken(self)
+	h.loop, h.typ, h.token = l, int8(typ), saveToken(self)
 	return nil
 }
 
@@ -246,7 +246,7 @@ func (h *handle) Type() HandleType {
 	if h.ptr != nil {
 		return HandleType(C.uv_handle_get_type(h.hp()))
 	}
-	return h.typ
+	return HandleType(h.typ)
 }
 
 func (h *handle) TypeName() string { return h.Type().String() }

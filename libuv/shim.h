@@ -281,24 +281,28 @@ static inline uvg_new_t uvg_timer_new(uintptr_t loop, uintptr_t token) {
   return r.ptr ? uvg_inited(r, uv_timer_init(l, r.ptr), (void*)token) : r;
 }
 
-static inline uvg_new_t uvg_prepare_new(uv_loop_t* l, void* token) {
+static inline uvg_new_t uvg_prepare_new(uintptr_t loop, uintptr_t token) {
+  uv_loop_t* l = (uv_loop_t*)loop;
   uvg_new_t r = uvg_handle_new(l, UV_PREPARE);
-  return r.ptr ? uvg_inited(r, uv_prepare_init(l, r.ptr), token) : r;
+  return r.ptr ? uvg_inited(r, uv_prepare_init(l, r.ptr), (void*)token) : r;
 }
 
-static inline uvg_new_t uvg_check_new(uv_loop_t* l, void* token) {
+static inline uvg_new_t uvg_check_new(uintptr_t loop, uintptr_t token) {
+  uv_loop_t* l = (uv_loop_t*)loop;
   uvg_new_t r = uvg_handle_new(l, UV_CHECK);
-  return r.ptr ? uvg_inited(r, uv_check_init(l, r.ptr), token) : r;
+  return r.ptr ? uvg_inited(r, uv_check_init(l, r.ptr), (void*)token) : r;
 }
 
-static inline uvg_new_t uvg_idle_new(uv_loop_t* l, void* token) {
+static inline uvg_new_t uvg_idle_new(uintptr_t loop, uintptr_t token) {
+  uv_loop_t* l = (uv_loop_t*)loop;
   uvg_new_t r = uvg_handle_new(l, UV_IDLE);
-  return r.ptr ? uvg_inited(r, uv_idle_init(l, r.ptr), token) : r;
+  return r.ptr ? uvg_inited(r, uv_idle_init(l, r.ptr), (void*)token) : r;
 }
 
-static inline uvg_new_t uvg_async_new(uv_loop_t* l, void* token, int has_cb) {
+static inline uvg_new_t uvg_async_new(uintptr_t loop, uintptr_t token, int has_cb) {
+  uv_loop_t* l = (uv_loop_t*)loop;
   uvg_new_t r = uvg_handle_new(l, UV_ASYNC);
-  return r.ptr ? uvg_inited(r, uv_async_init(l, r.ptr, has_cb ? uvgAsyncCb : NULL), token) : r;
+  return r.ptr ? uvg_inited(r, uv_async_init(l, r.ptr, has_cb ? uvgAsyncCb : NULL), (void*)token) : r;
 }
 
 /* uv_async_send, with the handle as in uvg_timer_new. */
@@ -328,9 +332,19 @@ static inline int uvg_timer_set_repeat(void* h, uint64_t repeat) {
   return 0;
 }
 
-static inline int uvg_prepare_start(void* h, int has_cb) {
+/* The answer of the start functions of prepare, check and idle: libuv's, or 1 when the handle
+ * was active before, so that libuv ignored the start and kept the first callback (the Go side
+ * keeps it too). One C call where uv_is_active and the start would be two. */
+static inline int uvg_started(int err, int was_active) {
+  return err == 0 && was_active ? 1 : err;
+}
+
+static inline int uvg_prepare_start(uintptr_t p, int has_cb) {
+  uv_prepare_t* h = (uv_prepare_t*)p;
+  int active;
   UVG_HCHECK(h);
-  return uv_prepare_start(h, has_cb ? uvgPrepareCb : NULL);
+  active = uv_is_active((uv_handle_t*)h);
+  return uvg_started(uv_prepare_start(h, has_cb ? uvgPrepareCb : NULL), active);
 }
 
 static inline int uvg_prepare_stop(void* h) {
@@ -338,9 +352,12 @@ static inline int uvg_prepare_stop(void* h) {
   return uv_prepare_stop(h);
 }
 
-static inline int uvg_check_start(void* h, int has_cb) {
+static inline int uvg_check_start(uintptr_t p, int has_cb) {
+  uv_check_t* h = (uv_check_t*)p;
+  int active;
   UVG_HCHECK(h);
-  return uv_check_start(h, has_cb ? uvgCheckCb : NULL);
+  active = uv_is_active((uv_handle_t*)h);
+  return uvg_started(uv_check_start(h, has_cb ? uvgCheckCb : NULL), active);
 }
 
 static inline int uvg_check_stop(void* h) {
@@ -348,9 +365,12 @@ static inline int uvg_check_stop(void* h) {
   return uv_check_stop(h);
 }
 
-static inline int uvg_idle_start(void* h, int has_cb) {
+static inline int uvg_idle_start(uintptr_t p, int has_cb) {
+  uv_idle_t* h = (uv_idle_t*)p;
+  int active;
   UVG_HCHECK(h);
-  return uv_idle_start(h, has_cb ? uvgIdleCb : NULL);
+  active = uv_is_active((uv_handle_t*)h);
+  return uvg_started(uv_idle_start(h, has_cb ? uvgIdleCb : NULL), active);
 }
 
 static inline int uvg_idle_stop(void* h) {
