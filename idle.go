@@ -32,15 +32,7 @@ func (h *Idle) Start(cb func()) error {
 	if err != nil {
 		return err
 	}
-	r := C.uvg_idle_start(cptr(p), boolInt(cb != nil))
-	if r == 1 {
-		return nil // active before: libuv ignored this start, keeping the first callback
-	}
-	if err := status(r); err != nil {
-		return err
-	}
-	h.cb = cb
-	return nil
+	return started(C.uvg_idle_start(cptr(p), boolInt(cb != nil)), &h.cb, cb)
 }
 
 // Stop wraps uv_idle_stop.

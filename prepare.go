@@ -32,15 +32,7 @@ func (h *Prepare) Start(cb func()) error {
 	if err != nil {
 		return err
 	}
-	r := C.uvg_prepare_start(cptr(p), boolInt(cb != nil))
-	if r == 1 {
-		return nil // active before: libuv ignored this start, keeping the first callback
-	}
-	if err := status(r); err != nil {
-		return err
-	}
-	h.cb = cb
-	return nil
+	return started(C.uvg_prepare_start(cptr(p), boolInt(cb != nil)), &h.cb, cb)
 }
 
 // Stop wraps uv_prepare_stop.
@@ -50,4 +42,18 @@ func (h *Prepare) Stop() error {
 		return err
 	}
 	return status(C.uvg_prepare_stop(p))
+}
+
+// started completes the Start of a prepare, check or idle handle with the C side's answer r
+// (uvg_started): cb becomes the handle's callback *dst unless libuv refused the start, or
+// ignored it because the handle was active (libuv keeps the first callback, and so does Go).
+func started(r C.int, dst *func(), cb func()) error {
+	if r == 1 {
+		return nil
+	}
+	if err := status(r); err != nil {
+		return err
+	}
+	*dst = cb
+	return nil
 }
