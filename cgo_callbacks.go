@@ -320,3 +320,21 @@ func uvgAfterWorkCb(token unsafe.Pointer, st C.int) {
 	defer w.loop.recoverCallback()
 	w.afterWork(st)
 }
+
+// ---- signal ----
+
+//export uvgSignalCb
+func uvgSignalCb(p *C.uv_signal_t, signum C.int) {
+	s := restoreToken(p.data).(*Signal)
+	defer s.loop.recoverCallback()
+	s.cb(int(signum))
+}
+
+// ---- process ----
+
+//export uvgExitCb
+func uvgExitCb(p *C.uv_process_t, exitStatus C.int64_t, termSignal C.int) {
+	h := restoreToken(p.data).(*Process)
+	defer h.loop.recoverCallback()
+	h.exit(h, int64(exitStatus), int(termSignal))
+}

@@ -1,9 +1,8 @@
 package uv
 
-// libuv's IPC tests spawn the peer with uv_spawn and a stdio pipe; this binding has no uv_spawn
-// yet, so the peer is the test binary re-executed as a helper (helperCmd), given one end of a
-// socketpair as its descriptor 3, and the _inprocess variants run it on another loop in another
-// goroutine.
+// libuv's IPC tests spawn the peer with uv_spawn and a stdio pipe; here the peer is the test
+// binary re-executed as a helper by os/exec (helperCmd), given one end of a socketpair as its
+// descriptor 3, and the _inprocess variants run it on another loop in another goroutine.
 
 import (
 	"bytes"
@@ -695,65 +694,8 @@ func stdioOverPipesHelper() {
 }
 
 // libuv: stdio_over_pipes
-// libuv spawns the helper with two stdio pipes (UV_CREATE_PIPE); here they are anonymous pipes
-// from Pipe2, given to os/exec as the helper's stdin and stdout.
-func TestStdioOverPipes(t *testing.T) {
-	l := newTestLoop(t)
-	hndGuard(t, l, 10*time.Second)
-	stdin, err := Pipe2(0, 0)
-	must(t, err)
-	stdout, err := Pipe2(0, 0)
-	must(t, err)
-	childIn, childOut := os.NewFile(uintptr(stdin[0]), "stdin"), os.NewFile(uintptr(stdout[1]), "stdout")
-	cmd := helperCmd(t, "stdio_over_pipes_helper", ipcQuickExit)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = childIn, childOut, os.Stderr
-	err = cmd.Start()
-	childIn.Close()
-	childOut.Close()
-	if err != nil {
-		syscall.Close(stdin[1])
-		syscall.Close(stdout[0])
-		t.Fatal(err)
-	}
-	defer func(cmd *exec.Cmd) {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			cmd.Wait()
-		}
-	}(cmd)
-	in, out := pipeNew(t, l, false), pipeNew(t, l, false)
-	must(t, in.Open(stdin[1]))
-	must(t, out.Open(stdout[0]))
-	var output []byte
-	reads, writes := 0, 0
-	must(t, out.ReadStart(func(data []byte, err error) {
-		reads++
-		if err != nil {
-			pipeIs(t, "read", err, EOF)
-			in.Close(nil)
-			out.Close(nil)
-			return
-		}
-		output = append(output, data...)
-		if len(data) > 0 && len(output)%12 == 0 {
-			if !bytes.HasPrefix(output, []byte("hello world\n")) {
-				t.Errorf("output %q", output)
-			}
-			_, err := in.Write(func(err error) {
-				hndCheck(t, err)
-				writes++
-			}, append([]byte(nil), output[:12]...))
-			hndCheck(t, err)
-		}
-	}))
-	run(t, l, RunDefault)
-	if err := cmd.Wait(); err != nil {
-		t.Errorf("helper: %v", err)
-	}
-	if reads <= 1 || writes != 2 || string(output) != "hello world\nhello world\n" {
-		t.Errorf("reads %d, writes %d, output %q; want > 1, 2, hello world twice", reads, writes, output)
-	}
-}
+// With Spawn and two created stdio pipes, as libuv; see procStdioOverPipes in spawn_test.go.
+func TestStdioOverPipes(t *testing.T) { procStdioOverPipes(t, false) }
 
 // A handle closed while a Write2 that sends it is still queued: libuv 1.44.2 fails the write
 // with EBADF when its turn comes (newer libuv tests it as ipc_closed_handle). The binding keeps

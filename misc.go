@@ -1,14 +1,20 @@
 package uv
 
 // #include "shim_thread.h"
+// #include "shim_misc.h"
 // #include <netinet/in.h>
 import "C"
 
 import (
+	"io/fs"
 	"net"
 	"net/netip"
+	"os"
 	"runtime"
 	"strconv"
+	"strings"
+	"sync"
+	"time"
 	"unsafe"
 )
 
@@ -342,4 +348,522 @@ func Random(l *Loop, buf []byte, flags uint, cb func(error)) (*RandomReq, error)
 		return nil, err
 	}
 	return r, nil
+}
+
+// ---- OS utilities ----
+
+// Uptime wraps uv_uptime: the time since the system booted, converted from libuv's float
+// seconds (on Linux read from /proc/uptime, to the hundredth of a second). Safe for concurrent
+// use.
+func Uptime() (time.Duration, error) {
+	var s C.double
+	if err := status(C.uv_uptime(&s)); err != nil {
+		return 0, err
+	}
+	return time.Duration(float64(s) * float64(time.Second)), nil
+}
+
+// ResidentSetMemory wraps uv_resident_set_memory: the resident set size of the process, in
+// bytes. Safe for concurrent use.
+func ResidentSetMemory() (uint64, error) {
+	var n C.size_t
+	if err := status(C.uv_resident_set_memory(&n)); err != nil {
+		return 0, err
+	}
+	return uint64(n), nil
+}
+
+// Rusage is the resource usage of the process: every field of uv_rusage_t, the CPU times
+// converted from timevals. The other fields are getrusage(2)'s, unconverted (MaxRSS in
+// kilobytes on Linux); fields the system does not maintain are 0.
+type Rusage struct {
+	Utime    time.Duration // user CPU time
+	Stime    time.Duration // system CPU time
+	MaxRSS   uint64        // maximum resident set size
+	IxRSS    uint64        // integral shared memory size
+	IdRSS    uint64        // integral unshared data size
+	IsRSS    uint64        // integral unshared stack size
+	Minflt   uint64        // page reclaims (soft page faults)
+	Majflt   uint64        // page faults (hard page faults)
+	Nswap    uint64        // swaps
+	Inblock  uint64        // block input operations
+	Oublock  uint64        // block output operations
+	Msgsnd   uint64        // IPC messages sent
+	Msgrcv   uint64        // IPC messages received
+	Nsignals uint64        // signals received
+	Nvcsw    uint64        // voluntary context switches
+	Nivcsw   uint64        // involuntary context switches
+}
+
+// Getrusage wraps uv_getrusage: the resource usage of the whole process (RUSAGE_SELF: every
+// thread, the Go runtime's included). Safe for concurrent use.
+func Getrusage() (Rusage, error) {
+	var r C.uv_rusage_t
+	if err := status(C.uv_getrusage(&r)); err != nil {
+		return Rusage{}, err
+	}
+	tv := func(t C.uv_timeval_t) time.Duration {
+		return time.Duration(t.tv_sec)*time.Second + time.Duration(t.tv_usec)*time.Microsecond
+	}
+	return Rusage{
+		Utime: tv(r.ru_utime), Stime: tv(r.ru_stime),
+		MaxRSS: uint64(r.ru_maxrss), IxRSS: uint64(r.ru_ixrss), IdRSS: uint64(r.ru_idrss),
+		IsRSS: uint64(r.ru_isrss), Minflt: uint64(r.ru_minflt), Majflt: uint64(r.ru_majflt),
+		Nswap: uint64(r.ru_nswap), Inblock: uint64(r.ru_inblock), Oublock: uint64(r.ru_oublock),
+		Msgsnd: uint64(r.ru_msgsnd), Msgrcv: uint64(r.ru_msgrcv), Nsignals: uint64(r.ru_nsignals),
+		Nvcsw: uint64(r.ru_nvcsw), Nivcsw: uint64(r.ru_nivcsw),
+	}, nil
+}
+
+// CPUTimes is the time a CPU spent in each mode since boot: uv_cpu_times_s, converted from
+// libuv's milliseconds.
+type CPUTimes struct {
+	User, Nice, Sys, Idle, IRQ time.Duration
+}
+
+// CPU is one CPU of CPUInfo: uv_cpu_info_t in Go.
+type CPU struct {
+	Model string
+	Speed int // MHz; 0 when the system does not tell
+	Times CPUTimes
+}
+
+// CPUInfo wraps uv_cpu_info: one entry per CPU, the C array converted to Go and freed
+// (uv_free_cpu_info). Safe for concurrent use.
+func CPUInfo() ([]CPU, error) {
+	var p *C.uv_cpu_info_t
+	var n C.int
+	if err := status(C.uv_cpu_info(&p, &n)); err != nil {
+		return nil, err
+	}
+	defer C.uv_free_cpu_info(p, n)
+	ms := fromMillis
+	res := make([]CPU, n)
+	for i, c := range unsafe.Slice(p, int(n)) {
+		t := c.cpu_times
+		res[i] = CPU{Model: C.GoString(c.model), Speed: int(c.speed), Times: CPUTimes{
+			User: ms(t.user), Nice: ms(t.nice), Sys: ms(t.sys), Idle: ms(t.idle), IRQ: ms(t.irq),
+		}}
+	}
+	return res, nil
+}
+
+// Loadavg wraps uv_loadavg: the 1, 5 and 15 minute load averages. Safe for concurrent use.
+func Loadavg() [3]float64 {
+	var avg [3]C.double
+	C.uv_loadavg(&avg[0])
+	return [3]float64{float64(avg[0]), float64(avg[1]), float64(avg[2])}
+}
+
+// FreeMemory wraps uv_get_free_memory: the memory available to new allocations, in bytes (on
+// Linux MemAvailable of /proc/meminfo). Safe for concurrent use.
+func FreeMemory() uint64 { return uint64(C.uv_get_free_memory()) }
+
+// TotalMemory wraps uv_get_total_memory: the system's memory, in bytes. Safe for concurrent
+// use.
+func TotalMemory() uint64 { return uint64(C.uv_get_total_memory()) }
+
+// ConstrainedMemory wraps uv_get_constrained_memory: the memory limit imposed on the process
+// (a cgroup's), in bytes; 0 when there is none or it is unknown. Safe for concurrent use.
+func ConstrainedMemory() uint64 { return uint64(C.uv_get_constrained_memory()) }
+
+// AvailableParallelism wraps uv_available_parallelism: an estimate of the parallelism the
+// process may use (the CPUs of its affinity mask on Linux), always at least 1. Safe for
+// concurrent use.
+func AvailableParallelism() int { return int(C.uv_available_parallelism()) }
+
+// sizedString calls fn with a buffer of n bytes and its size, growing the buffer to the size
+// libuv asks for while it answers UV_ENOBUFS; it returns the *size bytes written.
+func sizedString(n int, fn func(*C.char, *C.size_t) C.int) (string, error) {
+	for {
+		buf := make([]byte, n)
+		size := C.size_t(n)
+		r := fn((*C.char)(unsafe.Pointer(&buf[0])), &size)
+		if r == C.UV_ENOBUFS && int(size) > n {
+			n = int(size)
+			continue
+		}
+		if err := status(r); err != nil {
+			return "", err
+		}
+		return string(buf[:size]), nil
+	}
+}
+
+// pathBuf is the first buffer size of the path functions: PATH_MAX and the NUL.
+const pathBuf = 4096 + 1
+
+// Homedir wraps uv_os_homedir: the current user's home directory: $HOME of the C environment
+// when it is set (libuv 1.44 answers "" for an empty one), otherwise the user's passwd entry.
+// Safe for concurrent use.
+func Homedir() (string, error) {
+	return sizedString(pathBuf, func(b *C.char, n *C.size_t) C.int { return C.uv_os_homedir(b, n) })
+}
+
+// Tmpdir wraps uv_os_tmpdir: the temporary directory: the first of $TMPDIR, $TMP, $TEMP and
+// $TEMPDIR set in the C environment (libuv 1.44 answers "" for an empty one), or "/tmp";
+// without a trailing slash. Safe for concurrent use.
+func Tmpdir() (string, error) {
+	return sizedString(pathBuf, func(b *C.char, n *C.size_t) C.int { return C.uv_os_tmpdir(b, n) })
+}
+
+// Passwd is the current user's passwd entry: uv_passwd_t in Go.
+type Passwd struct {
+	Username string
+	UID      int // the effective user id; -1 on Windows
+	GID      int // -1 on Windows
+	Shell    string
+	Homedir  string
+}
+
+// GetPasswd wraps uv_os_get_passwd: the passwd entry of the effective user id, read with
+// getpwuid_r(3), not from the environment; the C strings are converted and freed
+// (uv_os_free_passwd). A user without an entry is libuv's ENOENT. Safe for concurrent use.
+func GetPasswd() (Passwd, error) {
+	var p C.uv_passwd_t
+	if err := status(C.uv_os_get_passwd(&p)); err != nil {
+		return Passwd{}, err
+	}
+	defer C.uv_os_free_passwd(&p)
+	pw := Passwd{Username: C.GoString(p.username), UID: int(p.uid), GID: int(p.gid), Homedir: C.GoString(p.homedir)}
+	if p.shell != nil {
+		pw.Shell = C.GoString(p.shell)
+	}
+	return pw, nil
+}
+
+// The environment functions below read and change the C library's environment (environ,
+// getenv(3), setenv(3)). Go's os package keeps its own copy, taken from the C environment once,
+// at its first use: changes made here are not seen by os.Getenv and os.Environ, nor by
+// os/exec's children (which inherit os.Environ()), while os.Setenv, in a cgo program, also calls
+// setenv(3), so libuv sees Go's changes. They are safe for concurrent use with each other (the
+// binding orders them with a lock), but not with os.Setenv, os.Unsetenv or C code changing the
+// environment at the same time (they call setenv(3) without that lock, and glibc's getenv does
+// not lock).
+var envMu sync.RWMutex
+
+// Getenv wraps uv_os_getenv: the value of the environment variable name, the buffer grown to
+// the size libuv asks for (UV_ENOBUFS). A variable that is not set is libuv's ENOENT (one set
+// to "" is ""); a NUL byte in name is ErrNUL. Safe for concurrent use.
+func Getenv(name string) (string, error) {
+	cn, err := cString(name)
+	if err != nil {
+		return "", err
+	}
+	defer C.free(unsafe.Pointer(cn))
+	envMu.RLock()
+	defer envMu.RUnlock()
+	return sizedString(256, func(b *C.char, n *C.size_t) C.int { return C.uv_os_getenv(cn, b, n) })
+}
+
+// Setenv wraps uv_os_setenv: sets the environment variable name to value, replacing it. An
+// empty name or one holding '=' is setenv(3)'s EINVAL; a NUL byte is ErrNUL. Safe for
+// concurrent use.
+func Setenv(name, value string) error {
+	cn, err := cString(name)
+	if err != nil {
+		return err
+	}
+	defer C.free(unsafe.Pointer(cn))
+	cv, err := cString(value)
+	if err != nil {
+		return err
+	}
+	defer C.free(unsafe.Pointer(cv))
+	envMu.Lock()
+	defer envMu.Unlock()
+	return status(C.uv_os_setenv(cn, cv))
+}
+
+// Unsetenv wraps uv_os_unsetenv: removes the environment variable name; removing one that is
+// not set succeeds. A NUL byte is ErrNUL. Safe for concurrent use.
+func Unsetenv(name string) error {
+	return withCString(name, func(cn *C.char) C.int {
+		envMu.Lock()
+		defer envMu.Unlock()
+		return C.uv_os_unsetenv(cn)
+	})
+}
+
+// withCString returns the status fn answers for s in C memory, or refuses s with ErrNUL.
+func withCString(s string, fn func(*C.char) C.int) error {
+	cs, err := cString(s)
+	if err != nil {
+		return err
+	}
+	defer C.free(unsafe.Pointer(cs))
+	return status(fn(cs))
+}
+
+// EnvItem is one variable of Environ: uv_env_item_t in Go.
+type EnvItem struct {
+	Name, Value string
+}
+
+// Environ wraps uv_os_environ: every variable of the C environment, in its order (libuv skips
+// entries without '='), the C copy converted and freed (uv_os_free_environ). Safe for
+// concurrent use.
+func Environ() ([]EnvItem, error) {
+	var p *C.uv_env_item_t
+	var n C.int
+	envMu.RLock()
+	err := status(C.uv_os_environ(&p, &n))
+	envMu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	defer C.uv_os_free_environ(p, n)
+	res := make([]EnvItem, n)
+	for i, e := range unsafe.Slice(p, int(n)) {
+		res[i] = EnvItem{Name: C.GoString(e.name), Value: C.GoString(e.value)}
+	}
+	return res, nil
+}
+
+// Gethostname wraps uv_os_gethostname: the host's name. Safe for concurrent use.
+func Gethostname() (string, error) {
+	return sizedString(C.UV_MAXHOSTNAMESIZE, func(b *C.char, n *C.size_t) C.int { return C.uv_os_gethostname(b, n) })
+}
+
+// Getpid wraps uv_os_getpid: the process id. Safe for concurrent use.
+func Getpid() int { return int(C.uv_os_getpid()) }
+
+// Getppid wraps uv_os_getppid: the parent's process id. Safe for concurrent use.
+func Getppid() int { return int(C.uv_os_getppid()) }
+
+// The scheduling priorities libuv names, for Setpriority: from PriorityHighest (-20) to
+// PriorityLow (19), the range of Unix nice values; any value between them is valid.
+const (
+	PriorityLow         = C.UV_PRIORITY_LOW
+	PriorityBelowNormal = C.UV_PRIORITY_BELOW_NORMAL
+	PriorityNormal      = C.UV_PRIORITY_NORMAL
+	PriorityAboveNormal = C.UV_PRIORITY_ABOVE_NORMAL
+	PriorityHigh        = C.UV_PRIORITY_HIGH
+	PriorityHighest     = C.UV_PRIORITY_HIGHEST
+)
+
+// Getpriority wraps uv_os_getpriority: the scheduling priority (nice value) of pid, 0 meaning
+// the caller. On Linux a nice value belongs to a thread: pid 0 is the calling thread, which for
+// a goroutine is whichever thread it runs on (lock it with runtime.LockOSThread), and
+// Getpid() is the main thread only. A pid outside the range of C's pid_t is EINVAL. Safe for
+// concurrent use.
+func Getpriority(pid int) (int, error) {
+	if int(C.uv_pid_t(pid)) != pid {
+		return 0, EINVAL
+	}
+	var prio C.int
+	if err := status(C.uv_os_getpriority(C.uv_pid_t(pid), &prio)); err != nil {
+		return 0, err
+	}
+	return int(prio), nil
+}
+
+// Setpriority wraps uv_os_setpriority: sets the scheduling priority of pid (0 the caller; on
+// Linux a thread, as for Getpriority). A priority outside PriorityHighest..PriorityLow is
+// libuv's EINVAL, a pid outside pid_t's range EINVAL; raising a priority (lowering the nice
+// value) needs privilege: EACCES otherwise. Safe for concurrent use.
+func Setpriority(pid, prio int) error {
+	if int(C.uv_pid_t(pid)) != pid {
+		return EINVAL
+	}
+	if int(C.int(prio)) != prio { // no truncation into the valid range
+		return EINVAL
+	}
+	return status(C.uv_os_setpriority(C.uv_pid_t(pid), C.int(prio)))
+}
+
+// Utsname is the system's identification: uv_utsname_t in Go.
+type Utsname struct {
+	Sysname, Release, Version, Machine string
+}
+
+// Uname wraps uv_os_uname: the system's name, release, version and hardware. Safe for
+// concurrent use.
+func Uname() (Utsname, error) {
+	var u C.uv_utsname_t
+	if err := status(C.uv_os_uname(&u)); err != nil {
+		return Utsname{}, err
+	}
+	return Utsname{
+		Sysname: C.GoString(&u.sysname[0]), Release: C.GoString(&u.release[0]),
+		Version: C.GoString(&u.version[0]), Machine: C.GoString(&u.machine[0]),
+	}, nil
+}
+
+// Exepath wraps uv_exepath: the absolute path of the program's executable (on Linux the link
+// /proc/self/exe, symbolic links resolved); not changed by SetProcessTitle. libuv truncates to
+// the buffer it is given: the binding grows the buffer until the path fits. Safe for concurrent
+// use.
+func Exepath() (string, error) {
+	for n := pathBuf; ; n *= 2 {
+		s, err := sizedString(n, func(b *C.char, size *C.size_t) C.int { return C.uv_exepath(b, size) })
+		if err != nil || len(s) < n-1 {
+			return s, err
+		}
+	}
+}
+
+// Cwd wraps uv_cwd: the current working directory of the process, without a trailing slash.
+// Safe for concurrent use.
+func Cwd() (string, error) {
+	return sizedString(pathBuf, func(b *C.char, n *C.size_t) C.int { return C.uv_cwd(b, n) })
+}
+
+// Chdir wraps uv_chdir: changes the working directory of the whole process (every goroutine,
+// the os package's relative paths included). An error is an *fs.PathError wrapping libuv's
+// code, or ErrNUL for a NUL byte in dir. Safe for concurrent use.
+func Chdir(dir string) error {
+	if err := withCString(dir, func(cs *C.char) C.int { return C.uv_chdir(cs) }); err != nil {
+		return &fs.PathError{Op: "chdir", Path: dir, Err: err}
+	}
+	return nil
+}
+
+// Gettimeofday wraps uv_gettimeofday: the time of day, to the microsecond, as a time.Time (in
+// the local zone; it has no monotonic reading). Safe for concurrent use.
+func Gettimeofday() (time.Time, error) {
+	var tv C.uv_timeval64_t
+	if err := status(C.uv_gettimeofday(&tv)); err != nil {
+		return time.Time{}, err
+	}
+	return time.Unix(int64(tv.tv_sec), int64(tv.tv_usec)*int64(time.Microsecond)), nil
+}
+
+// Sleep wraps uv_sleep: it blocks the calling thread for d, rounded up to the millisecond (the
+// Go scheduler runs other goroutines meanwhile, as in any call into C). A negative d is
+// ErrNegative; more than libuv's unsigned int of milliseconds (about 49 days) EINVAL. Safe for
+// concurrent use.
+func Sleep(d time.Duration) error {
+	if d < 0 {
+		return ErrNegative
+	}
+	ms := millis(d)
+	if ms > C.UINT_MAX {
+		return EINVAL
+	}
+	C.uv_sleep(C.uint(ms))
+	return nil
+}
+
+// GuessHandle wraps uv_guess_handle: the kind of handle fd suits: HandleFile (a regular file or
+// a device other than a terminal), HandleTTY, HandleNamedPipe (a pipe, FIFO or Unix socket),
+// HandleTCP, HandleUDP, or HandleUnknown (a closed or negative descriptor, another socket).
+// Safe for concurrent use.
+func GuessHandle(fd int) HandleType {
+	if int(C.uv_file(fd)) != fd {
+		return HandleUnknown
+	}
+	return HandleType(C.uv_guess_handle(C.uv_file(fd)))
+}
+
+// Process titles. libuv writes a title over the memory of the process's original argv
+// strings, which is what ps(1) shows (/proc/self/cmdline); uv_setup_args must have received
+// that argv first. The binding takes it from the C runtime before Go starts (a constructor
+// function: glibc and macOS pass argc and argv to it; external linking, the default for a cgo
+// package, is needed). The Go runtime builds os.Args on the same memory without copying it: this
+// package's init replaces os.Args's elements with copies, so that os.Args and what is taken from
+// it afterwards (flag.Parse's values) do not change under a title; a string taken from os.Args
+// before this package's init still does.
+var (
+	argsMu  sync.RWMutex // SetupArgs and LibraryShutdown (writers) against the title functions
+	argsSet bool         // uv_setup_args has succeeded, and LibraryShutdown has not run
+)
+
+func init() {
+	for i, a := range os.Args {
+		os.Args[i] = strings.Clone(a)
+	}
+}
+
+// SetupArgs wraps uv_setup_args, with the process's argv as the C runtime passed it to the
+// program (see above): call it once, at the start of the program, before GetProcessTitle and
+// SetProcessTitle, which answer libuv's ENOBUFS until then. Later calls return nil without
+// calling libuv again. It is ENOSYS when the argv could not be captured (a C library other than
+// glibc, internal linking), EINVAL for an empty argv, ENOMEM when libuv's copy failed. Safe for
+// concurrent use.
+func SetupArgs() error {
+	argsMu.Lock()
+	defer argsMu.Unlock()
+	if argsSet {
+		return nil
+	}
+	if err := status(C.uvg_setup_args()); err != nil {
+		return err
+	}
+	argsSet = true
+	return nil
+}
+
+// GetProcessTitle wraps uv_get_process_title: the title set last, or the program's argv[0]
+// (on Linux, a title is at most as long as the original command line: libuv truncates it). Before
+// SetupArgs it is libuv's ENOBUFS. Safe for concurrent use (libuv locks).
+func GetProcessTitle() (string, error) {
+	argsMu.RLock()
+	defer argsMu.RUnlock()
+	n := 512
+	for {
+		buf := make([]byte, n)
+		err := status(C.uv_get_process_title((*C.char)(unsafe.Pointer(&buf[0])), C.size_t(n)))
+		if err == ENOBUFS && argsSet && n < 1<<26 { // too small: there is no size to ask for
+			n *= 2
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		return C.GoString((*C.char)(unsafe.Pointer(&buf[0]))), nil
+	}
+}
+
+// SetProcessTitle wraps uv_set_process_title: sets the title ps(1) shows, over the original
+// argv's memory (see above), truncated to its size on Linux; libuv also names the calling
+// thread (prctl PR_SET_NAME: for a goroutine, whichever thread it runs on). Before SetupArgs it
+// is libuv's ENOBUFS; a NUL byte is ErrNUL. Safe for concurrent use (libuv locks).
+func SetProcessTitle(title string) error {
+	return withCString(title, func(cs *C.char) C.int {
+		argsMu.RLock()
+		defer argsMu.RUnlock()
+		return C.uv_set_process_title(cs)
+	})
+}
+
+// PrintAllHandles wraps uv_print_all_handles: it writes one line per handle of l to f, the
+// binding's own handle (Loop.Post's) and libuv's internal ones included: "[RAI] type address",
+// each flag '-' when the handle is not referenced, active, internal. libuv writes to a C stream
+// on a duplicate of f's descriptor, flushed and closed before the call returns; f nil is libuv's
+// default, stderr. Loop-bound.
+func PrintAllHandles(l *Loop, f *os.File) error { return printHandles(l, f, 0) }
+
+// PrintActiveHandles wraps uv_print_active_handles: as PrintAllHandles, for the active
+// handles only. Loop-bound.
+func PrintActiveHandles(l *Loop, f *os.File) error { return printHandles(l, f, 1) }
+
+func printHandles(l *Loop, f *os.File, onlyActive C.int) error {
+	if l == nil || l.ptr == nil {
+		return ErrClosed
+	}
+	if f == nil {
+		return status(C.uvg_print_handles(l.ptr, -1, onlyActive))
+	}
+	rc, err := f.SyscallConn() // not f.Fd(), which would make f blocking
+	if err != nil {
+		return err
+	}
+	var st C.int
+	if err := rc.Control(func(fd uintptr) { st = C.uvg_print_handles(l.ptr, C.int(fd), onlyActive) }); err != nil {
+		return err
+	}
+	return status(st)
+}
+
+// LibraryShutdown wraps uv_library_shutdown: it releases what libuv holds globally (its
+// threadpool's threads, the signal machinery, the process title's copy of argv). It must be the
+// program's last call into libuv, after every loop is closed; no function of this package may be
+// called afterwards. Calls after the first do nothing (libuv's rule). Safe for concurrent use
+// only in that nothing else may run.
+func LibraryShutdown() {
+	argsMu.Lock()
+	defer argsMu.Unlock()
+	C.uv_library_shutdown()
+	argsSet = false
 }

@@ -1,0 +1,69 @@
+package uv_test
+
+import (
+	"fmt"
+	"log"
+	"syscall"
+
+	"uv"
+)
+
+// A watcher of SIGUSR1: the program sends the signal to itself, the callback runs on the loop
+// and closes the watcher, and Run returns. Go's own handler of SIGUSR1 is back afterwards.
+func ExampleSignal() {
+	loop, err := uv.NewLoop()
+	if err != nil {
+		log.Fatal(err)
+	}
+	sig, err := uv.NewSignal(loop)
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = sig.Start(func(signum int) {
+		fmt.Println("caught:", syscall.Signal(signum))
+		sig.Close(nil)
+	}, int(syscall.SIGUSR1))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("watching:", syscall.Signal(sig.Signum()))
+	syscall.Kill(syscall.Getpid(), syscall.SIGUSR1)
+	if _, err := loop.Run(uv.RunDefault); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("Close:", loop.Close())
+	// Output:
+	// watching: user defined signal 1
+	// caught: user defined signal 1
+	// Close: <nil>
+}
+
+// A one-shot watcher stops itself after its first callback; the signals the Go runtime owns
+// cannot be watched.
+func ExampleSignal_StartOneshot() {
+	loop, err := uv.NewLoop()
+	if err != nil {
+		log.Fatal(err)
+	}
+	sig, err := uv.NewSignal(loop)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("SIGURG:", sig.Start(func(int) {}, int(syscall.SIGURG)))
+	calls := 0
+	if err := sig.StartOneshot(func(int) { calls++ }, int(syscall.SIGUSR2)); err != nil {
+		log.Fatal(err)
+	}
+	syscall.Kill(syscall.Getpid(), syscall.SIGUSR2)
+	if _, err := loop.Run(uv.RunDefault); err != nil { // returns once the watcher has stopped
+		log.Fatal(err)
+	}
+	fmt.Println("calls:", calls, "active:", sig.IsActive(), "signum:", sig.Signum())
+	sig.Close(nil)
+	loop.Run(uv.RunDefault)
+	fmt.Println("Close:", loop.Close())
+	// Output:
+	// SIGURG: invalid argument
+	// calls: 1 active: false signum: 0
+	// Close: <nil>
+}
