@@ -3,15 +3,23 @@ package uv
 // #include "shim.h"
 import "C"
 
-import "sync"
+import (
+	"runtime"
+	"sync/atomic"
+	"unsafe"
+)
 
 // Async wraps uv_async_t: wakes the loop from any goroutine and runs a callback on it. Send is
 // safe for concurrent use; the other methods are loop-bound.
 type Async struct {
 	handle
 	cb func()
-	mu sync.RWMutex // Send holds it for reading; Close for writing, so no Send outlives the memory
+	// sending counts the Sends in progress, plus asyncClosed from Close on: Close sets the bit,
+	// then waits for the count to drain, so no Send reads the C handle after its memory is freed.
+	sending atomic.Int64
 }
+
+const asyncClosed = 1 << 62
 
 // NewAsync wraps uv_async_init. cb runs on the loop after one or more Sends; it may be nil, as
 // libuv allows. Unlike the other handles, an Async is active from its creation.
@@ -20,7 +28,7 @@ func NewAsync(l *Loop, cb func()) (*Async, error) {
 	if err := a.open(l, a, HandleAsync); err != nil {
 		return nil, err
 	}
-	if err := a.opened(C.uvg_async_new(l.ptr, a.token, boolInt(cb != nil))); err != nil {
+	if err := a.opened(C.uvg_async_new(cptr(unsafe.Pointer(l.ptr)), cptr(a.token), boolInt(cb != nil))); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -29,18 +37,26 @@ func NewAsync(l *Loop, cb func()) (*Async, error) {
 // Send wraps uv_async_send: the callback will run on the loop. libuv coalesces: several Sends
 // before the callback runs give one call. ErrClosed from Close on. Safe for concurrent use.
 func (a *Async) Send() error {
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	p, err := a.live()
-	if err != nil {
-		return err
+	if a.sending.Add(1)&asyncClosed != 0 {
+		a.sending.Add(-1)
+		return ErrClosed
 	}
-	return status(C.uv_async_send((*C.uv_async_t)(p)))
+	r := C.uvg_async_send(cptr(a.ptr))
+	a.sending.Add(-1)
+	return status(r)
 }
 
 // Close wraps uv_close; it waits for Sends in progress on other goroutines. Loop-bound.
 func (a *Async) Close(cb func()) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.handle.Close(cb)
+	if _, err := a.live(); err != nil {
+		return err
+	}
+	for n := a.sending.Or(asyncClosed) &^ asyncClosed; n != 0; n = a.sending.Load() &^ asyncClosed {
+		runtime.Gosched() // a Send is in its C call, or about to see the bit
+	}
+	if err := a.handle.Close(cb); err != nil {
+		a.sending.And(^asyncClosed) // still open: Sends go on
+		return err
+	}
+	return nil
 }

@@ -242,7 +242,10 @@ func BenchmarkPost(b *testing.B) {
 //   - Token*: the binding's token table (cgo_callbacks.go: slots in fixed pages, lock-free
 //     reads, a mutex and a free list for writes).
 //   - TokenRestore1M: restores from a table of 1,000,000 tokens, in the order they were saved
-//     (the order in which Timers fires them), where the map's hashing defeats the caches.
+//     (the order in which Timers fires them).
+//   - AsyncSendAlone: Async.Send with no loop running and no other goroutine, so libuv's
+//     pending flag stays set: the cgo call, libuv's coalesced fast path and the binding's guard
+//     against a concurrent Close, without the cache traffic of BenchmarkAsyncSend.
 func BenchmarkCallbackParts(b *testing.B) {
 	b.Run("CgoCall", func(b *testing.B) {
 		b.ReportAllocs()
@@ -324,6 +327,20 @@ func BenchmarkCallbackParts(b *testing.B) {
 		for _, t := range toks {
 			releaseToken(t)
 		}
+	})
+	b.Run("AsyncSendAlone", func(b *testing.B) {
+		b.ReportAllocs()
+		l := newTestLoop(b)
+		a, err := NewAsync(l, func() {})
+		must(b, err)
+		for i := 0; i < b.N; i++ {
+			if err := a.Send(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		must(b, a.Close(nil))
+		run(b, l, RunDefault)
 	})
 }
 

@@ -3,6 +3,8 @@ package uv
 // #include "shim.h"
 import "C"
 
+import "unsafe"
+
 // Check wraps uv_check_t: a callback once per loop iteration, right after the loop has polled
 // for I/O. Its methods are loop-bound: call them on the goroutine running the loop, or while it
 // is not running.
@@ -17,7 +19,7 @@ func NewCheck(l *Loop) (*Check, error) {
 	if err := h.open(l, h, HandleCheck); err != nil {
 		return nil, err
 	}
-	if err := h.opened(C.uvg_check_new(l.ptr, h.token)); err != nil {
+	if err := h.opened(C.uvg_check_new(cptr(unsafe.Pointer(l.ptr)), cptr(h.token))); err != nil {
 		return nil, err
 	}
 	return h, nil
@@ -30,14 +32,7 @@ func (h *Check) Start(cb func()) error {
 	if err != nil {
 		return err
 	}
-	active := h.IsActive() // libuv ignores a second start, keeping the first callback
-	if err := status(C.uvg_check_start(p, boolInt(cb != nil))); err != nil {
-		return err
-	}
-	if !active {
-		h.cb = cb
-	}
-	return nil
+	return started(C.uvg_check_start(cptr(p), boolInt(cb != nil)), &h.cb, cb)
 }
 
 // Stop wraps uv_check_stop.

@@ -78,14 +78,14 @@ type handle struct {
 	ptr     unsafe.Pointer // the uv_<type>_t
 	loop    *Loop
 	token   unsafe.Pointer
-	typ     HandleType
-	closing bool
 	closeCb func()
+	orphan  unsafe.Pointer
 	// sends counts the writes in flight that send this handle (Write2): libuv reads the handle
 	// when such a write's turn comes, so its C memory outlives the close callback (as orphan)
 	// until the last of them completes.
-	sends  int
-	orphan unsafe.Pointer
+	sends   int32
+	typ     int8 // a HandleType; small fields keep a Timer in 64 bytes
+	closing bool
 }
 
 func (h *handle) base() *handle { return h }
@@ -95,7 +95,7 @@ func (h *handle) open(l *Loop, self Handle, typ HandleType) error {
 	if l.ptr == nil {
 		return ErrClosed
 	}
-	h.loop, h.typ, h.token = l, typ, saveToken(self)
+	h.loop, h.typ, h.token = l, int8(typ), saveToken(self)
 	return nil
 }
 
@@ -109,6 +109,10 @@ func (h *handle) opened(r C.uvg_new_t) error {
 	h.ptr = r.ptr
 	return nil
 }
+
+// cptr passes C memory to a forwarder that takes it as uintptr_t, which cgo does not check
+// (it checks every unsafe.Pointer argument for Go memory, a few ns each).
+func cptr(p unsafe.Pointer) C.uintptr_t { return C.uintptr_t(uintptr(p)) }
 
 // hp is the C handle as a uv_handle_t, for libuv's getters.
 func (h *handle) hp() *C.uv_handle_t { return (*C.uv_handle_t)(h.ptr) }
@@ -124,12 +128,18 @@ func (h *handle) live() (unsafe.Pointer, error) {
 // closed runs in the close callback: it frees the C handle and the token, then calls the user's
 // callback.
 func (h *handle) closed() {
-	cb := h.closeCb
 	if h.sends == 0 {
 		C.free(h.ptr)
 	} else {
 		h.orphan = h.ptr // freed by the last write that sends it
 	}
+	h.freed()
+}
+
+// freed is closed once the C handle is freed (by uvg_close_free's callback) or orphaned: it
+// releases the token, then calls the user's callback.
+func (h *handle) freed() {
+	cb := h.closeCb
 	releaseToken(h.token)
 	h.ptr, h.token, h.closeCb = nil, nil, nil
 	if cb != nil {
@@ -142,7 +152,14 @@ func (h *handle) Close(cb func()) error {
 	if err != nil {
 		return err
 	}
-	if err := status(C.uvg_close(p)); err != nil {
+	var r C.int
+	if h.sends == 0 {
+		// No write sends the handle, and none can from now on: the C close callback frees it.
+		r = C.uvg_close_free(cptr(p))
+	} else {
+		r = C.uvg_close(p)
+	}
+	if err := status(r); err != nil {
 		return err
 	}
 	h.closing, h.closeCb = true, cb
@@ -229,7 +246,7 @@ func (h *handle) Type() HandleType {
 	if h.ptr != nil {
 		return HandleType(C.uv_handle_get_type(h.hp()))
 	}
-	return h.typ
+	return HandleType(h.typ)
 }
 
 func (h *handle) TypeName() string { return h.Type().String() }

@@ -3,6 +3,8 @@ package uv
 // #include "shim.h"
 import "C"
 
+import "unsafe"
+
 // Idle wraps uv_idle_t: a callback once per loop iteration, before prepare handles. While an
 // idle handle is active the loop polls with a zero timeout instead of blocking. Its methods are
 // loop-bound: call them on the goroutine running the loop, or while it is not running.
@@ -17,7 +19,7 @@ func NewIdle(l *Loop) (*Idle, error) {
 	if err := h.open(l, h, HandleIdle); err != nil {
 		return nil, err
 	}
-	if err := h.opened(C.uvg_idle_new(l.ptr, h.token)); err != nil {
+	if err := h.opened(C.uvg_idle_new(cptr(unsafe.Pointer(l.ptr)), cptr(h.token))); err != nil {
 		return nil, err
 	}
 	return h, nil
@@ -30,14 +32,7 @@ func (h *Idle) Start(cb func()) error {
 	if err != nil {
 		return err
 	}
-	active := h.IsActive() // libuv ignores a second start, keeping the first callback
-	if err := status(C.uvg_idle_start(p, boolInt(cb != nil))); err != nil {
-		return err
-	}
-	if !active {
-		h.cb = cb
-	}
-	return nil
+	return started(C.uvg_idle_start(cptr(p), boolInt(cb != nil)), &h.cb, cb)
 }
 
 // Stop wraps uv_idle_stop.

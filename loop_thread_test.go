@@ -14,6 +14,9 @@ func TestLoopWrongThread(t *testing.T) {
 	must(t, err)
 	other, err := NewIdle(l)
 	must(t, err)
+	async, err := NewAsync(l, nil)
+	must(t, err)
+	must(t, async.Unref()) // active from its creation: it would keep the run below alive
 	errs := map[string]error{}
 	loopFromOtherGoroutine(t, l, func() {
 		errs["Timer.Start"] = tm.Start(func() { t.Error("timer started from another goroutine fired") }, 0, 0)
@@ -24,6 +27,8 @@ func TestLoopWrongThread(t *testing.T) {
 		errs["Loop.Walk"] = l.Walk(func(Handle) { t.Error("Walk callback called from another goroutine") })
 		errs["Idle.Close"] = other.Close(nil)
 		errs["Idle.Unref"] = other.Unref()
+		errs["Idle.Start"] = other.Start(func() { t.Error("idle started from another goroutine ran") })
+		errs["Async.Close"] = async.Close(nil)
 		h, err := NewTimer(l)
 		if h != nil {
 			t.Error("NewTimer from another goroutine returned a timer")
@@ -42,7 +47,13 @@ func TestLoopWrongThread(t *testing.T) {
 	if other.IsClosing() || !other.HasRef() {
 		t.Errorf("the idle after the refused Close and Unref: IsClosing %v HasRef %v, want false true", other.IsClosing(), other.HasRef())
 	}
-	loopCloseAll(t, l, tm, other)
+	if other.IsActive() {
+		t.Error("the idle is active after the refused Start")
+	}
+	if err := async.Send(); err != nil { // the refused Close left it open
+		t.Errorf("Async.Send after a refused Close: %v, want nil", err)
+	}
+	loopCloseAll(t, l, tm, other, async)
 }
 
 func TestLoopWrongThreadKeepsCallback(t *testing.T) {

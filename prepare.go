@@ -3,6 +3,8 @@ package uv
 // #include "shim.h"
 import "C"
 
+import "unsafe"
+
 // Prepare wraps uv_prepare_t: a callback once per loop iteration, right before the loop polls
 // for I/O. Its methods are loop-bound: call them on the goroutine running the loop, or while it
 // is not running.
@@ -17,7 +19,7 @@ func NewPrepare(l *Loop) (*Prepare, error) {
 	if err := h.open(l, h, HandlePrepare); err != nil {
 		return nil, err
 	}
-	if err := h.opened(C.uvg_prepare_new(l.ptr, h.token)); err != nil {
+	if err := h.opened(C.uvg_prepare_new(cptr(unsafe.Pointer(l.ptr)), cptr(h.token))); err != nil {
 		return nil, err
 	}
 	return h, nil
@@ -30,14 +32,7 @@ func (h *Prepare) Start(cb func()) error {
 	if err != nil {
 		return err
 	}
-	active := h.IsActive() // libuv ignores a second start, keeping the first callback
-	if err := status(C.uvg_prepare_start(p, boolInt(cb != nil))); err != nil {
-		return err
-	}
-	if !active {
-		h.cb = cb
-	}
-	return nil
+	return started(C.uvg_prepare_start(cptr(p), boolInt(cb != nil)), &h.cb, cb)
 }
 
 // Stop wraps uv_prepare_stop.
@@ -47,4 +42,18 @@ func (h *Prepare) Stop() error {
 		return err
 	}
 	return status(C.uvg_prepare_stop(p))
+}
+
+// started completes the Start of a prepare, check or idle handle with the C side's answer r
+// (uvg_started): cb becomes the handle's callback *dst unless libuv refused the start, or
+// ignored it because the handle was active (libuv keeps the first callback, and so does Go).
+func started(r C.int, dst *func(), cb func()) error {
+	if r == 1 {
+		return nil
+	}
+	if err := status(r); err != nil {
+		return err
+	}
+	*dst = cb
+	return nil
 }

@@ -3,7 +3,10 @@ package uv
 // #include "shim.h"
 import "C"
 
-import "time"
+import (
+	"time"
+	"unsafe"
+)
 
 // Timer wraps uv_timer_t: a callback after a timeout, optionally repeated. Its methods are
 // loop-bound: call them on the goroutine running the loop, or while it is not running.
@@ -18,7 +21,7 @@ func NewTimer(l *Loop) (*Timer, error) {
 	if err := t.open(l, t, HandleTimer); err != nil {
 		return nil, err
 	}
-	if err := t.opened(C.uvg_timer_new(l.ptr, t.token)); err != nil {
+	if err := t.opened(C.uvg_timer_new(cptr(unsafe.Pointer(l.ptr)), cptr(t.token))); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -36,7 +39,7 @@ func (t *Timer) Start(cb func(), timeout, repeat time.Duration) error {
 	if timeout < 0 || repeat < 0 {
 		return ErrNegative
 	}
-	if err := status(C.uvg_timer_start(p, boolInt(cb != nil), millis(timeout), millis(repeat))); err != nil {
+	if err := status(C.uvg_timer_start(cptr(p), boolInt(cb != nil), millis(timeout), millis(repeat))); err != nil {
 		return err
 	}
 	t.cb = cb

@@ -18,6 +18,7 @@
 
 /* The trampolines exported from cgo_callbacks.go. */
 extern void uvgCloseCb(uv_handle_t* h);
+extern void uvgClosedCb(void* token);
 extern void uvgWalkCb(uv_handle_t* h, void* arg);
 extern void uvgTimerCb(uv_timer_t* h);
 extern void uvgPrepareCb(uv_prepare_t* h);
@@ -185,6 +186,22 @@ static inline int uvg_close(void* h) {
   return 0;
 }
 
+/* The close callback of uvg_close_free: frees the handle, then hands its token to Go. */
+static void uvg_close_free_cb(uv_handle_t* h) {
+  void* token = h->data;
+  free(h);
+  uvgClosedCb(token);
+}
+
+/* uv_close of a handle whose memory nothing but libuv reads until its close callback, which
+ * frees it in C (one cgo call less per close than uvg_close's Go side). */
+static inline int uvg_close_free(uintptr_t p) {
+  uv_handle_t* h = (uv_handle_t*)p;
+  UVG_HCHECK(h);
+  uv_close(h, uvg_close_free_cb);
+  return 0;
+}
+
 static inline int uvg_ref(void* h, int ref) {
   UVG_HCHECK(h);
   if (ref) uv_ref(h);
@@ -262,32 +279,46 @@ static inline uvg_new_t uvg_inited(uvg_new_t r, int err, void* token) {
   return r;
 }
 
-static inline uvg_new_t uvg_timer_new(uv_loop_t* l, void* token) {
+/* The hot forwarders take their handle, loop and token as uintptr_t: they are C memory (tokens
+ * are addresses in a C region), so cgo need not check them, which it does for every void*. */
+
+static inline uvg_new_t uvg_timer_new(uintptr_t loop, uintptr_t token) {
+  uv_loop_t* l = (uv_loop_t*)loop;
   uvg_new_t r = uvg_handle_new(l, UV_TIMER);
-  return r.ptr ? uvg_inited(r, uv_timer_init(l, r.ptr), token) : r;
+  return r.ptr ? uvg_inited(r, uv_timer_init(l, r.ptr), (void*)token) : r;
 }
 
-static inline uvg_new_t uvg_prepare_new(uv_loop_t* l, void* token) {
+static inline uvg_new_t uvg_prepare_new(uintptr_t loop, uintptr_t token) {
+  uv_loop_t* l = (uv_loop_t*)loop;
   uvg_new_t r = uvg_handle_new(l, UV_PREPARE);
-  return r.ptr ? uvg_inited(r, uv_prepare_init(l, r.ptr), token) : r;
+  return r.ptr ? uvg_inited(r, uv_prepare_init(l, r.ptr), (void*)token) : r;
 }
 
-static inline uvg_new_t uvg_check_new(uv_loop_t* l, void* token) {
+static inline uvg_new_t uvg_check_new(uintptr_t loop, uintptr_t token) {
+  uv_loop_t* l = (uv_loop_t*)loop;
   uvg_new_t r = uvg_handle_new(l, UV_CHECK);
-  return r.ptr ? uvg_inited(r, uv_check_init(l, r.ptr), token) : r;
+  return r.ptr ? uvg_inited(r, uv_check_init(l, r.ptr), (void*)token) : r;
 }
 
-static inline uvg_new_t uvg_idle_new(uv_loop_t* l, void* token) {
+static inline uvg_new_t uvg_idle_new(uintptr_t loop, uintptr_t token) {
+  uv_loop_t* l = (uv_loop_t*)loop;
   uvg_new_t r = uvg_handle_new(l, UV_IDLE);
-  return r.ptr ? uvg_inited(r, uv_idle_init(l, r.ptr), token) : r;
+  return r.ptr ? uvg_inited(r, uv_idle_init(l, r.ptr), (void*)token) : r;
 }
 
-static inline uvg_new_t uvg_async_new(uv_loop_t* l, void* token, int has_cb) {
+static inline uvg_new_t uvg_async_new(uintptr_t loop, uintptr_t token, int has_cb) {
+  uv_loop_t* l = (uv_loop_t*)loop;
   uvg_new_t r = uvg_handle_new(l, UV_ASYNC);
-  return r.ptr ? uvg_inited(r, uv_async_init(l, r.ptr, has_cb ? uvgAsyncCb : NULL), token) : r;
+  return r.ptr ? uvg_inited(r, uv_async_init(l, r.ptr, has_cb ? uvgAsyncCb : NULL), (void*)token) : r;
 }
 
-static inline int uvg_timer_start(void* h, int has_cb, uint64_t timeout, uint64_t repeat) {
+/* uv_async_send, with the handle as in uvg_timer_new. */
+static inline int uvg_async_send(uintptr_t h) {
+  return uv_async_send((uv_async_t*)h);
+}
+
+static inline int uvg_timer_start(uintptr_t t, int has_cb, uint64_t timeout, uint64_t repeat) {
+  uv_timer_t* h = (uv_timer_t*)t;
   UVG_HCHECK(h);
   return uv_timer_start(h, has_cb ? uvgTimerCb : NULL, timeout, repeat);
 }
@@ -308,9 +339,19 @@ static inline int uvg_timer_set_repeat(void* h, uint64_t repeat) {
   return 0;
 }
 
-static inline int uvg_prepare_start(void* h, int has_cb) {
+/* The answer of the start functions of prepare, check and idle: libuv's, or 1 when the handle
+ * was active before, so that libuv ignored the start and kept the first callback (the Go side
+ * keeps it too). One C call where uv_is_active and the start would be two. */
+static inline int uvg_started(int err, int was_active) {
+  return err == 0 && was_active ? 1 : err;
+}
+
+static inline int uvg_prepare_start(uintptr_t p, int has_cb) {
+  uv_prepare_t* h = (uv_prepare_t*)p;
+  int active;
   UVG_HCHECK(h);
-  return uv_prepare_start(h, has_cb ? uvgPrepareCb : NULL);
+  active = uv_is_active((uv_handle_t*)h);
+  return uvg_started(uv_prepare_start(h, has_cb ? uvgPrepareCb : NULL), active);
 }
 
 static inline int uvg_prepare_stop(void* h) {
@@ -318,9 +359,12 @@ static inline int uvg_prepare_stop(void* h) {
   return uv_prepare_stop(h);
 }
 
-static inline int uvg_check_start(void* h, int has_cb) {
+static inline int uvg_check_start(uintptr_t p, int has_cb) {
+  uv_check_t* h = (uv_check_t*)p;
+  int active;
   UVG_HCHECK(h);
-  return uv_check_start(h, has_cb ? uvgCheckCb : NULL);
+  active = uv_is_active((uv_handle_t*)h);
+  return uvg_started(uv_check_start(h, has_cb ? uvgCheckCb : NULL), active);
 }
 
 static inline int uvg_check_stop(void* h) {
@@ -328,9 +372,12 @@ static inline int uvg_check_stop(void* h) {
   return uv_check_stop(h);
 }
 
-static inline int uvg_idle_start(void* h, int has_cb) {
+static inline int uvg_idle_start(uintptr_t p, int has_cb) {
+  uv_idle_t* h = (uv_idle_t*)p;
+  int active;
   UVG_HCHECK(h);
-  return uv_idle_start(h, has_cb ? uvgIdleCb : NULL);
+  active = uv_is_active((uv_handle_t*)h);
+  return uvg_started(uv_idle_start(h, has_cb ? uvgIdleCb : NULL), active);
 }
 
 static inline int uvg_idle_stop(void* h) {
