@@ -119,7 +119,7 @@ func uvgCloseCb(p *C.uv_handle_t) {
 }
 
 // uvgClosedCb is the close callback of a handle whose C memory the shim has freed
-// (uvg_close_free): it gets the token alone.
+// (uvg_close_free_cb): it gets the token alone.
 //
 //export uvgClosedCb
 func uvgClosedCb(token unsafe.Pointer) {

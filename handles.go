@@ -136,7 +136,7 @@ func (h *handle) closed() {
 	h.freed()
 }
 
-// freed is closed once the C handle is freed (by uvg_close_free's callback) or orphaned: it
+// freed is closed once the C handle is freed (by uvg_close_free_cb) or orphaned: it
 // releases the token, then calls the user's callback.
 func (h *handle) freed() {
 	cb := h.closeCb
@@ -152,13 +152,16 @@ func (h *handle) Close(cb func()) error {
 	if err != nil {
 		return err
 	}
-	var r C.int
-	if h.sends == 0 {
-		// No write sends the handle, and none can from now on: the C close callback frees it.
-		r = C.uvg_close_free(cptr(p))
-	} else {
-		r = C.uvg_close(p)
-	}
+	return h.closeWith(C.uvg_close(cptr(p), h.freeInC()), cb)
+}
+
+// freeInC tells the C side whether the close callback may free the handle's memory in C: yes
+// when no queued Write2 sends it (none can from Close on: Write2 refuses a closing handle).
+func (h *handle) freeInC() C.int { return boolInt(h.sends == 0) }
+
+// closeWith completes a Close (or a type's own variant, such as CloseReset) with the answer r of
+// the C call that closed the handle.
+func (h *handle) closeWith(r C.int, cb func()) error {
 	if err := status(r); err != nil {
 		return err
 	}

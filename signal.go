@@ -105,11 +105,7 @@ func (s *Signal) Close(cb func()) error {
 	if err != nil {
 		return err
 	}
-	if err := status(C.uvg_signal_close(p)); err != nil {
-		return err
-	}
-	s.closing, s.closeCb = true, cb
-	return nil
+	return s.closeWith(C.uvg_signal_close(p, s.freeInC()), cb)
 }
 
 // Signum reads the signum field of uv_signal_t: the signal the watcher watches, 0 when it is

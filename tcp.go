@@ -169,11 +169,7 @@ func (t *TCP) CloseReset(cb func()) error {
 	if err != nil {
 		return err
 	}
-	if err := status(C.uvg_tcp_close_reset(p)); err != nil {
-		return err
-	}
-	t.closing, t.closeCb = true, cb
-	return nil
+	return t.closeWith(C.uvg_tcp_close_reset(p, t.freeInC()), cb)
 }
 
 // Socketpair wraps uv_socketpair: a pair of connected Unix domain sockets of type typ

@@ -180,25 +180,25 @@ static inline void* uvg_handle_alloc(uv_handle_type t) {
   return calloc(1, uv_handle_size(t));
 }
 
-static inline int uvg_close(void* h) {
-  UVG_HCHECK(h);
-  uv_close(h, uvgCloseCb);
-  return 0;
-}
-
-/* The close callback of uvg_close_free: frees the handle, then hands its token to Go. */
+/* The close callback of a handle whose memory the shim frees: frees it, then hands its token to
+ * Go. */
 static void uvg_close_free_cb(uv_handle_t* h) {
   void* token = h->data;
   free(h);
   uvgClosedCb(token);
 }
 
-/* uv_close of a handle whose memory nothing but libuv reads until its close callback, which
- * frees it in C (one cgo call less per close than uvg_close's Go side). */
-static inline int uvg_close_free(uintptr_t p) {
+/* The close callback for uv_close and its variants: uvg_close_free_cb when nothing but libuv
+ * reads the handle's memory until then (one cgo call less per close), else uvgCloseCb, whose Go
+ * side keeps the memory for a queued Write2 that sends the handle. */
+static inline uv_close_cb uvg_close_cb(int free_in_c) {
+  return free_in_c ? uvg_close_free_cb : (uv_close_cb)uvgCloseCb;
+}
+
+static inline int uvg_close(uintptr_t p, int free_in_c) {
   uv_handle_t* h = (uv_handle_t*)p;
   UVG_HCHECK(h);
-  uv_close(h, uvg_close_free_cb);
+  uv_close(h, uvg_close_cb(free_in_c));
   return 0;
 }
 

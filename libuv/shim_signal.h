@@ -178,12 +178,12 @@ static inline int uvg_signal_stop(void* p) {
 }
 
 /* uv_close of a signal handle: libuv stops the watcher in it, synchronously. */
-static inline int uvg_signal_close(void* p) {
+static inline int uvg_signal_close(void* p, int free_in_c) {
   uv_signal_t* h = p;
   uvg_sigop_t op;
   UVG_HCHECK(h);
   op = uvg_sig_enter(h, 0);
-  uv_close(p, uvgCloseCb);
+  uv_close(p, uvg_close_cb(free_in_c));
   uvg_sig_leave(h, op);
   return 0;
 }

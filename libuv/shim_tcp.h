@@ -51,9 +51,9 @@ static inline int uvg_tcp_connect(void* req, void* h, const struct sockaddr* add
   return uv_tcp_connect(req, h, addr, uvgConnectCb);
 }
 
-static inline int uvg_tcp_close_reset(void* h) {
+static inline int uvg_tcp_close_reset(void* h, int free_in_c) {
   UVG_HCHECK(h);
-  return uv_tcp_close_reset(h, uvgCloseCb);
+  return uv_tcp_close_reset(h, uvg_close_cb(free_in_c));
 }
 
 static inline int uvg_socketpair(int type, int protocol, int* fds, int flags0, int flags1) {
