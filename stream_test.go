@@ -149,7 +149,7 @@ func TestStreamBadArguments(t *testing.T) {
 func TestStreamStates(t *testing.T) {
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
-	echo := tcpEchoServer(t, tcpLo4)
+	echo := strEchoServer(t, tcpLo4)
 	h := tcpNew(t, l)
 	cr, err := h.Connect(echo, nil) // allowed: the binding's callback frees the request
 	must(t, err)

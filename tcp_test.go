@@ -12,8 +12,8 @@ import (
 
 // The libuv tests use fixed ports (TEST_PORT) and an echo server in another process. Here every
 // server listens on port 0 of a loopback address and the tests use the port it got; the echo
-// server is tcpEchoServer, on a loop of its own run by another goroutine. libuv's timeouts are
-// scaled down (50-2000 ms become 10-100 ms); no test depends on a duration.
+// server is strEchoServer (stream_test.go), on a loop of its own run by another goroutine.
+// libuv's timeouts are scaled down (50-2000 ms become 10-100 ms); no test depends on a duration.
 
 var (
 	tcpLo4 = netip.MustParseAddrPort("127.0.0.1:0")
@@ -54,54 +54,6 @@ func tcpConnect(t testing.TB, l *Loop, addr netip.AddrPort, cb func(c *TCP, err 
 	must(t, err)
 	return c
 }
-
-// tcpEchoServer starts the Go twin of libuv's test echo server (test/echo-server.c) on a loop of
-// its own, run by another goroutine, and returns its address. It writes back what it reads;
-// "QSH" in the data resets the connection (CloseReset); EOF is answered with a shutdown, then
-// a close. It stops, and its loop is checked for leaks, when the test ends.
-func tcpEchoServer(t *testing.T, addr netip.AddrPort) netip.AddrPort {
-	t.Helper()
-	l := newTestLoop(t)
-	conns := map[*TCP]bool{}
-	srv, a := tcpServer(t, l, addr, func(c *TCP) {
-		conns[c] = true
-		gone := tcpForget(conns, c)
-		hndCheck(t, c.ReadStart(func(data []byte, err error) {
-			switch {
-			case err == EOF:
-				if _, err := c.Shutdown(func(error) { c.Close(gone) }); err != nil {
-					c.Close(gone)
-				}
-			case err != nil:
-				c.Close(gone)
-			case bytes.Contains(data, []byte("QSH")):
-				hndCheck(t, c.CloseReset(gone))
-			case len(data) > 0:
-				c.Write(nil, bytes.Clone(data)) // fails only when the peer is gone
-			}
-		}))
-	})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if _, err := l.Run(RunDefault); err != nil {
-			t.Errorf("echo server: Run: %v", err)
-		}
-	}()
-	t.Cleanup(func() {
-		must(t, l.Post(func() {
-			srv.Close(nil)
-			for c := range conns {
-				c.Close(tcpForget(conns, c))
-			}
-		}))
-		<-done
-	})
-	return a
-}
-
-// tcpForget returns a close callback that removes c from m.
-func tcpForget(m map[*TCP]bool, c *TCP) func() { return func() { delete(m, c) } }
 
 // tcpFreePort returns a loopback address on which nothing listens: connecting to it is refused.
 func tcpFreePort(t testing.TB, ip netip.Addr) netip.AddrPort {
@@ -1059,7 +1011,7 @@ func tcpPingReader(t *testing.T, h *TCP, closes *int) func([]byte, error) {
 func TestTCPOpen(t *testing.T) {
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
-	echo := tcpEchoServer(t, tcpLo4)
+	echo := strEchoServer(t, tcpLo4)
 	sock := tcpRawSocket(t)
 	client := tcpNew(t, l)
 	must(t, client.Open(sock))
@@ -1135,7 +1087,7 @@ func TestTCPOpenBound(t *testing.T) {
 func TestTCPOpenConnected(t *testing.T) {
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
-	echo := tcpEchoServer(t, tcpLo4)
+	echo := strEchoServer(t, tcpLo4)
 	sock := tcpRawSocket(t)
 	must(t, syscall.Connect(sock, tcpSockaddr(echo)))
 	client := tcpNew(t, l)
@@ -1161,7 +1113,7 @@ func TestTCPWriteReady(t *testing.T) {
 	// write callback until a timer shuts the connection down.
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
-	echo := tcpEchoServer(t, tcpLo4)
+	echo := strEchoServer(t, tcpLo4)
 	client := tcpNew(t, l)
 	must(t, client.Open(tcpRawSocket(t)))
 	tm, err := NewTimer(l)
@@ -1260,7 +1212,7 @@ func TestTCPReadStop(t *testing.T) {
 	// ReadStop in the same callback as a Write: the read callback never runs.
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
-	echo := tcpEchoServer(t, tcpLo4)
+	echo := strEchoServer(t, tcpLo4)
 	tm, err := NewTimer(l)
 	must(t, err)
 	writes := 0
@@ -1291,7 +1243,7 @@ func TestTCPRst(t *testing.T) {
 	// The echo server resets the connection on "QSH": the read callback gets ECONNRESET.
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
-	echo := tcpEchoServer(t, tcpLo4)
+	echo := strEchoServer(t, tcpLo4)
 	connects, closes, reads := 0, 0, 0
 	tcpConnect(t, l, echo, func(c *TCP, err error) {
 		hndCheck(t, err)
@@ -1320,7 +1272,7 @@ func TestTCPRst(t *testing.T) {
 func TestTCPShutdownAfterWrite(t *testing.T) {
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
-	echo := tcpEchoServer(t, tcpLo4)
+	echo := strEchoServer(t, tcpLo4)
 	tm, err := NewTimer(l)
 	must(t, err)
 	connects, writes, shutdowns, connCloses, timerCloses := 0, 0, 0, 0, 0
@@ -1494,7 +1446,7 @@ func TestTCPWriteAfterConnect(t *testing.T) {
 func TestTCPWriteFail(t *testing.T) {
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
-	echo := tcpEchoServer(t, tcpLo4)
+	echo := strEchoServer(t, tcpLo4)
 	connects, writes, closes := 0, 0, 0
 	tcpConnect(t, l, echo, func(c *TCP, err error) {
 		hndCheck(t, err)
@@ -1612,7 +1564,7 @@ func TestTCPWritealot(t *testing.T) {
 	const writes, chunks, chunk = 3, 3, 1 << 20
 	l := newTestLoop(t)
 	hndGuard(t, l, 20*time.Second)
-	echo := tcpEchoServer(t, tcpLo4)
+	echo := strEchoServer(t, tcpLo4)
 	send := make([]byte, writes*chunks*chunk)
 	for i := range send {
 		send[i] = byte(i * 7 / 13)
@@ -1698,7 +1650,7 @@ func TestTCPRef2b(t *testing.T) {
 func testTCPRefConnect(t *testing.T, write bool) {
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
-	echo := tcpEchoServer(t, tcpLo4)
+	echo := strEchoServer(t, tcpLo4)
 	connects, writes, shutdowns := 0, 0, 0
 	h := tcpConnect(t, l, echo, func(c *TCP, err error) {
 		hndCheck(t, err)
