@@ -5,7 +5,7 @@ import (
 	"log"
 	"net/netip"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // An asynchronous lookup: the callback runs on the loop once the threadpool has resolved the

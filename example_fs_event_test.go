@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // An FSEvent on a directory reports the name of each entry that changes in it: here a file

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // An FSPoll stats its path at an interval and reports each change with the previous and the

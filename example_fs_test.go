@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // exampleFSSetup returns a temporary directory and a new loop, and the function that closes

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // Chdir changes the directory of the whole process: Go's os package sees it.

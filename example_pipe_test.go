@@ -8,7 +8,7 @@ import (
 	"syscall"
 	"unsafe"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // A server bound to a Unix socket path and a client on one loop: the client connects, says

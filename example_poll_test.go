@@ -5,7 +5,7 @@ import (
 	"log"
 	"syscall"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // A Poll watches a descriptor that the program reads itself: here one end of a socket pair,

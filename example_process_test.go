@@ -5,7 +5,7 @@ import (
 	"log"
 	"syscall"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // A child's stdout into a pipe, and its exit status. The pipe's data and the exit may come in

@@ -5,7 +5,7 @@ import (
 	"log"
 	"syscall"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // A watcher of SIGUSR1: the program sends the signal to itself, the callback runs on the loop

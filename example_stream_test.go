@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"log"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // Shutdown ends the write side once the queued writes are done: the peer reads them, then

@@ -8,7 +8,7 @@ import (
 	"net/netip"
 	"syscall"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // An echo server and a client on one loop: the client writes, shuts its side down, and prints

@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"time"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // A loop with nothing to do returns from Run at once; Close releases it.

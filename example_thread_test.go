@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"log"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // A function on a new OS thread; Join waits for it.

@@ -7,7 +7,7 @@ import (
 	"os"
 	"strconv"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // Work runs on a thread of libuv's pool; its after function runs on the loop, where what the

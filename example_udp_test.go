@@ -5,7 +5,7 @@ import (
 	"log"
 	"net/netip"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // A UDP server on the loopback address echoes what it receives; a client sends one datagram

@@ -1,3 +1,3 @@
-module uv
+module github.com/go-libuv/uv
 
 go 1.24

@@ -1,4 +1,4 @@
-//go:build !uvdebug
+//go:build !uvdebug && cgo && !windows
 
 package uv
 

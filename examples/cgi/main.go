@@ -19,7 +19,7 @@ import (
 	"strconv"
 	"time"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 func main() {

@@ -10,7 +10,7 @@ import (
 	"log"
 	"strconv"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 func main() {

@@ -9,7 +9,7 @@ import (
 	"log"
 	"os"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 func main() {

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"log"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 func main() {

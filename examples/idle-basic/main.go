@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"log"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 const iterations = 100_000

@@ -18,7 +18,7 @@ import (
 	"strings"
 	"time"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // pi accumulates the Leibniz series 4 * (1 - 1/3 + 1/5 - ...).

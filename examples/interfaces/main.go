@@ -8,7 +8,7 @@ import (
 	"log"
 	"net/netip"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 func main() {

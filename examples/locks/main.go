@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"log"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 var (

@@ -22,7 +22,7 @@ import (
 	"sync"
 	"syscall"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 func main() {

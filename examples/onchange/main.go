@@ -18,7 +18,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 func main() {

@@ -19,7 +19,7 @@ import (
 	"log"
 	"os"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 const build = "cc -shared -fPIC -o examples/plugin/libplugin.so examples/plugin/plugin.c"

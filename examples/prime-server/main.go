@@ -33,7 +33,7 @@ import (
 	"sync"
 	"time"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // bigPrime takes about a second to test by trial division on a current CPU.

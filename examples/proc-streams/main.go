@@ -13,7 +13,7 @@ import (
 	"log"
 	"strings"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 const script = `echo "hello from the child's stdout"; echo "this goes to stderr" >&2; echo "goodbye"`

@@ -16,7 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 const size = 10240 // bytes to "download"

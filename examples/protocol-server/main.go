@@ -22,7 +22,7 @@ import (
 	"os"
 	"time"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 func main() {

@@ -11,7 +11,7 @@ import (
 	"log"
 	"time"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 const (

@@ -14,7 +14,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 const fibUntil = 25

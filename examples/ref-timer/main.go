@@ -13,7 +13,7 @@ import (
 	"log"
 	"time"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 func main() {

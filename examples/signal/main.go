@@ -11,7 +11,7 @@ import (
 	"sync"
 	"syscall"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 // watch starts a watcher of SIGUSR1 on l that prints the signal and stops itself.

@@ -16,7 +16,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 func main() {

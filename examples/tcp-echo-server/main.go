@@ -24,7 +24,7 @@ import (
 	"os"
 	"time"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 func main() {

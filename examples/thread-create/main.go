@@ -9,7 +9,7 @@ import (
 	"os"
 	"time"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 func runner(name string, tracklen int, step time.Duration) func() {

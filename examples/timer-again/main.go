@@ -12,7 +12,7 @@ import (
 	"log"
 	"time"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 const (

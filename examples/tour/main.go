@@ -15,7 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 func main() {

@@ -15,7 +15,7 @@ import (
 	"os"
 	"time"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 func main() {

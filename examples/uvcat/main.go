@@ -12,7 +12,7 @@ import (
 	"log"
 	"os"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 func main() {

@@ -13,7 +13,7 @@ import (
 	"log"
 	"os"
 
-	"uv"
+	"github.com/go-libuv/uv"
 )
 
 func main() {
