@@ -82,3 +82,13 @@ func status(r C.int) error {
 	}
 	return Errno(r)
 }
+
+// cint is the one conversion of a Go integer to C's int (file descriptors, signals, uids, flags,
+// sizes): EINVAL when x is out of int's range, so that a large value never wraps around to
+// another target.
+func cint[T ~int | ~int64 | ~uint | ~uint32 | ~uint64](x T) (C.int, error) {
+	if int64(x) < -1<<31 || int64(x) > 1<<31-1 || (x > 0 && uint64(x) > 1<<31-1) {
+		return 0, EINVAL
+	}
+	return C.int(x), nil
+}
