@@ -22,7 +22,7 @@ func TestScripts(t *testing.T) {
 	for _, script := range scripts {
 		name := strings.TrimSuffix(filepath.Base(script), ".js")
 		t.Run(name, func(t *testing.T) {
-			want, err := os.ReadFile(strings.TrimSuffix(script, ".js") + ".out")
+			want, err := os.ReadFile(strings.TrimSuffix(script, ".js") + ".want")
 			if err != nil {
 				t.Fatal(err)
 			}
