@@ -232,16 +232,17 @@ const (
 
 // Dirent wraps uv_dirent_t: a directory entry from FSScandir or FSReaddir.
 type Dirent struct {
-	Name string
-	Type DirentType
+	Name string     // the entry's name, without its directory
+	Type DirentType // DirentUnknown when the file system does not tell
 }
 
 // Statfs is libuv's uv_statfs_t, every field: the file system's type, block size, block
 // counts (total, free, available to unprivileged users), file node counts, and the reserved
 // words.
 type Statfs struct {
+	// f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files and f_ffree, as statfs(2).
 	Type, Bsize, Blocks, Bfree, Bavail, Files, Ffree uint64
-	Spare                                            [4]uint64
+	Spare                                            [4]uint64 // f_spare, reserved by libuv
 }
 
 func statfsOf(s *C.uv_statfs_t) Statfs {
@@ -255,8 +256,11 @@ func statfsOf(s *C.uv_statfs_t) Statfs {
 
 // Stat is libuv's uv_stat_t as Go values: every field, the times as time.Time.
 type Stat struct {
+	// st_dev, st_mode (raw: see FileMode), st_nlink, st_uid, st_gid, st_rdev, st_ino, st_size,
+	// st_blksize, st_blocks, st_flags and st_gen (0 where the system has none).
 	Dev, Mode, Nlink, UID, GID, Rdev, Ino, Size, Blksize, Blocks, Flags, Gen uint64
-	Atime, Mtime, Ctime, Birthtime                                           time.Time
+	// st_atim, st_mtim, st_ctim and st_birthtim, as libuv fills them.
+	Atime, Mtime, Ctime, Birthtime time.Time
 }
 
 // FileMode converts Mode, the raw st_mode, to an os.FileMode (type bits and permissions, as
