@@ -146,10 +146,15 @@ func (s *stream) read(nread C.ssize_t, buf *C.uv_buf_t) {
 	}
 }
 
+// Write wraps uv_write: bufs go out in order, after the writes queued before; cb (may be nil)
+// runs on the loop with the result, and bufs stay pinned until then (zero copy). Loop-bound;
+// ErrClosed after Close.
 func (s *stream) Write(cb func(err error), bufs ...[]byte) (*WriteReq, error) {
 	return s.write(nil, cb, bufs)
 }
 
+// Write2 wraps uv_write2: Write over an IPC pipe that also sends the handle send. Loop-bound;
+// ErrClosed after Close of the stream or of send.
 func (s *stream) Write2(send Handle, cb func(err error), bufs ...[]byte) (*WriteReq, error) {
 	if send == nil {
 		return nil, EINVAL
@@ -206,8 +211,12 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 	return w, nil
 }
 
+// TryWrite wraps uv_try_write: writes what can be written now, without queuing; EAGAIN when
+// nothing could be. Loop-bound; ErrClosed after Close.
 func (s *stream) TryWrite(bufs ...[]byte) (int, error) { return s.tryWrite(nil, bufs) }
 
+// TryWrite2 wraps uv_try_write2: TryWrite over an IPC pipe that also sends the handle send.
+// Loop-bound; ErrClosed after Close of the stream or of send.
 func (s *stream) TryWrite2(send Handle, bufs ...[]byte) (int, error) {
 	if send == nil {
 		return 0, EINVAL
