@@ -163,6 +163,8 @@ func (d *downloader) socket(fd, what int) {
 	if what == pollOut || what == pollInOut {
 		events |= uv.PollWritable
 	}
+	// The guide's callback also stops the timer; libcurl resets it through its timer callback
+	// whenever its next timeout changes, so uvwget leaves the timer to libcurl.
 	err := p.Start(events, func(ready uv.PollEvent, err error) {
 		flags := 0
 		switch {
