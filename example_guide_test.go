@@ -155,7 +155,7 @@ func ExampleLoop_UpdateTime() {
 		time.Sleep(100 * time.Millisecond) // stands for 100ms of work in a callback
 
 		// Counted from the cached time, taken before the work.
-		if err := stale.Start(func() { fired = append(fired, "stale") }, 30*time.Millisecond, 0); err != nil {
+		if err := stale.Start(30*time.Millisecond, 0, func() { fired = append(fired, "stale") }); err != nil {
 			log.Fatal(err)
 		}
 		fmt.Println("started without UpdateTime, due in", stale.DueIn())
@@ -164,7 +164,7 @@ func ExampleLoop_UpdateTime() {
 			log.Fatal(err)
 		}
 		fmt.Println("after UpdateTime, that timer is due in", stale.DueIn())
-		if err := fresh.Start(func() { fired = append(fired, "fresh") }, 30*time.Millisecond, 0); err != nil {
+		if err := fresh.Start(30*time.Millisecond, 0, func() { fired = append(fired, "fresh") }); err != nil {
 			log.Fatal(err)
 		}
 		fmt.Println("started after UpdateTime, due in", fresh.DueIn())

@@ -22,6 +22,7 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/go-libuv/uv"
 )
@@ -73,12 +74,12 @@ func main() {
 		// closed once the write that carries it is done.
 		p := pipes[next%len(pipes)]
 		next++
-		_, err = p.Write2(conn, func(err error) {
+		_, err = p.Write2([][]byte{{'c'}}, conn, func(err error) {
 			if err != nil {
 				log.Printf("hand-off: %v", err)
 			}
 			conn.Close(nil)
-		}, []byte{'c'})
+		})
 		if err != nil {
 			log.Printf("hand-off: %v", err)
 			conn.Close(nil)
@@ -131,7 +132,7 @@ func spawnWorkers(loop *uv.Loop, n int, exited func(name, how string)) []*uv.Pip
 				uv.InheritFD(2),
 			},
 		}
-		_, err := uv.Spawn(loop, opts, func(p *uv.Process, status int64, signal int) {
+		_, err := uv.Spawn(loop, opts, func(p *uv.Process, status int64, signal syscall.Signal) {
 			exited(name, fmt.Sprintf("exited with status %d, signal %d", status, signal))
 			p.Close(nil)
 		})
@@ -189,7 +190,7 @@ func echo(name string, conn *uv.TCP) {
 		case len(data) > 0:
 			// data is valid only during the callback; the write gets its own copy.
 			out := append([]byte(name+": "), data...)
-			if _, err := conn.Write(nil, out); err != nil {
+			if _, err := conn.Write([][]byte{out}, nil); err != nil {
 				conn.Close(nil)
 			}
 		}
@@ -209,7 +210,7 @@ func runClients(loop *uv.Loop, addr netip.AddrPort, n int, done func()) {
 		check(err)
 		_, err = c.Connect(addr, func(err error) {
 			check(err)
-			_, err = c.Write(nil, []byte(fmt.Sprintf("hello from client %d", i)))
+			_, err = c.Write([][]byte{[]byte(fmt.Sprintf("hello from client %d", i))}, nil)
 			check(err)
 			_, err = c.Shutdown(nil)
 			check(err)

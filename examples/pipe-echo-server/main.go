@@ -44,7 +44,7 @@ func main() {
 		fmt.Println("echo server on echo.sock")
 		runClient(loop, *path, []string{"hello", "over a Unix domain socket", "the last line"}, func() {
 			fmt.Println("client: done, sending SIGINT to this process")
-			check(uv.Kill(os.Getpid(), int(syscall.SIGINT)))
+			check(uv.Kill(os.Getpid(), syscall.SIGINT))
 		})
 	} else {
 		fmt.Println("echo server on", *path)
@@ -85,7 +85,7 @@ func serve(loop *uv.Loop, path string) {
 				return
 			}
 			// data is the loop's read buffer, valid during this callback only: write a copy.
-			if _, err := client.Write(nil, bytes.Clone(data)); err != nil {
+			if _, err := client.Write([][]byte{bytes.Clone(data)}, nil); err != nil {
 				log.Printf("server: write: %v", err)
 			}
 		}))
@@ -93,14 +93,14 @@ func serve(loop *uv.Loop, path string) {
 
 	sigint, err := uv.NewSignal(loop)
 	check(err)
-	check(sigint.Start(func(int) {
+	check(sigint.Start(syscall.SIGINT, func(syscall.Signal) {
 		fmt.Println("server: SIGINT, closing every handle")
 		check(loop.Walk(func(h uv.Handle) {
 			if !h.IsClosing() {
 				h.Close(nil)
 			}
 		}))
-	}, int(syscall.SIGINT)))
+	}))
 }
 
 // runClient connects to path and does one round trip per line, then closes and calls done.
@@ -109,7 +109,7 @@ func runClient(loop *uv.Loop, path string, lines []string, done func()) {
 	check(err)
 	next := 0
 	send := func() {
-		_, err := c.Write(nil, []byte(lines[next]+"\n"))
+		_, err := c.Write([][]byte{[]byte(lines[next] + "\n")}, nil)
 		check(err)
 	}
 	var got []byte

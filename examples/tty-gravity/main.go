@@ -83,16 +83,16 @@ func gravity(fd int, tick time.Duration, size func(width, height int)) error {
 	}
 	pos := 0
 	var werr error
-	err = timer.Start(func() {
+	err = timer.Start(tick, tick, func() {
 		frame := fmt.Sprintf("\033[2J\033[H\033[%dB\033[%dC\033[42;37m%s", pos, (width-len(message))/2, message)
-		if _, err := tty.Write(nil, []byte(frame)); err != nil && werr == nil {
+		if _, err := tty.Write([][]byte{[]byte(frame)}, nil); err != nil && werr == nil {
 			werr = err
 		}
 		if pos++; pos > height {
 			uv.TTYResetMode()
 			timer.Stop()
 		}
-	}, tick, tick)
+	})
 	if err != nil {
 		return err
 	}

@@ -49,14 +49,14 @@ func hello(fd int) error {
 		return err
 	}
 	if uv.GuessHandle(fd) == uv.HandleTTY {
-		if _, err := tty.Write(nil, []byte("\033[41;37m")); err != nil {
+		if _, err := tty.Write([][]byte{[]byte("\033[41;37m")}, nil); err != nil {
 			return err
 		}
 	}
-	if _, err := tty.Write(nil, []byte("Hello TTY\n")); err != nil {
+	if _, err := tty.Write([][]byte{[]byte("Hello TTY\n")}, nil); err != nil {
 		return err
 	}
-	if _, err := tty.Write(nil, []byte("\033[0m")); err != nil {
+	if _, err := tty.Write([][]byte{[]byte("\033[0m")}, nil); err != nil {
 		return err
 	}
 	if err := uv.TTYResetMode(); err != nil {

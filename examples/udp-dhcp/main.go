@@ -79,10 +79,10 @@ func main() {
 			}
 		}))
 	}
-	check(timer.Start(func() {
+	check(timer.Start(*timeout, 0, func() {
 		fmt.Printf("no offer within %v\n", *timeout)
 		done()
-	}, *timeout, 0))
+	}))
 	check(recv.RecvStart(func(data []byte, addr netip.AddrPort, flags uv.UDPFlags, err error) {
 		switch {
 		case err != nil:
@@ -113,12 +113,12 @@ func main() {
 	check(err)
 	check(send.Bind(from, 0))
 	check(send.SetBroadcast(true))
-	_, err = send.Send(to, func(err error) {
+	_, err = send.Send(to, [][]byte{discover(xid)}, func(err error) {
 		if err != nil {
 			log.Printf("send: %v", err)
 			done()
 		}
-	}, discover(xid))
+	})
 	check(err)
 	if *demo {
 		fmt.Println("client: DHCPDISCOVER sent to the responder")
@@ -214,7 +214,7 @@ func respond(loop *uv.Loop, client netip.AddrPort) netip.AddrPort {
 			1, 4, 255, 255, 255, 0, // subnet mask
 			optEnd,
 		})
-		if _, err := server.Send(client, nil, offer); err != nil {
+		if _, err := server.Send(client, [][]byte{offer}, nil); err != nil {
 			log.Printf("responder: send: %v", err)
 		}
 	}))

@@ -194,7 +194,7 @@ func (d *downloader) timer(t time.Duration) {
 		d.timeout.Stop()
 		return
 	}
-	if err := d.timeout.Start(func() { d.action(socketTimeout, 0) }, t, 0); err != nil {
+	if err := d.timeout.Start(t, 0, func() { d.action(socketTimeout, 0) }); err != nil {
 		d.fail(err)
 	}
 }
