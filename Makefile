@@ -75,8 +75,40 @@ static: deps
 bench: deps
 	GO="$(GO)" ./testdata/cbench/run.sh
 
-examples: deps
+# examples builds every example; examples/uvwget is its own module (it needs libcurl).
+examples: deps deps-curl
 	$(GO) build ./examples/...
+	cd examples/uvwget && $(GO) vet . && $(GO) build -o /dev/null .
 	$(CC) -shared -fPIC -o examples/plugin/libplugin.so examples/plugin/plugin.c
+
+.PHONY: deps-curl demos
+
+# deps-curl installs libcurl's headers (Debian's libcurl4-openssl-dev) with apt-get when
+# pkg-config cannot find libcurl: examples/uvwget links it.
+deps-curl: deps
+	@pkg-config --exists libcurl || { \
+	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "uv: examples/uvwget needs libcurl (Fedora: dnf install libcurl-devel, macOS: brew install curl), or set PKG_CONFIG_PATH." >&2; exit 1; \
+	  fi; \
+	  echo "uv: installing libcurl4-openssl-dev with apt-get"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq libcurl4-openssl-dev >/dev/null \
+	    || { echo "uv: apt-get could not install libcurl4-openssl-dev" >&2; exit 1; }; \
+	}
+
+# demos runs the -demo of every example that has one, each within DEMO_TIMEOUT seconds (not
+# part of make test).
+DEMO_TIMEOUT ?= 60
+demos: examples
+	@bin=$$(mktemp -d); trap 'rm -rf "$$bin"' EXIT; \
+	$(GO) build -o "$$bin/" ./examples/... && (cd examples/uvwget && $(GO) build -o "$$bin/uvwget" .) || exit 1; \
+	failed=; \
+	for d in examples/*/; do \
+	  n=$$(basename "$$d"); \
+	  [ -x "$$bin/$$n" ] && grep -qs '"demo"' "$$d"*.go || continue; \
+	  echo "== $$n -demo"; \
+	  timeout $(DEMO_TIMEOUT) "$$bin/$$n" -demo || failed="$$failed $$n"; \
+	done; \
+	[ -z "$$failed" ] || { echo "demos failed:$$failed" >&2; exit 1; }
 
 lint: vet staticcheck
