@@ -130,9 +130,21 @@ static inline int uvg_loop_close(uv_loop_t* l, int is_default) {
   return 0;
 }
 
+/* UV_LOOP_USE_IO_URING_SQPOLL is new in 1.49: with older headers the binding's name keeps
+ * libuv's value and uvg_loop_configure answers UV_ENOSYS for it (a library older than 1.49
+ * answers UV_ENOSYS itself). */
+#if UV_VERSION_HEX >= 0x013100
+#define UVG_LOOP_USE_IO_URING_SQPOLL UV_LOOP_USE_IO_URING_SQPOLL
+#else
+#define UVG_LOOP_USE_IO_URING_SQPOLL 2
+#endif
+
 /* uv_loop_configure is variadic, which cgo cannot call. */
 static inline int uvg_loop_configure(uv_loop_t* l, uv_loop_option opt, int arg) {
   UVG_CHECK(l);
+#if UV_VERSION_HEX < 0x013100
+  if ((int) opt == UVG_LOOP_USE_IO_URING_SQPOLL) return UV_ENOSYS;
+#endif
   if (opt == UV_LOOP_BLOCK_SIGNAL) return uv_loop_configure(l, opt, arg);
   return uv_loop_configure(l, opt);
 }
