@@ -1953,3 +1953,54 @@ func TestTCPIPv6(t *testing.T) {
 		t.Errorf("%d connect callbacks, want 1", refused)
 	}
 }
+
+// libuv: tcp_write_in_a_row
+//
+// A 10 MB write that the socket cannot take at once, then a 1-byte write queued behind it: the
+// second completes right after the first (the queue is empty in both callbacks). libuv 1.44
+// completes the second write one poll later.
+func TestTCPWriteInARow(t *testing.T) {
+	skipBeforeLibuv(t, 0x012d00, "writing the next queued write right after one completes")
+	l := newTestLoop(t)
+	hndGuard(t, l, 10*time.Second)
+	connections, connects, writes, closes := 0, 0, 0, 0
+	var incoming *TCP
+	server, addr := tcpServer(t, l, tcpLo4, func(c *TCP) {
+		connections++
+		incoming = c
+		hndCheck(t, c.ReadStart(func([]byte, error) {}))
+	})
+	data := make([]byte, 10<<20)
+	var client *TCP
+	writeCb := func(err error) {
+		hndCheck(t, err)
+		if n := client.WriteQueueSize(); n != 0 {
+			t.Errorf("write queue %d bytes in write callback %d, want 0", n, writes+1)
+		}
+		writes++
+		if writes == 2 {
+			for _, h := range []Handle{client, incoming, server} {
+				hndCheck(t, h.Close(func() { closes++ }))
+			}
+		}
+	}
+	client = tcpConnect(t, l, addr, func(c *TCP, err error) {
+		hndCheck(t, err)
+		connects++
+		_, err = c.Write(writeCb, data)
+		hndCheck(t, err)
+		q0 := c.WriteQueueSize()
+		if q0 <= 0 {
+			t.Errorf("write queue %d after the big write, want > 0", q0)
+		}
+		_, err = c.Write(writeCb, []byte("A"))
+		hndCheck(t, err)
+		if q1 := c.WriteQueueSize(); q1 != q0+1 {
+			t.Errorf("write queue %d after the small write, want %d", q1, q0+1)
+		}
+	})
+	run(t, l, RunDefault)
+	if connects != 1 || connections != 1 || writes != 2 || closes != 3 {
+		t.Errorf("%d connects, %d connections, %d writes, %d closes; want 1, 1, 2, 3", connects, connections, writes, closes)
+	}
+}
