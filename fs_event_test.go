@@ -578,10 +578,10 @@ func TestFSEventWatchDeleteDir(t *testing.T) {
 	})
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {
+	must(t, tm.Start(10*time.Millisecond, 0, func() {
 		hndCheck(t, os.Remove(dir))
 		hndCheck(t, tm.Close(func() { closes++ }))
-	}, 10*time.Millisecond, 0))
+	}))
 	run(t, l, RunDefault)
 	if calls != 1 || closes != 2 {
 		t.Errorf("%d callbacks, %d closes; want 1, 2", calls, closes)

@@ -1137,7 +1137,7 @@ func TestLoopStopBeforeRun(t *testing.T) {
 	l := newTestLoop(t)
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() { t.Errorf("the timer ran although the loop was stopped before Run") }, 0, 0))
+	must(t, tm.Start(0, 0, func() { t.Errorf("the timer ran although the loop was stopped before Run") }))
 	must(t, l.Stop())
 	if !run(t, l, RunDefault) {
 		t.Errorf("Run returned 0 with a pending timer, want non-zero")

@@ -1989,13 +1989,13 @@ func TestTCPWriteInARow(t *testing.T) {
 	client = tcpConnect(t, l, addr, func(c *TCP, err error) {
 		hndCheck(t, err)
 		connects++
-		_, err = c.Write(writeCb, data)
+		_, err = c.Write([][]byte{data}, writeCb)
 		hndCheck(t, err)
 		q0 := c.WriteQueueSize()
 		if q0 <= 0 {
 			t.Errorf("write queue %d after the big write, want > 0", q0)
 		}
-		_, err = c.Write(writeCb, []byte("A"))
+		_, err = c.Write([][]byte{[]byte("A")}, writeCb)
 		hndCheck(t, err)
 		if q1 := c.WriteQueueSize(); q1 != q0+1 {
 			t.Errorf("write queue %d after the small write, want %d", q1, q0+1)
@@ -2026,12 +2026,12 @@ func reuseportLoops(t *testing.T, addr netip.AddrPort, want int32, total *atomic
 		h, addr = listen(l, addr, &counts[i])
 		tm, err := NewTimer(l)
 		must(t, err)
-		must(t, tm.Start(func() {
+		must(t, tm.Start(0, 10*time.Millisecond, func() {
 			if total.Load() == want {
 				hndCheck(t, tm.Close(nil))
 				hndCheck(t, h.Close(nil))
 			}
-		}, 0, 10*time.Millisecond))
+		}))
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -537,11 +537,11 @@ func TestTimerZeroTimeout(t *testing.T) {
 	calls := 0
 	var cb func()
 	cb = func() {
-		hndCheck(t, tm.Start(cb, 0, 0))
+		hndCheck(t, tm.Start(0, 0, cb))
 		hndCheck(t, l.Stop())
 		calls++
 	}
-	must(t, tm.Start(cb, 0, 0))
+	must(t, tm.Start(0, 0, cb))
 	if !run(t, l, RunDefault) {
 		t.Errorf("Run returned 0 after Stop with the timer restarted, want non-zero")
 	}
@@ -566,7 +566,7 @@ func timerNoDoubleCall(t *testing.T, mode RunMode) {
 	tm, err := NewTimer(l)
 	must(t, err)
 	calls := 0
-	must(t, tm.Start(func() { calls++ }, 10*time.Millisecond, 10*time.Millisecond))
+	must(t, tm.Start(10*time.Millisecond, 10*time.Millisecond, func() { calls++ }))
 	must(t, Sleep(20*time.Millisecond))
 	if !run(t, l, mode) {
 		t.Errorf("Run returned 0 with a repeating timer, want non-zero")
@@ -588,7 +588,7 @@ func TestTimerNoRunOnUnref(t *testing.T) {
 	l := newTestLoop(t)
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() { t.Errorf("the callback of an unreferenced timer ran") }, 0, 0))
+	must(t, tm.Start(0, 0, func() { t.Errorf("the callback of an unreferenced timer ran") }))
 	must(t, tm.Unref())
 	if run(t, l, RunDefault) {
 		t.Errorf("Run reported the loop alive with only an unreferenced timer")

@@ -1187,11 +1187,11 @@ func TestUDPReuseport(t *testing.T) {
 	sent := 0
 	for i := 0; i < datagrams; i++ {
 		u := udpNew(t, l)
-		_, err := u.Send(addr, func(err error) {
+		_, err := u.Send(addr, [][]byte{[]byte("Hello")}, func(err error) {
 			hndCheck(t, err)
 			sent++
 			hndCheck(t, u.Close(nil))
-		}, []byte("Hello"))
+		})
 		must(t, err)
 	}
 	run(t, l, RunDefault)
