@@ -10,8 +10,8 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"io"
-	mrand "math/rand"
 	"math/big"
+	mrand "math/rand"
 	"testing"
 	"time"
 )
