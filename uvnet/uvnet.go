@@ -31,8 +31,8 @@ import (
 // BufferSize is the limit of each conn's read buffer and of its write queue, in bytes.
 const BufferSize = 256 << 10
 
-// Network makes listeners and conns that run on one libuv loop. The zero value is not usable:
-// use On.
+// Network makes listeners and conns that run on one libuv loop: a loop the caller runs (On),
+// or, for the zero value and nil, the package's own.
 type Network struct {
 	e *evloop
 }
