@@ -309,7 +309,9 @@ func (c *Conn) CloseWrite() error {
 }
 
 // Close closes the conn: pending and later calls return net.ErrClosed. The bytes queued by
-// Write are flushed before libuv's handle is closed. Safe for concurrent use.
+// Write are flushed before libuv's handle is closed (uv_close would cancel them), while what
+// the peer sends meanwhile is read and dropped; a peer that neither reads nor closes keeps the
+// handle, and the package's loop, open until it does. Safe for concurrent use.
 func (c *Conn) Close() error {
 	c.mu.Lock()
 	if c.closed {

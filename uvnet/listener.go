@@ -27,7 +27,8 @@ type Listener struct {
 
 // Listen wraps uv_listen on a new TCP handle (networks "tcp", "tcp4", "tcp6") bound with
 // uv_tcp_bind, or a new pipe ("unix") bound with uv_pipe_bind. Connections are accepted on the
-// loop as they come and wait for Accept. Safe for concurrent use.
+// loop as they come and wait for Accept (each reads up to BufferSize meanwhile); the queue has
+// no bound of its own. Safe for concurrent use.
 func (n *Network) Listen(network, address string) (net.Listener, error) {
 	opErr := func(err error) error {
 		return &net.OpError{Op: "listen", Net: network, Err: err}
