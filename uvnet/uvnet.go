@@ -2,9 +2,10 @@
 // interfaces: net.Listener, net.Conn and net.PacketConn, for bufio, crypto/tls, net/http and the
 // rest of Go's ecosystem.
 //
-// The conns run on one libuv loop. By default it is the package's own: started on a goroutine
-// locked to its thread when the first conn or listener needs it, shared by all of them, and
-// closed when the last one is closed (the next one starts a new loop). On(l) runs them on a
+// The conns run on one libuv loop. By default it is the package's own: started on a goroutine of
+// its own when the first conn or listener needs it, shared by all of them, and closed when the
+// last one is closed (the next one starts a new loop). That goroutine runs one iteration at a
+// time and yields between them, unlocked from its thread (see evloop.run for why). On(l) runs them on a
 // loop the caller runs instead. Goroutines hand work to the loop with Loop.Post and wait for
 // answers on channels; the package runs no goroutine per connection.
 //
@@ -117,10 +118,14 @@ func startLoop() (*evloop, error) {
 	return e, nil
 }
 
+// run runs an own loop until its last user is gone, one iteration at a time (RunOnce), and
+// yields to the scheduler between iterations: the goroutines that the iteration's callbacks woke
+// (readers, writers, Accept) then run at once on this thread. The goroutine is not locked to its
+// thread: libuv lets any one thread at a time run a loop, and the binding checks the thread of
+// each Run. Locked, a woken goroutine waits on the P that the loop's thread keeps while it blocks
+// in epoll_wait, until another thread steals it (BENCHMARKS.md, "uvnet beside net").
 func (e *evloop) run(ready chan<- error) {
 	defer loopsAlive.Add(-1)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
 	l, err := uv.NewLoop()
 	if err != nil {
 		ready <- err
@@ -134,12 +139,14 @@ func (e *evloop) run(ready chan<- error) {
 	e.l = l
 	ready <- nil
 	for {
-		if _, err := l.Run(uv.RunDefault); err != nil {
+		alive, err := l.Run(uv.RunOnce)
+		if err != nil {
 			panic(err)
 		}
-		if l.Close() == nil { // EBUSY: functions posted meanwhile wait to run
+		if !alive && l.Close() == nil { // EBUSY: functions posted meanwhile wait to run
 			return
 		}
+		runtime.Gosched()
 	}
 }
 
