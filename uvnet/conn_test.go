@@ -341,3 +341,56 @@ func hashOf(seed int64, n int64) []byte {
 	io.CopyN(h, rand.New(rand.NewSource(seed)), n)
 	return h.Sum(nil)
 }
+
+// Back-pressure: a peer that does not read stops libuv's reads once its buffer holds
+// BufferSize bytes (it holds less than BufferSize and one read more), and the writer then blocks
+// instead of queueing without bound, until its deadline here; draining restarts the reads.
+func TestBackPressure(t *testing.T) {
+	checkLeaks(t)
+	c1, c2, stop, err := pipe(t, "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	written := make(chan int64)
+	go func() {
+		chunk := make([]byte, 64<<10)
+		var total int64
+		for total < 1<<30 {
+			n, err := c1.Write(chunk)
+			total += int64(n)
+			if err != nil {
+				if !errors.Is(err, os.ErrDeadlineExceeded) {
+					t.Errorf("Write: %v, want the deadline", err)
+				}
+				break
+			}
+		}
+		written <- total
+	}()
+	r := c2.(*Conn)
+	held, paused := 0, false
+	for i := 0; i < 10000 && !paused; i++ {
+		time.Sleep(time.Millisecond)
+		r.mu.Lock()
+		held, paused = len(r.rbuf)-r.roff, r.rpaused
+		r.mu.Unlock()
+	}
+	if !paused || held < BufferSize || held >= BufferSize+64<<10 {
+		t.Errorf("the reader holds %d bytes, paused %v; want reads stopped with %d to %d bytes", held, paused, BufferSize, BufferSize+64<<10)
+	}
+	c1.SetWriteDeadline(time.Now()) // the writer is blocked: the socket and the queue are full
+	total := <-written
+	if total >= 1<<30 {
+		t.Fatalf("1 GiB written to a peer that does not read")
+	}
+	var got int64
+	buf := make([]byte, 64<<10)
+	for got < total {
+		n, err := c2.Read(buf)
+		if err != nil {
+			t.Fatalf("Read after %d of %d bytes: %v", got, total, err)
+		}
+		got += int64(n)
+	}
+}
