@@ -5,8 +5,8 @@
 // The conns run on one libuv loop. By default it is the package's own: started on a goroutine of
 // its own when the first conn or listener needs it, shared by all of them, and closed when the
 // last one is closed (the next one starts a new loop). That goroutine runs one iteration at a
-// time and yields between them, unlocked from its thread (see evloop.run for why). On(l) runs them on a
-// loop the caller runs instead. Goroutines hand work to the loop with Loop.Post and wait for
+// time and yields between them, unlocked from its thread (see evloop.run for why). On(l) runs
+// them on a loop the caller runs instead. Goroutines hand work to the loop with Loop.Post and wait for
 // answers on channels; the package runs no goroutine per connection.
 //
 // Back-pressure: a conn buffers at most about BufferSize bytes that its reader has not read
@@ -106,7 +106,7 @@ func (e *evloop) release() {
 	}
 }
 
-// startLoop starts an own loop on a goroutine locked to its thread.
+// startLoop starts an own loop on a goroutine of its own.
 func startLoop() (*evloop, error) {
 	e := &evloop{own: true}
 	ready := make(chan error)
