@@ -63,6 +63,9 @@ func newConn(e *evloop, s uv.Stream, network string) (*Conn, error) {
 	c.flushFn, c.resumeFn, c.closeFn = c.flush, c.resume, c.closeOnLoop
 	c.readFn, c.writeCb, c.releaseF = c.onRead, c.onWritten, e.release
 	c.laddr, c.raddr = streamAddrs(s, network)
+	if t, ok := s.(*uv.TCP); ok {
+		t.SetNoDelay(true) // as net's TCP conns: no Nagle delay
+	}
 	if err := s.ReadStart(c.readFn); err != nil {
 		return nil, err
 	}
