@@ -41,7 +41,9 @@ type Network struct {
 // On returns a Network whose listeners and conns run on l, a loop the caller runs (with
 // RunDefault, while some handle keeps it alive: Post, which the conns use, does not). Their
 // methods are safe for concurrent use, from any goroutine but l's; l's own callbacks must not
-// call them (they block until the loop answers). Safe for concurrent use.
+// call them (they block until the loop answers). A loop run one iteration at a time with
+// runtime.Gosched between them, as the package runs its own, wakes the conns' goroutines
+// fastest. Safe for concurrent use.
 func On(l *uv.Loop) *Network { return &Network{e: &evloop{l: l}} }
 
 // evloop is the loop a conn runs on: a user's, or the package's own (own), which counts its
