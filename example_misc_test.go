@@ -119,7 +119,7 @@ func ExamplePrintActiveHandles() {
 		log.Fatal(err)
 	}
 	timer, _ := uv.NewTimer(loop)
-	timer.Start(func() {}, time.Hour, 0)
+	timer.Start(time.Hour, 0, func() {})
 	f, err := os.CreateTemp("", "uv-example")
 	if err != nil {
 		log.Fatal(err)

@@ -1608,7 +1608,7 @@ func TestFSWrongThread(t *testing.T) {
 	tm, err := NewTimer(l)
 	must(t, err)
 	var errs []error
-	must(t, tm.Start(func() {
+	must(t, tm.Start(0, 0, func() {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
@@ -1628,7 +1628,7 @@ func TestFSWrongThread(t *testing.T) {
 		}()
 		<-done
 		tm.Close(nil)
-	}, 0, 0))
+	}))
 	run(t, l, RunDefault)
 	if len(errs) != 6 {
 		t.Fatalf("%d calls", len(errs))

@@ -36,19 +36,19 @@ type Stream interface {
 	// Zero copy: the slices are pinned and read by libuv until cb runs; do not modify them
 	// before, and write a copy of a read callback's data (the next read reuses its buffer).
 	// No buffer at all is EINVAL (libuv asserts). The WriteReq is valid until cb.
-	Write(cb func(err error), bufs ...[]byte) (*WriteReq, error)
+	Write(bufs [][]byte, cb func(err error)) (*WriteReq, error)
 	// Write2 wraps uv_write2: Write over an IPC pipe that also sends send, a TCP, pipe or UDP
 	// handle, to the other end; libuv's EINVAL on other streams. A nil send is EINVAL. send
 	// may be closed before cb: a write still queued then fails with EBADF (the binding keeps
 	// send's C memory until cb, since libuv reads it when the write's turn comes).
-	Write2(send Handle, cb func(err error), bufs ...[]byte) (*WriteReq, error)
+	Write2(bufs [][]byte, send Handle, cb func(err error)) (*WriteReq, error)
 	// TryWrite wraps uv_try_write: writes what can be written now, without queuing, and
 	// returns the number of bytes written, or EAGAIN when nothing could be. libuv does not
 	// keep bufs: they may be reused at once. No buffer at all is EINVAL.
-	TryWrite(bufs ...[]byte) (int, error)
+	TryWrite(bufs [][]byte) (int, error)
 	// TryWrite2 wraps uv_try_write2: TryWrite that also sends a handle over an IPC pipe (as
 	// Write2). libuv 1.44 does not check the stream's kind here: on TCP only the bytes go.
-	TryWrite2(send Handle, bufs ...[]byte) (int, error)
+	TryWrite2(bufs [][]byte, send Handle) (int, error)
 	// Shutdown wraps uv_shutdown: shuts the write side down once the queued writes are done;
 	// cb (may be nil) runs on the loop with the result. Writes after it are EPIPE.
 	Shutdown(cb func(err error)) (*ShutdownReq, error)
@@ -138,11 +138,11 @@ func (s *stream) read(nread C.ssize_t, buf *C.uv_buf_t) {
 	}
 }
 
-func (s *stream) Write(cb func(err error), bufs ...[]byte) (*WriteReq, error) {
+func (s *stream) Write(bufs [][]byte, cb func(err error)) (*WriteReq, error) {
 	return s.write(nil, cb, bufs)
 }
 
-func (s *stream) Write2(send Handle, cb func(err error), bufs ...[]byte) (*WriteReq, error) {
+func (s *stream) Write2(bufs [][]byte, send Handle, cb func(err error)) (*WriteReq, error) {
 	if send == nil {
 		return nil, EINVAL
 	}
@@ -198,9 +198,9 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 	return w, nil
 }
 
-func (s *stream) TryWrite(bufs ...[]byte) (int, error) { return s.tryWrite(nil, bufs) }
+func (s *stream) TryWrite(bufs [][]byte) (int, error) { return s.tryWrite(nil, bufs) }
 
-func (s *stream) TryWrite2(send Handle, bufs ...[]byte) (int, error) {
+func (s *stream) TryWrite2(bufs [][]byte, send Handle) (int, error) {
 	if send == nil {
 		return 0, EINVAL
 	}

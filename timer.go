@@ -29,9 +29,12 @@ func NewTimer(l *Loop) (*Timer, error) {
 
 // Start wraps uv_timer_start: cb runs on the loop after timeout, then every repeat when repeat
 // is not 0. libuv counts whole milliseconds: both durations are rounded up to the next
-// millisecond. Starting a started timer restarts it. A nil cb is libuv's EINVAL; a negative
-// duration is ErrNegative.
-func (t *Timer) Start(cb func(), timeout, repeat time.Duration) error {
+// millisecond. The timeout counts from the loop's cached time (uv_now, Loop.Now), which libuv
+// updates once per iteration, not from the wall clock: a timer started after 100 ms of work in
+// a callback counts from before that work, and fires at the next iteration, unless
+// Loop.UpdateTime is called before Start. Starting a started timer restarts it. A nil cb is
+// libuv's EINVAL; a negative duration is ErrNegative.
+func (t *Timer) Start(timeout, repeat time.Duration, cb func()) error {
 	p, err := t.live()
 	if err != nil {
 		return err
