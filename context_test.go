@@ -19,11 +19,11 @@ func TestLoopRunContext(t *testing.T) {
 	must(t, err)
 	fired := 0
 	third := make(chan struct{})
-	must(t, tm.Start(func() {
+	must(t, tm.Start(time.Millisecond, time.Millisecond, func() {
 		if fired++; fired == 3 {
 			close(third)
 		}
-	}, time.Millisecond, time.Millisecond))
+	}))
 	go func() {
 		<-third
 		cancel()
@@ -46,7 +46,7 @@ func TestLoopRunContextEndsFirst(t *testing.T) {
 	calls := 0
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() { calls++; tm.Close(nil) }, 0, 0))
+	must(t, tm.Start(0, 0, func() { calls++; tm.Close(nil) }))
 	alive, err := l.RunContext(ctx, RunDefault)
 	if alive || err != nil || calls != 1 {
 		t.Errorf("RunContext: %v, %v, %d timer calls; want false, nil, 1", alive, err, calls)
@@ -54,7 +54,7 @@ func TestLoopRunContextEndsFirst(t *testing.T) {
 	cancel()
 	tm2, err := NewTimer(l)
 	must(t, err)
-	must(t, tm2.Start(func() { calls++; tm2.Close(nil) }, time.Millisecond, 0))
+	must(t, tm2.Start(time.Millisecond, 0, func() { calls++; tm2.Close(nil) }))
 	if alive, err := l.Run(RunDefault); alive || err != nil || calls != 2 {
 		t.Errorf("Run: %v, %v, %d timer calls; want false, nil, 2", alive, err, calls)
 	}

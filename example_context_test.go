@@ -15,13 +15,13 @@ func ExampleLoop_RunContext() {
 	ctx, cancel := context.WithCancel(context.Background())
 	tm, _ := uv.NewTimer(l)
 	ticks := 0
-	tm.Start(func() {
+	tm.Start(time.Millisecond, time.Millisecond, func() {
 		if ticks < 3 { // the timer may tick again before the stop arrives
 			if ticks++; ticks == 3 {
 				cancel() // from the loop here; any goroutine may cancel
 			}
 		}
-	}, time.Millisecond, time.Millisecond)
+	})
 	alive, err := l.RunContext(ctx, uv.RunDefault)
 	fmt.Println(ticks, alive, errors.Is(err, context.Canceled))
 	tm.Close(nil)
