@@ -580,8 +580,8 @@ func GetPasswd2(uid int) (Passwd, error) {
 
 // Group is a group entry: uv_group_t in Go.
 type Group struct {
-	Groupname string
-	GID       int
+	Groupname string   // the group's name
+	GID       int      // the group id
 	Members   []string // the user names of the group's members, as the group database lists them
 }
 

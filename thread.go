@@ -266,8 +266,8 @@ func (t *Thread) ID() ThreadID { return ThreadID{t.tid} }
 // Join wraps uv_thread_join: it blocks the calling OS thread until the thread has ended. When
 // its function panicked, Join re-panics with the panic's value (the thread's stack is printed
 // above it when nothing recovers it). A second Join is ErrClosed, as is a Join on a Thread that
-// NewThread did not return or one detached; a thread joining itself gets libuv's EDEADLK. Safe for concurrent
-// use: one Join wins, the others get ErrClosed.
+// NewThread did not return or that was detached; a thread joining itself gets libuv's EDEADLK.
+// Safe for concurrent use: one Join wins, the others get ErrClosed.
 func (t *Thread) Join() error {
 	if !t.state.CompareAndSwap(threadRunning, threadJoining) {
 		return ErrClosed

@@ -348,8 +348,8 @@ func (u *UDP) TrySend(addr netip.AddrPort, bs [][]byte) (int, error) {
 // Datagram is one datagram of TrySend2: its destination (the zero AddrPort on a connected
 // socket) and the buffers it is made of.
 type Datagram struct {
-	Addr netip.AddrPort
-	Bufs [][]byte
+	Addr netip.AddrPort // the destination; the zero AddrPort: the connected peer
+	Bufs [][]byte       // the datagram's bytes, in order
 }
 
 // TrySend2 wraps uv_udp_try_send2: sends the datagrams now, in order, with one sendmmsg(2)
