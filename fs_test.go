@@ -820,6 +820,14 @@ func TestFSStatfs(t *testing.T) {
 			s.Blocks != want.Blocks || s.Files != want.Files || s.Bsize == 0 || s.Bfree > s.Blocks || s.Bavail > s.Blocks {
 			t.Fatalf("statfs %+v (%v), want like %+v", s, r.Err(), want)
 		}
+		// f_frsize: libuv 1.52's, read only when both the headers and the library have it.
+		wantFrsize := uint64(0)
+		if statfsFrsize && Version() >= 0x013400 {
+			wantFrsize = uint64(want.Frsize)
+		}
+		if s.Frsize != wantFrsize {
+			t.Fatalf("Frsize %d, want %d (headers have f_frsize: %v, libuv %s)", s.Frsize, wantFrsize, statfsFrsize, VersionString())
+		}
 	}
 	check(fsOK(t)(FSStatfs(l, dir, nil)))
 	check(fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSStatfs(l, dir, cb) }))
