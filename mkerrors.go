@@ -7,9 +7,10 @@
 //
 // The result builds on the headers of every supported libuv whatever headers it ran on: a code
 // that libuv 1.44 (the oldest supported) lacks is read from a macro of zerrors.go's preamble,
-// UVG_<name>, which is libuv's UV__<name> where the headers in use have it and otherwise the
-// value libuv gives it: the negated system errno where <errno.h> defines it, else libuv's own
-// number (the last "# define UV__<name> (-N)" of uv/errno.h).
+// UVG_<name>, which is libuv's UV_<name> where the headers in use have it (they define the
+// macro UV__<name>, whose expansion uv.h makes unusable by undefining UV__ERR) and otherwise
+// the value libuv gives it: the negated system errno where <errno.h> defines it, else libuv's
+// own number (the last "# define UV__<name> (-N)" of uv/errno.h).
 package main
 
 import (
@@ -69,7 +70,7 @@ func main() {
 			if !ok {
 				log.Fatalf("uv/errno.h defines no number for UV__%s", name)
 			}
-			fmt.Fprintf(&pre, "// #ifdef UV__%[1]s\n// # define UVG_%[1]s UV__%[1]s\n// #elif defined(%[1]s)\n"+
+			fmt.Fprintf(&pre, "// #ifdef UV__%[1]s\n// # define UVG_%[1]s UV_%[1]s\n// #elif defined(%[1]s)\n"+
 				"// # define UVG_%[1]s (-%[1]s)\n// #else\n// # define UVG_%[1]s (%[2]s)\n// #endif\n", name, n)
 			ref = "C.UVG_" + name
 		}

@@ -38,11 +38,12 @@ func (p *Pipe) Open(fd int) error {
 }
 
 // Bind wraps uv_pipe_bind: binds the pipe to the Unix socket path name (created; Close does
-// not remove it). A NUL byte in name is ErrNUL. libuv 1.44.2 truncates a name longer than the
-// socket address can hold (107 bytes on Linux) without an error, and binds the truncated path
-// (SockName then answers the truncated name); later versions may refuse it instead. A used
-// path is EADDRINUSE, a missing directory EACCES (libuv's mapping of ENOENT); binding twice is
-// EINVAL. Loop-bound.
+// not remove it). A NUL byte in name is ErrNUL. A name longer than the socket address can
+// hold is truncated without an error, and the truncated path is bound (SockName then answers
+// it): on Linux to 107 bytes up to libuv 1.45, to all 108 bytes of sun_path, without a NUL,
+// from 1.46 (where libuv 1.46-1.48 measure such a name past sun_path's end: SockName and a
+// peer's PeerName are unreliable there). A used path is EADDRINUSE, a missing directory EACCES
+// (libuv's mapping of ENOENT); binding twice is EINVAL. Loop-bound.
 func (p *Pipe) Bind(name string) error {
 	ptr, err := p.live()
 	if err != nil {

@@ -6,21 +6,21 @@ package uv
 //
 // /* Codes newer than libuv 1.44, with libuv's value where the headers lack them. */
 // #ifdef UV__ENODATA
-// # define UVG_ENODATA UV__ENODATA
+// # define UVG_ENODATA UV_ENODATA
 // #elif defined(ENODATA)
 // # define UVG_ENODATA (-ENODATA)
 // #else
 // # define UVG_ENODATA (-4024)
 // #endif
 // #ifdef UV__EUNATCH
-// # define UVG_EUNATCH UV__EUNATCH
+// # define UVG_EUNATCH UV_EUNATCH
 // #elif defined(EUNATCH)
 // # define UVG_EUNATCH (-EUNATCH)
 // #else
 // # define UVG_EUNATCH (-4023)
 // #endif
 // #ifdef UV__ENOEXEC
-// # define UVG_ENOEXEC UV__ENOEXEC
+// # define UVG_ENOEXEC UV_ENOEXEC
 // #elif defined(ENOEXEC)
 // # define UVG_ENOEXEC (-ENOEXEC)
 // #else
