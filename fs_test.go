@@ -531,7 +531,9 @@ func TestFSChmod(t *testing.T) {
 		t.Fatal(r.Err())
 	}
 	fsCheckPerm(t, l, file, 0o200)
-	r = fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSChmod(l, file, 0o400, cb) })
+	if r = fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSChmod(l, file, 0o400, cb) }); r.Err() != nil {
+		t.Fatal(r.Err())
+	}
 	fsCheckPerm(t, l, file, 0o400)
 	r = fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSFchmod(l, fd, 0o600|os.ModeSetgid, cb) })
 	if r.FSType() != FSTypeFchmod || r.Err() != nil {
@@ -1616,7 +1618,7 @@ func TestFSWrongThread(t *testing.T) {
 	tm, err := NewTimer(l)
 	must(t, err)
 	var errs []error
-	must(t, tm.Start(func() {
+	must(t, tm.Start(0, 0, func() {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
@@ -1636,7 +1638,7 @@ func TestFSWrongThread(t *testing.T) {
 		}()
 		<-done
 		tm.Close(nil)
-	}, 0, 0))
+	}))
 	run(t, l, RunDefault)
 	if len(errs) != 6 {
 		t.Fatalf("%d calls", len(errs))

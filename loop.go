@@ -187,14 +187,15 @@ func (l *Loop) CloseAll() error {
 	return l.Close()
 }
 
-// Now wraps uv_now: the loop's cached time in milliseconds since an arbitrary point, updated at
-// the start of each iteration. Loop-bound.
-func (l *Loop) Now() uint64 {
+// Now wraps uv_now: the loop's cached time since an arbitrary point, in whole milliseconds as
+// libuv counts, updated at the start of each iteration (and by UpdateTime); timers count from
+// it. 0 on a closed loop. Loop-bound.
+func (l *Loop) Now() time.Duration {
 	l.assertOwner()
 	if l.ptr == nil {
 		return 0
 	}
-	return uint64(C.uv_now(l.ptr))
+	return fromMillis(C.uv_now(l.ptr))
 }
 
 // UpdateTime wraps uv_update_time. Loop-bound.

@@ -518,7 +518,7 @@ func TestPipeSetNonBlocking(t *testing.T) {
 	written := 0
 	for written < 4<<20 {
 		// A blocking stream: every TryWrite writes all of it.
-		n, err := p.TryWrite(data)
+		n, err := p.TryWrite([][]byte{data})
 		must(t, err)
 		if n != len(data) {
 			t.Fatalf("TryWrite = %d, want %d", n, len(data))
@@ -669,9 +669,9 @@ func TestPipeClosed(t *testing.T) {
 		t.Errorf("PendingCount, PendingType = %d, %v; want 0, unknown", n, typ)
 	}
 	// Write2 of a closed handle, and Write2 on a closed pipe.
-	_, err = q.Write2(p, nil, []byte("x"))
+	_, err = q.Write2([][]byte{[]byte("x")}, p, nil)
 	pipeIs(t, "Write2 of a closed handle", err, ErrClosed)
-	_, err = p.Write2(q, nil, []byte("x"))
+	_, err = p.Write2([][]byte{[]byte("x")}, q, nil)
 	pipeIs(t, "Write2 on a closed pipe", err, ErrClosed)
 	run(t, l, RunDefault)
 	pipeIs(t, "Bind after the close callback", p.Bind(pipeName(t)), ErrClosed)
@@ -685,11 +685,11 @@ func TestPipeWrite2Errors(t *testing.T) {
 	plain, _ := pipeOnSocketpair(t, l, false)
 	other := pipeNew(t, l, false)
 	must(t, other.Bind(pipeName(t)))
-	_, err := plain.Write2(other, func(error) { t.Error("write callback ran") }, []byte("x"))
+	_, err := plain.Write2([][]byte{[]byte("x")}, other, func(error) { t.Error("write callback ran") })
 	pipeIs(t, "Write2 on a non-IPC pipe", err, EINVAL)
-	_, err = plain.Write2(nil, nil, []byte("x"))
+	_, err = plain.Write2([][]byte{[]byte("x")}, nil, nil)
 	pipeIs(t, "Write2 of nil", err, EINVAL)
-	_, err = plain.Write2(other, nil)
+	_, err = plain.Write2(nil, other, nil)
 	pipeIs(t, "Write2 without a buffer", err, EINVAL)
 	hndDoClose(t, l, plain)
 	hndDoClose(t, l, other)
@@ -714,7 +714,7 @@ func pipeEchoServer(t *testing.T, name string) (stop func()) {
 				return
 			}
 			if len(data) > 0 {
-				_, err := c.Write(nil, append([]byte(nil), data...))
+				_, err := c.Write([][]byte{append([]byte(nil), data...)}, nil)
 				hndCheck(t, err)
 			}
 		}))
@@ -783,11 +783,11 @@ func pipeRefConnect(t *testing.T, write bool) {
 			shutdown()
 			return
 		}
-		_, err = h.Write(func(err error) {
+		_, err = h.Write([][]byte{make([]byte, 32767)}, func(err error) {
 			hndCheck(t, err)
 			writes++
 			shutdown()
-		}, make([]byte, 32767))
+		})
 		hndCheck(t, err)
 	})
 	must(t, err)
@@ -826,7 +826,7 @@ func pipePingPong(t *testing.T, vec bool) {
 		if vec {
 			bufs = [][]byte{[]byte(ping[:2]), []byte(ping[2:])}
 		}
-		_, err := p.Write(func(err error) { hndCheck(t, err) }, bufs...)
+		_, err := p.Write(bufs, func(err error) { hndCheck(t, err) })
 		hndCheck(t, err)
 	}
 	_, err := p.Connect(name, func(err error) {
@@ -910,7 +910,7 @@ func TestPipeWrongThread(t *testing.T) {
 		"Connect":             func() error { _, err := p.Connect(name, nil); return err },
 		"SetPendingInstances": func() error { return p.SetPendingInstances(4) },
 		"Chmod":               func() error { return p.Chmod(PipeReadable) },
-		"Write2":              func() error { _, err := ipc.Write2(p, nil, []byte("x")); return err },
+		"Write2":              func() error { _, err := ipc.Write2([][]byte{[]byte("x")}, p, nil); return err },
 		"NewTTY":              func() error { _, err := NewTTY(l, master, true); return err },
 		"SetMode":             func() error { return tty.SetMode(TTYModeRaw) },
 	}
@@ -971,7 +971,7 @@ func TestPipeWrite2NoDescriptor(t *testing.T) {
 	timer, err := NewTimer(l)
 	must(t, err)
 	for _, h := range []Handle{unbound, timer} {
-		_, err := ipc.Write2(h, func(error) { t.Error("write callback ran") }, []byte("x"))
+		_, err := ipc.Write2([][]byte{[]byte("x")}, h, func(error) { t.Error("write callback ran") })
 		pipeIs(t, "Write2 of a "+h.TypeName(), err, EBADF)
 	}
 	for _, h := range []Handle{ipc, unbound, timer} {

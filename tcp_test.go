@@ -147,7 +147,7 @@ func TestTCPSmoke(t *testing.T) {
 				hndCheck(t, srv.Close(func() { closes++ }))
 				return
 			}
-			_, err = c.Write(func(err error) { hndCheck(t, err) }, bytes.Clone(data))
+			_, err = c.Write([][]byte{bytes.Clone(data)}, func(err error) { hndCheck(t, err) })
 			hndCheck(t, err)
 		}))
 	})
@@ -169,7 +169,7 @@ func TestTCPSmoke(t *testing.T) {
 				hndCheck(t, cl.Close(func() { closes++ }))
 			}
 		}))
-		_, err = cl.Write(func(err error) { hndCheck(t, err) }, msg)
+		_, err = cl.Write([][]byte{msg}, func(err error) { hndCheck(t, err) })
 		hndCheck(t, err)
 	})
 	run(t, l, RunDefault)
@@ -399,7 +399,7 @@ func TestTCPBindWritableFlags(t *testing.T) {
 	if s.IsWritable() || s.IsReadable() {
 		t.Errorf("listener: IsWritable %v, IsReadable %v; want false, false", s.IsWritable(), s.IsReadable())
 	}
-	if _, err := s.Write(nil, []byte("PING")); !errors.Is(err, EPIPE) {
+	if _, err := s.Write([][]byte{[]byte("PING")}, nil); !errors.Is(err, EPIPE) {
 		t.Errorf("Write on a listener: %v, want EPIPE", err)
 	}
 	if _, err := s.Shutdown(nil); !errors.Is(err, ENOTCONN) {
@@ -489,7 +489,7 @@ func TestTCPCloseAccept(t *testing.T) {
 	for i := 0; i < n; i++ {
 		out = append(out, tcpConnect(t, l, addr, func(c *TCP, err error) {
 			hndCheck(t, err)
-			_, err = c.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("x"))
+			_, err = c.Write([][]byte{[]byte("x")}, func(err error) { hndCheck(t, err); writes++ })
 			hndCheck(t, err)
 		}))
 	}
@@ -527,14 +527,14 @@ func TestTCPCloseAfterReadTimeout(t *testing.T) {
 			}
 			reads++
 		}))
-		hndCheck(t, tm.Start(func() {
+		hndCheck(t, tm.Start(20*time.Millisecond, 0, func() {
 			if reads != 0 {
 				t.Errorf("%d reads before the timeout, want 0", reads)
 			}
 			hndCheck(t, c.ReadStop())
 			hndCheck(t, c.Close(onClose))
 			hndCheck(t, tm.Close(onClose))
-		}, 20*time.Millisecond, 0))
+		}))
 	})
 	run(t, l, RunDefault)
 	if reads != 1 || closes != 3 {
@@ -599,12 +599,12 @@ func testTCPCloseReset(t *testing.T, clientClose bool, shutdownBefore int) {
 			}
 		}))
 		for i := 0; i < 4; i++ {
-			_, err := c.Write(func(err error) {
+			_, err := c.Write([][]byte{[]byte("PING")}, func(err error) {
 				if closes != 0 {
 					t.Errorf("write callback after the close callback")
 				}
 				writes++
-			}, []byte("PING"))
+			})
 			hndCheck(t, err)
 		}
 		if clientClose {
@@ -663,12 +663,12 @@ func TestTCPCloseWhileConnecting(t *testing.T) {
 	})
 	t1, err := NewTimer(l)
 	must(t, err)
-	must(t, t1.Start(func() {
+	must(t, t1.Start(10*time.Millisecond, 0, func() {
 		hndCheck(t, t1.Close(func() { closes++ }))
 		hndCheck(t, h.Close(func() { closes++ }))
 		timer1++
-	}, 10*time.Millisecond, 0))
-	must(t, t2.Start(func() { t.Error("timer2 fired") }, 86400*time.Second, 0))
+	}))
+	must(t, t2.Start(86400*time.Second, 0, func() { t.Error("timer2 fired") }))
 	run(t, l, RunDefault)
 	if connects != 1 || timer1 != 1 || closes != 2 {
 		t.Errorf("%d connects, %d timer1, %d closes; want 1, 1, 2", connects, timer1, closes)
@@ -695,7 +695,7 @@ func TestTCPClose(t *testing.T) {
 	tcpConnect(t, l, addr, func(c *TCP, err error) {
 		hndCheck(t, err)
 		for i := 0; i < writes; i++ {
-			_, err := c.Write(func(err error) {
+			_, err := c.Write([][]byte{[]byte("PING")}, func(err error) {
 				if err != nil && !errors.Is(err, ECANCELED) {
 					t.Errorf("write: %v", err)
 				}
@@ -703,7 +703,7 @@ func TestTCPClose(t *testing.T) {
 					t.Errorf("write callback after the close callback")
 				}
 				wcalls++
-			}, []byte("PING"))
+			})
 			hndCheck(t, err)
 		}
 		hndCheck(t, c.Close(func() { closes++ }))
@@ -725,7 +725,7 @@ func TestTCPConnectErrorAfterWrite(t *testing.T) {
 		}
 		writes++
 	}
-	if _, err := conn.Write(writeCb, []byte("TEST")); !errors.Is(err, EBADF) {
+	if _, err := conn.Write([][]byte{[]byte("TEST")}, writeCb); !errors.Is(err, EBADF) {
 		t.Errorf("Write before Connect: %v, want EBADF", err)
 	}
 	_, err := conn.Connect(tcpFreePort(t, tcpLo4.Addr()), func(err error) {
@@ -736,7 +736,7 @@ func TestTCPConnectErrorAfterWrite(t *testing.T) {
 		hndCheck(t, conn.Close(func() { closes++ }))
 	})
 	must(t, err)
-	_, err = conn.Write(writeCb, []byte("TEST"))
+	_, err = conn.Write([][]byte{[]byte("TEST")}, writeCb)
 	must(t, err)
 	run(t, l, RunDefault)
 	if connects != 1 || writes != 1 || closes != 1 {
@@ -773,10 +773,10 @@ func TestTCPConnectTimeout(t *testing.T) {
 	})
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {
+	must(t, tm.Start(10*time.Millisecond, 0, func() {
 		hndCheck(t, conn.Close(func() { closes++ }))
 		hndCheck(t, tm.Close(func() { closes++ }))
-	}, 10*time.Millisecond, 0))
+	}))
 	run(t, l, RunDefault)
 	if connects != 1 || closes != 2 {
 		t.Errorf("%d connects, %d closes; want 1, 2", connects, closes)
@@ -797,7 +797,7 @@ func testTCPLocalConnectTimeout(t *testing.T, ip netip.Addr) {
 		connects++
 		hndCheck(t, tm.Stop())
 	})
-	must(t, tm.Start(func() { t.Error("the connection did not fail at once") }, time.Second, 0))
+	must(t, tm.Start(time.Second, 0, func() { t.Error("the connection did not fail at once") }))
 	run(t, l, RunDefault)
 	if connects != 1 {
 		t.Errorf("%d connect callbacks, want 1", connects)
@@ -1019,7 +1019,7 @@ func TestTCPOpen(t *testing.T) {
 	_, err := client.Connect(echo, func(err error) {
 		hndCheck(t, err)
 		connects++
-		_, err = client.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("PING"))
+		_, err = client.Write([][]byte{[]byte("PING")}, func(err error) { hndCheck(t, err); writes++ })
 		hndCheck(t, err)
 		_, err = client.Shutdown(func(err error) { hndCheck(t, err); shutdowns++ })
 		hndCheck(t, err)
@@ -1096,7 +1096,7 @@ func TestTCPOpenConnected(t *testing.T) {
 		t.Errorf("PeerName = %v, %v; want %v", peer, err, echo)
 	}
 	shutdowns, writes, closes := 0, 0, 0
-	_, err := client.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("PING"))
+	_, err := client.Write([][]byte{[]byte("PING")}, func(err error) { hndCheck(t, err); writes++ })
 	must(t, err)
 	_, err = client.Shutdown(func(err error) { hndCheck(t, err); shutdowns++ })
 	must(t, err)
@@ -1131,20 +1131,20 @@ func TestTCPWriteReady(t *testing.T) {
 		if requested > 0 {
 			return
 		}
-		_, err = client.Write(write1, p)
+		_, err = client.Write([][]byte{p}, write1)
 		hndCheck(t, err)
 		writes++
 	}
 	_, err = client.Connect(echo, func(err error) {
 		hndCheck(t, err)
 		connects++
-		hndCheck(t, tm.Start(func() {
+		hndCheck(t, tm.Start(50*time.Millisecond, 0, func() {
 			_, err := client.Shutdown(func(err error) { hndCheck(t, err); shutdowns++ })
 			hndCheck(t, err)
 			requested++
 			hndCheck(t, tm.Close(nil))
-		}, 50*time.Millisecond, 0))
-		_, err = client.Write(write1, p)
+		}))
+		_, err = client.Write([][]byte{p}, write1)
 		hndCheck(t, err)
 		hndCheck(t, client.ReadStart(func(data []byte, err error) {
 			if err != nil {
@@ -1179,7 +1179,7 @@ func TestTCPReadStopStart(t *testing.T) {
 			if err != nil {
 				t.Errorf("first read: %v", err)
 			}
-			_, err = c.Write(func(err error) { hndCheck(t, err) }, msg)
+			_, err = c.Write([][]byte{msg}, func(err error) { hndCheck(t, err) })
 			hndCheck(t, err)
 			hndCheck(t, c.ReadStop())
 			hndCheck(t, c.ReadStart(func(data []byte, err error) {
@@ -1195,10 +1195,10 @@ func TestTCPReadStopStart(t *testing.T) {
 	})
 	tcpConnect(t, l, addr, func(c *TCP, err error) {
 		hndCheck(t, err)
-		_, err = c.Write(func(err error) {
+		_, err = c.Write([][]byte{msg}, func(err error) {
 			hndCheck(t, err)
 			hndCheck(t, c.Close(nil))
-		}, msg)
+		})
 		hndCheck(t, err)
 	})
 	run(t, l, RunDefault)
@@ -1218,15 +1218,15 @@ func TestTCPReadStop(t *testing.T) {
 	writes := 0
 	tcpConnect(t, l, echo, func(c *TCP, err error) {
 		hndCheck(t, err)
-		hndCheck(t, tm.Start(func() {
-			_, err := c.Write(func(error) {
+		hndCheck(t, tm.Start(10*time.Millisecond, 0, func() {
+			_, err := c.Write([][]byte{[]byte("PING")}, func(error) {
 				writes++
 				hndCheck(t, tm.Close(nil))
 				hndCheck(t, c.Close(nil))
-			}, []byte("PING"))
+			})
 			hndCheck(t, err)
 			hndCheck(t, c.ReadStop())
-		}, 10*time.Millisecond, 0))
+		}))
 		hndCheck(t, c.ReadStart(func(data []byte, err error) { t.Errorf("read callback ran: %q, %v", data, err) }))
 	})
 	run(t, l, RunDefault)
@@ -1256,7 +1256,7 @@ func TestTCPRst(t *testing.T) {
 			}
 			hndCheck(t, c.Close(func() { closes++ }))
 		}))
-		n, err := c.TryWrite([]byte("QSH"))
+		n, err := c.TryWrite([][]byte{[]byte("QSH")})
 		if n != 3 || err != nil {
 			t.Errorf("TryWrite = %d, %v; want 3, nil", n, err)
 		}
@@ -1281,9 +1281,9 @@ func TestTCPShutdownAfterWrite(t *testing.T) {
 		connects++
 		hndCheck(t, c.ReadStart(func([]byte, error) {}))
 	})
-	must(t, tm.Start(func() {
+	must(t, tm.Start(20*time.Millisecond, 0, func() {
 		hndCheck(t, tm.Close(func() { timerCloses++ }))
-		_, err := conn.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("TEST"))
+		_, err := conn.Write([][]byte{[]byte("TEST")}, func(err error) { hndCheck(t, err); writes++ })
 		hndCheck(t, err)
 		_, err = conn.Shutdown(func(err error) {
 			hndCheck(t, err)
@@ -1291,7 +1291,7 @@ func TestTCPShutdownAfterWrite(t *testing.T) {
 			hndCheck(t, conn.Close(func() { connCloses++ }))
 		})
 		hndCheck(t, err)
-	}, 20*time.Millisecond, 0))
+	}))
 	run(t, l, RunDefault)
 	if connects != 1 || writes != 1 || shutdowns != 1 || connCloses != 1 || timerCloses != 1 {
 		t.Errorf("%d connects, %d writes, %d shutdowns, %d conn closes, %d timer closes; want 1 each",
@@ -1321,7 +1321,7 @@ func TestTCPTryWrite(t *testing.T) {
 		hndCheck(t, err)
 		connects++
 		for {
-			n, err := c.TryWrite([]byte("PING"))
+			n, err := c.TryWrite([][]byte{[]byte("PING")})
 			if n > 0 {
 				written += n
 				break
@@ -1356,7 +1356,7 @@ func TestTCPTryWriteError(t *testing.T) {
 			closes++
 			var err error
 			for n := 1; n > 0; {
-				n, err = client.TryWrite([]byte("meow"))
+				n, err = client.TryWrite([][]byte{[]byte("meow")})
 			}
 			tcpIs(t, "TryWrite to a closed peer", err, EPIPE)
 			if q := client.WriteQueueSize(); q != 0 {
@@ -1399,15 +1399,15 @@ func TestTCPUnexpectedRead(t *testing.T) {
 		hndCheck(t, err)
 		hndCheck(t, srv.Accept(peer))
 		hndCheck(t, peer.ReadStart(func(data []byte, err error) { t.Errorf("read callback ran: %q, %v", data, err) }))
-		_, err = peer.Write(func(err error) { hndCheck(t, err) }, []byte("PING"))
+		_, err = peer.Write([][]byte{[]byte("PING")}, func(err error) { hndCheck(t, err) })
 		hndCheck(t, err)
 	}))
 	client := tcpConnect(t, l, addr, func(_ *TCP, err error) { hndCheck(t, err) })
-	must(t, tm.Start(func() {
+	must(t, tm.Start(100*time.Millisecond, 0, func() {
 		for _, h := range []Handle{check, tm, srv, client, peer} {
 			hndCheck(t, h.Close(nil))
 		}
-	}, 100*time.Millisecond, 0))
+	}))
 	run(t, l, RunDefault)
 	if ticks > 20 {
 		t.Errorf("%d loop iterations in 100 ms: the loop spins", ticks)
@@ -1426,11 +1426,11 @@ func TestTCPWriteAfterConnect(t *testing.T) {
 		connects++
 	})
 	must(t, err)
-	_, err = conn.Write(func(err error) {
+	_, err = conn.Write([][]byte{[]byte("HELL")}, func(err error) {
 		tcpIs(t, "write", err, ECANCELED)
 		writes++
 		hndCheck(t, conn.Close(nil))
-	}, []byte("HELL"))
+	})
 	must(t, err)
 	run(t, l, RunDefault)
 	if connects != 1 || writes != 1 {
@@ -1457,13 +1457,13 @@ func TestTCPWriteFail(t *testing.T) {
 		hndCheck(t, err)
 		hndCheck(t, syscall.Dup3(ro, fd, syscall.O_CLOEXEC))
 		hndCheck(t, syscall.Close(ro))
-		_, err = c.Write(func(err error) {
+		_, err = c.Write([][]byte{[]byte("hello\n")}, func(err error) {
 			if err == nil {
 				t.Errorf("write on a dead socket succeeded")
 			}
 			writes++
 			hndCheck(t, c.Close(func() { closes++ }))
-		}, []byte("hello\n"))
+		})
 		hndCheck(t, err)
 	})
 	run(t, l, RunDefault)
@@ -1497,7 +1497,7 @@ func TestTCPWriteQueueOrder(t *testing.T) {
 		connects++
 		i := 0
 		for ; i < 1<<16; i++ {
-			_, err := c.Write(writeCb, buf)
+			_, err := c.Write([][]byte{buf}, writeCb)
 			hndCheck(t, err)
 			reqs++
 			if c.WriteQueueSize() > 0 {
@@ -1505,7 +1505,7 @@ func TestTCPWriteQueueOrder(t *testing.T) {
 			}
 		}
 		for j := 0; j < i+1; j++ {
-			_, err := c.Write(writeCb, buf)
+			_, err := c.Write([][]byte{buf}, writeCb)
 			hndCheck(t, err)
 			reqs++
 		}
@@ -1514,11 +1514,11 @@ func TestTCPWriteQueueOrder(t *testing.T) {
 	tm, err := NewTimer(l)
 	must(t, err)
 	closes := 0
-	must(t, tm.Start(func() {
+	must(t, tm.Start(50*time.Millisecond, 0, func() {
 		for _, h := range []Handle{client, srv, incoming, tm} {
 			hndCheck(t, h.Close(func() { closes++ }))
 		}
-	}, 50*time.Millisecond, 0))
+	}))
 	run(t, l, RunDefault)
 	if connects != 1 || incoming == nil || ok == 0 || cancelled == 0 || ok+cancelled+failed != reqs || closes != 4 {
 		t.Errorf("%d connects, %d ok, %d cancelled, %d failed of %d writes, %d closes; want 1, >0, >0, sum, 4",
@@ -1543,7 +1543,7 @@ func TestTCPWriteToHalfOpenConnection(t *testing.T) {
 			}
 			reads++
 		}))
-		_, err := c.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("hello\n"))
+		_, err := c.Write([][]byte{[]byte("hello\n")}, func(err error) { hndCheck(t, err); writes++ })
 		hndCheck(t, err)
 	})
 	tcpConnect(t, l, addr, func(c *TCP, err error) {
@@ -1580,7 +1580,7 @@ func TestTCPWritealot(t *testing.T) {
 				off := (i*chunks + j) * chunk
 				bufs = append(bufs, send[off:off+chunk])
 			}
-			_, err := c.Write(func(err error) { hndCheck(t, err); wcalls++ }, bufs...)
+			_, err := c.Write(bufs, func(err error) { hndCheck(t, err); wcalls++ })
 			hndCheck(t, err)
 		}
 		_, err = c.Shutdown(func(err error) {
@@ -1655,7 +1655,7 @@ func testTCPRefConnect(t *testing.T, write bool) {
 	h := tcpConnect(t, l, echo, func(c *TCP, err error) {
 		hndCheck(t, err)
 		if write {
-			_, err := c.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("PING"))
+			_, err := c.Write([][]byte{[]byte("PING")}, func(err error) { hndCheck(t, err); writes++ })
 			hndCheck(t, err)
 		}
 		_, err = c.Shutdown(func(err error) { hndCheck(t, err); shutdowns++ })
@@ -1769,7 +1769,7 @@ func TestTCPWriteOneMiB(t *testing.T) {
 		}
 	}))
 	writes := 0
-	_, err := client.Write(func(err error) { hndCheck(t, err); writes++ }, tcpPattern(n, 1))
+	_, err := client.Write([][]byte{tcpPattern(n, 1)}, func(err error) { hndCheck(t, err); writes++ })
 	must(t, err)
 	run(t, l, RunDefault)
 	if writes != 1 || !bytes.Equal(got, tcpPattern(n, 1)) {
@@ -1801,13 +1801,13 @@ func TestTCPWriteManyQueued(t *testing.T) {
 		b := tcpPattern(size, i)
 		want = append(want, b...)
 		i := i
-		_, err := client.Write(func(err error) {
+		_, err := client.Write([][]byte{b}, func(err error) {
 			hndCheck(t, err)
 			if i != next {
 				t.Errorf("write callback %d ran in place of %d", i, next)
 			}
 			next++
-		}, b)
+		})
 		must(t, err)
 		queued = queued || client.WriteQueueSize() > 0
 	}
@@ -1841,10 +1841,10 @@ func TestTCPWriteVectored(t *testing.T) {
 		}
 	}))
 	writes := 0
-	_, err := client.Write(func(err error) { hndCheck(t, err); writes++ }, bufs...)
+	_, err := client.Write(bufs, func(err error) { hndCheck(t, err); writes++ })
 	must(t, err)
 	// A write of one empty buffer is valid: libuv completes it.
-	_, err = client.Write(func(err error) { hndCheck(t, err); writes++ }, nil)
+	_, err = client.Write([][]byte{nil}, func(err error) { hndCheck(t, err); writes++ })
 	must(t, err)
 	run(t, l, RunDefault)
 	if writes != 2 || !bytes.Equal(got, want) {
@@ -1866,7 +1866,7 @@ func TestTCPReadAllocs(t *testing.T) {
 	msg := []byte("0123456789abcdef")
 	step := func() {
 		want += len(msg)
-		if n, err := client.TryWrite(msg); n != len(msg) || err != nil {
+		if n, err := client.TryWrite([][]byte{msg}); n != len(msg) || err != nil {
 			t.Fatalf("TryWrite = %d, %v", n, err)
 		}
 		for got < want {
@@ -1895,7 +1895,7 @@ func TestTCPWriteAllocs(t *testing.T) {
 	step := func() {
 		want += len(msg)
 		n := done
-		if _, err := client.Write(cb, msg); err != nil {
+		if _, err := client.Write([][]byte{msg}, cb); err != nil {
 			t.Fatal(err)
 		}
 		for got < want || done == n {

@@ -178,7 +178,7 @@ func TestThreadpoolCancelWork(t *testing.T) {
 	timers := 0
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {
+	must(t, tm.Start(10*time.Millisecond, 0, func() {
 		timers++
 		for i, w := range reqs {
 			if err := w.Cancel(); err != nil {
@@ -187,7 +187,7 @@ func TestThreadpoolCancelWork(t *testing.T) {
 		}
 		hndCheck(t, tm.Close(nil))
 		b.unblock()
-	}, 10*time.Millisecond, 0))
+	}))
 	run(t, l, RunDefault)
 	if timers != 1 || afters != len(reqs) {
 		t.Errorf("timer ran %d times, afters %d; want 1, %d", timers, afters, len(reqs))
@@ -315,7 +315,7 @@ func TestThreadpoolQueueWorkMisuse(t *testing.T) {
 	must(t, err)
 	var otherErr error
 	var otherPanic any
-	must(t, tm.Start(func() {
+	must(t, tm.Start(0, 0, func() {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
@@ -325,7 +325,7 @@ func TestThreadpoolQueueWorkMisuse(t *testing.T) {
 		}()
 		<-done
 		hndCheck(t, tm.Close(nil))
-	}, 0, 0))
+	}))
 	run(t, l, RunDefault)
 	if otherPanic == nil && !errors.Is(otherErr, ErrWrongThread) {
 		t.Errorf("QueueWork from another goroutine: %v, want ErrWrongThread (or the uvdebug panic)", otherErr)
@@ -359,7 +359,7 @@ func tpCancelAll(t *testing.T, l *Loop, b *tpBlockers, d time.Duration, reqs fun
 	calls := 0
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {
+	must(t, tm.Start(d, 0, func() {
 		calls++
 		for i, r := range reqs() {
 			if err := r.Cancel(); err != nil && (mayFail == nil || !mayFail(i)) {
@@ -368,7 +368,7 @@ func tpCancelAll(t *testing.T, l *Loop, b *tpBlockers, d time.Duration, reqs fun
 		}
 		hndCheck(t, tm.Close(nil))
 		b.unblock()
-	}, d, 0))
+	}))
 	return &calls
 }
 
