@@ -61,8 +61,8 @@ func (p *Pipe) Bind(name string) error {
 // reports nothing itself: cb (may be nil) runs on the loop with the result, libuv's errors
 // (ENOENT for a missing path, ECONNREFUSED or ENOTSOCK for a path that is not a listening
 // socket) included. The returned error is the binding's only: ErrClosed, ErrNUL (a NUL byte in
-// name), ErrWrongThread. A name longer than a socket address holds is truncated by libuv 1.44.2,
-// as in Bind. Loop-bound.
+// name), ErrWrongThread. A name longer than a socket address holds is truncated as in Bind
+// (107 bytes up to libuv 1.45, 108 from 1.46). Loop-bound.
 func (p *Pipe) Connect(name string, cb func(err error)) (*ConnectReq, error) {
 	ptr, err := p.live()
 	if err != nil {
