@@ -165,3 +165,30 @@ func TestErrClosedIsNetErrClosed(t *testing.T) {
 		}
 	}
 }
+
+// The codes newer than libuv 1.44 have libuv's value (the negated errno) whatever headers the
+// package was built on; a libuv older than a code names it "Unknown system error".
+func TestErrnoNewerCodes(t *testing.T) {
+	newTestLoop(t) // the leak check
+	for _, c := range []struct {
+		code  Errno
+		sys   syscall.Errno
+		since uint32
+		name  string
+	}{
+		{ENODATA, syscall.ENODATA, 0x012d00, "ENODATA"},
+		{EUNATCH, syscall.EUNATCH, 0x012e00, "EUNATCH"},
+		{ENOEXEC, syscall.ENOEXEC, 0x013200, "ENOEXEC"},
+	} {
+		if c.code != Errno(-c.sys) || !errors.Is(c.code, c.sys) || TranslateSysError(c.sys) != c.code {
+			t.Errorf("%s = %d, want %d matching syscall.%s", c.name, int(c.code), -int(c.sys), c.name)
+		}
+		want := c.name
+		if Version() < c.since {
+			want = "Unknown system error"
+		}
+		if got := c.code.Name(); !strings.HasPrefix(got, want) {
+			t.Errorf("%s.Name() = %q on libuv %s, want %q", c.name, got, VersionString(), want)
+		}
+	}
+}

@@ -38,11 +38,12 @@ func (p *Pipe) Open(fd int) error {
 }
 
 // Bind wraps uv_pipe_bind: binds the pipe to the Unix socket path name (created; Close does
-// not remove it). A NUL byte in name is ErrNUL. libuv 1.44.2 truncates a name longer than the
-// socket address can hold (107 bytes on Linux) without an error, and binds the truncated path
-// (SockName then answers the truncated name); later versions may refuse it instead. A used
-// path is EADDRINUSE, a missing directory EACCES (libuv's mapping of ENOENT); binding twice is
-// EINVAL. Loop-bound.
+// not remove it). A NUL byte in name is ErrNUL. A name longer than the socket address can
+// hold is truncated without an error, and the truncated path is bound (SockName then answers
+// it): on Linux to 107 bytes up to libuv 1.45, to all 108 bytes of sun_path, without a NUL,
+// from 1.46 (where libuv 1.46-1.48 measure such a name past sun_path's end: SockName and a
+// peer's PeerName are unreliable there). A used path is EADDRINUSE, a missing directory EACCES
+// (libuv's mapping of ENOENT); binding twice is EINVAL. Loop-bound.
 func (p *Pipe) Bind(name string) error {
 	ptr, err := p.live()
 	if err != nil {
@@ -60,8 +61,8 @@ func (p *Pipe) Bind(name string) error {
 // reports nothing itself: cb (may be nil) runs on the loop with the result, libuv's errors
 // (ENOENT for a missing path, ECONNREFUSED or ENOTSOCK for a path that is not a listening
 // socket) included. The returned error is the binding's only: ErrClosed, ErrNUL (a NUL byte in
-// name), ErrWrongThread. A name longer than a socket address holds is truncated by libuv 1.44.2,
-// as in Bind. Loop-bound.
+// name), ErrWrongThread. A name longer than a socket address holds is truncated as in Bind
+// (107 bytes up to libuv 1.45, 108 from 1.46). Loop-bound.
 func (p *Pipe) Connect(name string, cb func(err error)) (*ConnectReq, error) {
 	ptr, err := p.live()
 	if err != nil {
