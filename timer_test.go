@@ -146,13 +146,13 @@ func TestTimerOrder(t *testing.T) {
 }
 
 // The largest durations Go expresses: libuv's tests use 0xffffffffffff ms and UINT64_MAX ms,
-// which a time.Duration cannot hold (its maximum is about 9.2e12 ms, 292 years). hndMaxWholeMs
+// which a time.Duration cannot hold (its maximum is about 9.2e12 ms, 292 years). hndMaxWhole
 // is the largest whole number of milliseconds; math.MaxInt64 is rounded up to one millisecond
 // more, which DueIn and Repeat report saturated at math.MaxInt64.
-const hndMaxWholeMs = time.Duration(math.MaxInt64/int64(time.Millisecond)) * time.Millisecond
+const hndMaxWhole = time.Duration(math.MaxInt64/int64(time.Millisecond)) * time.Millisecond
 
 // Differs from libuv's test: libuv starts the huge timers with 0xffffffffffff ms and UINT64_MAX
-// ms (which it clamps at UINT64_MAX); the binding's largest timeouts are hndMaxWholeMs and
+// ms (which it clamps at UINT64_MAX); the binding's largest timeouts are hndMaxWhole and
 // math.MaxInt64 (rounded up to 9223372036855 ms), which do not overflow libuv's clock and so are
 // kept exactly. As in libuv, the huge timers are accepted, report their due time, do not fire,
 // and do not delay the tiny one.
@@ -173,13 +173,13 @@ func TestTimerHugeTimeout(t *testing.T) {
 		hndCheck(t, huge2.Close(nil))
 	}
 	must(t, tiny.Start(time.Millisecond, 0, closeAll))
-	must(t, huge1.Start(hndMaxWholeMs, 0, func() { t.Errorf("huge timer 1 fired") }))
+	must(t, huge1.Start(hndMaxWhole, 0, func() { t.Errorf("huge timer 1 fired") }))
 	must(t, huge2.Start(math.MaxInt64, 0, func() { t.Errorf("huge timer 2 fired") }))
 	if d := tiny.DueIn(); d != time.Millisecond {
 		t.Errorf("tiny DueIn = %v, want 1ms", d)
 	}
-	if d := huge1.DueIn(); d != hndMaxWholeMs {
-		t.Errorf("huge1 DueIn = %v (%d), want %d", d, int64(d), int64(hndMaxWholeMs))
+	if d := huge1.DueIn(); d != hndMaxWhole {
+		t.Errorf("huge1 DueIn = %v (%d), want %d", d, int64(d), int64(hndMaxWhole))
 	}
 	if d := huge2.DueIn(); d != math.MaxInt64 {
 		t.Errorf("huge2 DueIn = %d, want math.MaxInt64 (saturated)", int64(d))
@@ -401,8 +401,7 @@ func TestTimerFromCheck(t *testing.T) {
 	prepareCalls, checkCalls, timerCalls := 0, 0, 0
 	counts := func() [3]int { return [3]int{prepareCalls, checkCalls, timerCalls} }
 
-	var timerCb func()
-	timerCb = func() {
+	timerCb := func() {
 		hndCheck(t, tm.Stop())
 		if got := counts(); got != [3]int{1, 1, 0} {
 			t.Errorf("in timer callback: prepare, check, timer calls %v, want [1 1 0]", got)
@@ -587,4 +586,75 @@ func TestTimerStartCountsFromCachedTime(t *testing.T) {
 		t.Errorf("the timer started after UpdateTime fired in iteration %d, want after %d", freshAt, staleAt)
 	}
 	run(t, l, RunDefault)
+}
+
+// libuv: timer_zero_timeout
+//
+// libuv 1.44 runs a timer restarted with timeout 0 from its callback again in the same pass,
+// for ever: the test needs the timer queue of 1.45.
+func TestTimerZeroTimeout(t *testing.T) {
+	skipBeforeLibuv(t, 0x012d00, "running a timer restarted from its callback on the next pass")
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	calls := 0
+	var cb func()
+	cb = func() {
+		hndCheck(t, tm.Start(0, 0, cb))
+		hndCheck(t, l.Stop())
+		calls++
+	}
+	must(t, tm.Start(0, 0, cb))
+	if !run(t, l, RunDefault) {
+		t.Errorf("Run returned 0 after Stop with the timer restarted, want non-zero")
+	}
+	if calls != 1 {
+		t.Errorf("callback ran %d times, want 1", calls)
+	}
+	must(t, tm.Close(nil))
+	if run(t, l, RunDefault) {
+		t.Errorf("Run after Close reported the loop alive")
+	}
+	if calls != 1 {
+		t.Errorf("callback ran %d times after Close, want 1", calls)
+	}
+}
+
+// timerNoDoubleCall mirrors libuv's timer_no_double_call tests: a 10 ms timer repeating every
+// 10 ms, overdue by 10 ms when mode runs the loop once, fires once (libuv 1.44 ran the due
+// timers again after the poll).
+func timerNoDoubleCall(t *testing.T, mode RunMode) {
+	skipBeforeLibuv(t, 0x012d00, "running due timers once per iteration")
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	calls := 0
+	must(t, tm.Start(10*time.Millisecond, 10*time.Millisecond, func() { calls++ }))
+	must(t, Sleep(20*time.Millisecond))
+	if !run(t, l, mode) {
+		t.Errorf("Run returned 0 with a repeating timer, want non-zero")
+	}
+	if calls != 1 {
+		t.Errorf("callback ran %d times, want 1", calls)
+	}
+	hndDoClose(t, l, tm)
+}
+
+// libuv: timer_no_double_call_once
+func TestTimerNoDoubleCallOnce(t *testing.T) { timerNoDoubleCall(t, RunOnce) }
+
+// libuv: timer_no_double_call_nowait
+func TestTimerNoDoubleCallNowait(t *testing.T) { timerNoDoubleCall(t, RunNoWait) }
+
+// libuv: timer_no_run_on_unref
+func TestTimerNoRunOnUnref(t *testing.T) {
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	must(t, tm.Start(0, 0, func() { t.Errorf("the callback of an unreferenced timer ran") }))
+	must(t, tm.Unref())
+	if run(t, l, RunDefault) {
+		t.Errorf("Run reported the loop alive with only an unreferenced timer")
+	}
+	hndDoClose(t, l, tm)
 }
