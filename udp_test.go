@@ -1213,3 +1213,43 @@ func TestUDPReusePortVersions(t *testing.T) {
 	}
 	loopCloseAll(t, l, u)
 }
+
+// libuv: udp_recv_in_a_row
+func TestUDPRecvInARow(t *testing.T) {
+	const n = 5
+	l := newTestLoop(t)
+	server, addr := udpBind(t, l, udpLo4, 0)
+	recvs, checks := 0, 0
+	must(t, server.RecvStart(func(data []byte, from netip.AddrPort, flags UDPFlags, err error) {
+		recvs++ // the "nothing to read" call counts too, as in libuv's test
+		hndCheck(t, err)
+		if len(data) > 0 && len(data) != 10 {
+			t.Errorf("datagram of %d bytes, want 10", len(data))
+		}
+	}))
+	client := udpNew(t, l)
+	ch, err := NewCheck(l)
+	must(t, err)
+	must(t, ch.Start(func() {
+		checks++
+		// The datagrams sent before the loop ran are all read before the first check
+		// (UDP may drop some): between 1 and n+1 calls.
+		if recvs < 1 || recvs > n+1 {
+			t.Errorf("%d receive callbacks before the check, want 1 to %d", recvs, n+1)
+		}
+		hndCheck(t, ch.Stop())
+		udpClose(t, client, ch, server)
+	}))
+	for i := 0; i < n-1; i++ {
+		if k, err := client.TrySend(addr, [][]byte{make([]byte, 10)}); err != nil || k != 10 {
+			t.Fatalf("TrySend: %d, %v; want 10", k, err)
+		}
+	}
+	if k, err := client.TrySend(addr, [][]byte{nil}); err != nil || k != 0 {
+		t.Fatalf("TrySend of an empty datagram: %d, %v; want 0", k, err)
+	}
+	run(t, l, RunDefault)
+	if checks != 1 {
+		t.Errorf("check callback ran %d times, want 1", checks)
+	}
+}
