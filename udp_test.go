@@ -1253,3 +1253,36 @@ func TestUDPRecvInARow(t *testing.T) {
 		t.Errorf("check callback ran %d times, want 1", checks)
 	}
 }
+
+// udpRecvmsgUnreachable mirrors libuv's udp_recvmsg_unreachable_error tests: a socket bound
+// with UDPLinuxRecvErr sends to a port nobody listens on; until a timer closes it, its receive
+// callback runs 3 times (the ECONNREFUSED of the ICMP error, "nothing to read", the error
+// queue's message). libuv 1.44 to 1.51 never read the error queue and called it in a loop.
+func udpRecvmsgUnreachable(t *testing.T, lo netip.AddrPort) {
+	skipBeforeLibuv(t, 0x013400, "reading the error queue of a UDPLinuxRecvErr socket")
+	l := newTestLoop(t)
+	server := udpFreePort(t, l, lo)
+	client, _ := udpBind(t, l, lo, UDPLinuxRecvErr)
+	recvs := 0
+	must(t, client.RecvStart(func(data []byte, from netip.AddrPort, flags UDPFlags, err error) {
+		if flags != 0 && flags&UDPLinuxRecvErr == 0 {
+			t.Errorf("receive flags %v, want 0 or UDPLinuxRecvErr", flags)
+		}
+		recvs++
+	}))
+	tm, err := NewTimer(l)
+	must(t, err)
+	must(t, tm.Start(300*time.Millisecond, 0, func() { udpClose(t, client, tm) })) // libuv's: 3 s
+	_, err = client.Send(server, [][]byte{[]byte("PING")}, func(err error) { hndCheck(t, err) })
+	must(t, err)
+	run(t, l, RunDefault)
+	if recvs != 3 {
+		t.Errorf("receive callback ran %d times, want 3", recvs)
+	}
+}
+
+// libuv: udp_recvmsg_unreachable_error
+func TestUDPRecvmsgUnreachableError(t *testing.T) { udpRecvmsgUnreachable(t, udpLo4) }
+
+// libuv: udp_recvmsg_unreachable_error6
+func TestUDPRecvmsgUnreachableError6(t *testing.T) { udpRecvmsgUnreachable(t, udpLo6) }
