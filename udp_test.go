@@ -1286,3 +1286,50 @@ func TestUDPRecvmsgUnreachableError(t *testing.T) { udpRecvmsgUnreachable(t, udp
 
 // libuv: udp_recvmsg_unreachable_error6
 func TestUDPRecvmsgUnreachableError6(t *testing.T) { udpRecvmsgUnreachable(t, udpLo6) }
+
+// udpPollerrClient returns a UDP handle bound to loopback with UDPLinuxRecvErr and connected to
+// a port nobody listens on: its first datagram brings back an ICMP error (POLLERR).
+func udpPollerrClient(t *testing.T, l *Loop) *UDP {
+	t.Helper()
+	skipBeforeLibuv(t, 0x013401, "not crashing on a POLLERR after the receive callback closed the handle")
+	peer := udpFreePort(t, l, udpLo4)
+	u, _ := udpBind(t, l, udpLo4, UDPLinuxRecvErr) // libuv's test binds 0.0.0.0
+	must(t, u.Connect(peer))
+	return u
+}
+
+// libuv: udp_recv_cb_close_pollerr
+//
+// libuv's test also counts its alloc callback (1); the binding serves that callback itself.
+func TestUDPRecvCbClosePollerr(t *testing.T) {
+	l := newTestLoop(t)
+	u := udpPollerrClient(t, l)
+	recvs := 0
+	must(t, u.RecvStart(func([]byte, netip.AddrPort, UDPFlags, error) {
+		recvs++
+		hndCheck(t, u.Close(nil))
+	}))
+	if k, err := u.TrySend(netip.AddrPort{}, [][]byte{[]byte("PING")}); err != nil || k <= 0 {
+		t.Fatalf("TrySend: %d, %v", k, err)
+	}
+	run(t, l, RunDefault)
+	if recvs != 1 {
+		t.Errorf("receive callback ran %d times, want 1", recvs)
+	}
+}
+
+// libuv: udp_send_pollerr_no_recv
+func TestUDPSendPollerrNoRecv(t *testing.T) {
+	l := newTestLoop(t)
+	u := udpPollerrClient(t, l)
+	sends := 0
+	_, err := u.Send(netip.AddrPort{}, [][]byte{[]byte("PING")}, func(error) {
+		sends++
+		hndCheck(t, u.Close(nil))
+	})
+	must(t, err)
+	run(t, l, RunDefault)
+	if sends != 1 {
+		t.Errorf("send callback ran %d times, want 1", sends)
+	}
+}
