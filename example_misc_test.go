@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/go-libuv/uv"
 )
@@ -98,7 +99,7 @@ func ExampleSetpriority() {
 }
 
 // The process title needs SetupArgs first (a Go program hands libuv the argv the C runtime
-// captured); it then replaces what ps(1) shows. Not run here: it would rename the test binary.
+// captured); it then replaces what ps(1) shows (here, the test binary's command line).
 func ExampleSetProcessTitle() {
 	if err := uv.SetupArgs(); err != nil {
 		log.Fatal(err)
@@ -108,6 +109,8 @@ func ExampleSetProcessTitle() {
 	}
 	title, _ := uv.GetProcessTitle()
 	fmt.Println(title)
+	// Output:
+	// my-server: idle
 }
 
 // PrintActiveHandles lists the active handles: libuv's own (flagged internal, I), the binding's
@@ -142,4 +145,18 @@ func ExamplePrintActiveHandles() {
 	// Output:
 	// [RA-] timer
 	// <nil>
+}
+
+// A function newer than the libuv in use answers ENOSYS: here WTF8ToUTF16 (libuv 1.47), with
+// Go's own conversion as the fallback.
+func ExampleWTF8ToUTF16() {
+	s := "héllo, 世界"
+	u, err := uv.WTF8ToUTF16([]byte(s))
+	if errors.Is(err, uv.ENOSYS) {
+		u = utf16.Encode([]rune(s))
+	} else if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(s), "bytes,", len(u), "UTF-16 code units")
+	// Output: 14 bytes, 9 UTF-16 code units
 }

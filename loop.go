@@ -4,6 +4,7 @@ package uv
 import "C"
 
 import (
+	"context"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -385,4 +386,28 @@ func boolInt(b bool) C.int {
 		return 1
 	}
 	return 0
+}
+
+// RunContext wraps uv_run as Run does, and stops the loop (uv_stop, from a function handed to
+// Post) when ctx ends first: Run's answer then comes with ctx's error. A stop posted just as
+// the loop returned by itself does nothing (Close answers EBUSY until a Run has drained it).
+// Call it where Run may be called.
+func (l *Loop) RunContext(ctx context.Context, mode RunMode) (bool, error) {
+	var stopped, running bool // the loop's: read and written on the goroutine running it
+	stop := context.AfterFunc(ctx, func() {
+		l.Post(func() {
+			if running {
+				stopped = true
+				l.Stop()
+			}
+		})
+	})
+	running = true
+	alive, err := l.Run(mode)
+	running = false
+	stop()
+	if err == nil && stopped {
+		err = ctx.Err()
+	}
+	return alive, err
 }
