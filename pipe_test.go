@@ -2,6 +2,7 @@ package uv
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -1019,6 +1020,57 @@ func TestPipeWrite2NoDescriptor(t *testing.T) {
 		must(t, h.Close(nil))
 	}
 	run(t, l, RunDefault)
+}
+
+// libuv: iouring_pollhup
+//
+// A pipe whose write end closes (POLLHUP) while a dup of its read end stays open: once its
+// handle is closed, libuv must not report that hang-up to a handle opened later (libuv 1.45's
+// io_uring epoll changes did, as a read of 0 bytes).
+func TestIOUringPollhup(t *testing.T) {
+	l := newTestLoop(t)
+	var fds, newFds [2]int
+	must(t, syscall.Pipe2(fds[:], syscall.O_CLOEXEC))
+	must(t, syscall.Pipe2(newFds[:], syscall.O_CLOEXEC))
+	p1, p2 := pipeNew(t, l, false), pipeNew(t, l, false)
+	idle, err := NewIdle(l)
+	must(t, err)
+	must(t, p1.Open(fds[0]))
+	duped, err := syscall.Dup(fds[0])
+	must(t, err)
+	iters, eofs := 0, 0
+	idleCb := func() {
+		if iters++; iters == 1 {
+			hndCheck(t, p2.Open(newFds[0]))
+			hndCheck(t, p2.ReadStart(func(data []byte, err error) {
+				if err == nil {
+					if len(data) == 0 {
+						t.Errorf("a read of 0 bytes on the second pipe: the first one's hang-up")
+					}
+					return
+				}
+				pipeIs(t, "second pipe's read", err, io.EOF)
+				eofs++
+				hndCheck(t, syscall.Close(duped))
+				hndCheck(t, p2.Close(nil))
+				hndCheck(t, idle.Close(nil))
+			}))
+			return
+		}
+		hndCheck(t, idle.Stop())
+		hndCheck(t, syscall.Close(newFds[1]))
+	}
+	must(t, p1.ReadStart(func(data []byte, err error) {
+		pipeIs(t, "first pipe's read", err, io.EOF)
+		eofs++
+		hndCheck(t, p1.Close(nil))
+		hndCheck(t, idle.Start(idleCb))
+	}))
+	must(t, syscall.Close(fds[1])) // the hang-up
+	run(t, l, RunDefault)
+	if eofs != 2 || iters != 2 {
+		t.Errorf("%d EOFs, %d idle callbacks; want 2, 2", eofs, iters)
+	}
 }
 
 // libuv: pipe_overlong_path

@@ -749,7 +749,10 @@ func TestTCPConnectErrorAfterWrite(t *testing.T) {
 // libuv passes a garbage sockaddr; the Go equivalent is an invalid AddrPort: EINVAL, and the
 // callback never runs.
 //
-// libuv: tcp_connect_error_fault
+// libuv: tcp_connect_error_fault tcp_connect6_error_fault
+//
+// Both libuv tests pass a garbage sockaddr (an IPv4 one, an IPv6 one): a netip.AddrPort cannot
+// hold one, and the invalid (zero) AddrPort is what reaches Connect instead.
 func TestTCPConnectErrorFault(t *testing.T) {
 	l := newTestLoop(t)
 	conn := tcpNew(t, l)

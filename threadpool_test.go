@@ -518,3 +518,29 @@ func tpCancelFs(t *testing.T, l *Loop) {
 		t.Errorf("Lstat of the requests' directory: %v, want ENOENT (nothing changed)", err)
 	}
 }
+
+// libuv: threadpool_cancel_when_busy
+func TestThreadpoolCancelWhenBusy(t *testing.T) {
+	l := newTestLoop(t)
+	started, release := make(chan struct{}), make(chan struct{})
+	afters := 0
+	r, err := QueueWork(l, func() {
+		close(started)
+		<-release // libuv's work sleeps 10 ms, assuming uv_cancel takes less
+	}, func(err error) {
+		hndCheck(t, err)
+		afters++
+	})
+	must(t, err)
+	<-started
+	if err := r.Cancel(); !errors.Is(err, EBUSY) {
+		t.Errorf("Cancel of a running work: %v, want EBUSY", err)
+	}
+	close(release)
+	if run(t, l, RunDefault) {
+		t.Errorf("Run reported the loop alive")
+	}
+	if afters != 1 {
+		t.Errorf("after callback ran %d times, want 1", afters)
+	}
+}

@@ -151,7 +151,11 @@ func must(t testing.TB, err error) {
 func skipBeforeLibuv(t testing.TB, version uint32, what string) {
 	t.Helper()
 	if Version() < version {
-		t.Skipf("libuv %s: %s is new in %d.%d", VersionString(), what, version>>16, version>>8&0xff)
+		v := fmt.Sprintf("%d.%d", version>>16, version>>8&0xff)
+		if version&0xff != 0 {
+			v += fmt.Sprintf(".%d", version&0xff)
+		}
+		t.Skipf("libuv %s: %s is new in %s", VersionString(), what, v)
 	}
 }
 
