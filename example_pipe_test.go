@@ -95,7 +95,7 @@ func ExamplePipe_Write2() {
 	syscall.Close(fds[1])
 
 	a.Write2([][]byte{[]byte("!")}, send, func(error) { send.Close(nil) })
-	b.ReadStart(func(data []byte, err error) {
+	b.ReadStart(func([]byte, error) {
 		if b.PendingCount() == 0 {
 			return
 		}

@@ -531,7 +531,9 @@ func TestFSChmod(t *testing.T) {
 		t.Fatal(r.Err())
 	}
 	fsCheckPerm(t, l, file, 0o200)
-	r = fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSChmod(l, file, 0o400, cb) })
+	if r = fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSChmod(l, file, 0o400, cb) }); r.Err() != nil {
+		t.Fatal(r.Err())
+	}
 	fsCheckPerm(t, l, file, 0o400)
 	r = fsAsync(t, l, func(cb func(*FSReq)) (*FSReq, error) { return FSFchmod(l, fd, 0o600|os.ModeSetgid, cb) })
 	if r.FSType() != FSTypeFchmod || r.Err() != nil {

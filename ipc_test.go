@@ -466,7 +466,7 @@ func ipcSendRecv(t *testing.T, inProcess bool, send, send2 Handle, want HandleTy
 	l := send.Loop()
 	hndGuard(t, l, 10*time.Second)
 	var ch *Pipe
-	wait := func() {}
+	var wait func()
 	connected := func(err error) {
 		hndCheck(t, err)
 		for _, h := range []Handle{send, send2} {

@@ -92,6 +92,8 @@ const stdioKinds = StdioCreatePipe | StdioInheritFD | StdioInheritStream
 // StdioContainer wraps uv_stdio_container_t: what the child gets at one descriptor. The zero
 // value is StdioIgnore. Build it with Ignore, CreatePipe, InheritFD or InheritStream.
 type StdioContainer struct {
+	// Flags is the container's kind (StdioIgnore, StdioCreatePipe, StdioInheritFD or
+	// StdioInheritStream) and, for a pipe, its StdioReadablePipe, StdioWritablePipe, ... bits.
 	Flags StdioFlags
 	// Stream is the *Pipe of StdioCreatePipe, or the stream of StdioInheritStream.
 	Stream Stream

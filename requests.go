@@ -88,6 +88,9 @@ func (r *req) done() {
 	r.ptr, r.token = nil, nil
 }
 
+// Cancel wraps uv_cancel: a pending fs, work, getaddrinfo, getnameinfo or random request is
+// cancelled and its callback receives ECANCELED (EAI_CANCELED for DNS); EBUSY when it already
+// runs, EINVAL for other request types. Loop-bound; ErrClosed once the request has completed.
 func (r *req) Cancel() error {
 	if r.ptr == nil {
 		return ErrClosed
@@ -95,6 +98,7 @@ func (r *req) Cancel() error {
 	return status(C.uvg_cancel(r.ptr, r.loop.ptr))
 }
 
+// Type wraps uv_req_get_type; the request's type still after completion. Loop-bound.
 func (r *req) Type() ReqType {
 	if r.ptr != nil {
 		if t := ReqType(C.uv_req_get_type((*C.uv_req_t)(r.ptr))); t != ReqUnknown {
@@ -104,6 +108,8 @@ func (r *req) Type() ReqType {
 	return r.typ
 }
 
+// TypeName wraps uv_req_type_name of the request's type ("write", "fs", ...); still after
+// completion. Loop-bound.
 func (r *req) TypeName() string { return r.Type().String() }
 
 // restoreReq returns the Go object of a C request, in its trampoline. It reads the public data

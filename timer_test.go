@@ -146,13 +146,13 @@ func TestTimerOrder(t *testing.T) {
 }
 
 // The largest durations Go expresses: libuv's tests use 0xffffffffffff ms and UINT64_MAX ms,
-// which a time.Duration cannot hold (its maximum is about 9.2e12 ms, 292 years). hndMaxWholeMs
+// which a time.Duration cannot hold (its maximum is about 9.2e12 ms, 292 years). hndMaxWhole
 // is the largest whole number of milliseconds; math.MaxInt64 is rounded up to one millisecond
 // more, which DueIn and Repeat report saturated at math.MaxInt64.
-const hndMaxWholeMs = time.Duration(math.MaxInt64/int64(time.Millisecond)) * time.Millisecond
+const hndMaxWhole = time.Duration(math.MaxInt64/int64(time.Millisecond)) * time.Millisecond
 
 // Differs from libuv's test: libuv starts the huge timers with 0xffffffffffff ms and UINT64_MAX
-// ms (which it clamps at UINT64_MAX); the binding's largest timeouts are hndMaxWholeMs and
+// ms (which it clamps at UINT64_MAX); the binding's largest timeouts are hndMaxWhole and
 // math.MaxInt64 (rounded up to 9223372036855 ms), which do not overflow libuv's clock and so are
 // kept exactly. As in libuv, the huge timers are accepted, report their due time, do not fire,
 // and do not delay the tiny one.
@@ -173,13 +173,13 @@ func TestTimerHugeTimeout(t *testing.T) {
 		hndCheck(t, huge2.Close(nil))
 	}
 	must(t, tiny.Start(time.Millisecond, 0, closeAll))
-	must(t, huge1.Start(hndMaxWholeMs, 0, func() { t.Errorf("huge timer 1 fired") }))
+	must(t, huge1.Start(hndMaxWhole, 0, func() { t.Errorf("huge timer 1 fired") }))
 	must(t, huge2.Start(math.MaxInt64, 0, func() { t.Errorf("huge timer 2 fired") }))
 	if d := tiny.DueIn(); d != time.Millisecond {
 		t.Errorf("tiny DueIn = %v, want 1ms", d)
 	}
-	if d := huge1.DueIn(); d != hndMaxWholeMs {
-		t.Errorf("huge1 DueIn = %v (%d), want %d", d, int64(d), int64(hndMaxWholeMs))
+	if d := huge1.DueIn(); d != hndMaxWhole {
+		t.Errorf("huge1 DueIn = %v (%d), want %d", d, int64(d), int64(hndMaxWhole))
 	}
 	if d := huge2.DueIn(); d != math.MaxInt64 {
 		t.Errorf("huge2 DueIn = %d, want math.MaxInt64 (saturated)", int64(d))
@@ -401,8 +401,7 @@ func TestTimerFromCheck(t *testing.T) {
 	prepareCalls, checkCalls, timerCalls := 0, 0, 0
 	counts := func() [3]int { return [3]int{prepareCalls, checkCalls, timerCalls} }
 
-	var timerCb func()
-	timerCb = func() {
+	timerCb := func() {
 		hndCheck(t, tm.Stop())
 		if got := counts(); got != [3]int{1, 1, 0} {
 			t.Errorf("in timer callback: prepare, check, timer calls %v, want [1 1 0]", got)

@@ -267,9 +267,9 @@ func udpConnectTest(t *testing.T, lo netip.AddrPort, other netip.AddrPort) {
 		t.Errorf("PeerName = %v, %v; want %v", peer, err, addr)
 	}
 	// A connected socket sends to its peer only, with the zero AddrPort.
-	n, err := client.TrySend(addr, [][]byte{buf})
+	_, err := client.TrySend(addr, [][]byte{buf})
 	udpErrIs(t, "TrySend with an address when connected", err, EISCONN)
-	n, err = client.TrySend(netip.AddrPort{}, [][]byte{buf})
+	n, err := client.TrySend(netip.AddrPort{}, [][]byte{buf})
 	if n != 4 || err != nil {
 		t.Errorf("TrySend to the peer = %d, %v; want 4", n, err)
 	}
