@@ -555,3 +555,35 @@ func TestFSEventKindString(t *testing.T) {
 		}
 	}
 }
+
+// libuv: fs_event_watch_delete_dir
+func TestFSEventWatchDeleteDir(t *testing.T) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 10*time.Second)
+	dir := filepath.Join(t.TempDir(), "watch_del_dir")
+	must(t, os.Mkdir(dir, 0o755))
+	calls, closes := 0, 0
+	var h *FSEvent
+	h = fseNew(t, l, dir, func(name string, ev FSEventKind, err error) {
+		calls++
+		hndCheck(t, err)
+		if ev != FSEventChange && ev != FSEventRename {
+			t.Errorf("events %v, want change or rename", ev)
+		}
+		if name != "watch_del_dir" {
+			t.Errorf("filename %q, want watch_del_dir", name)
+		}
+		hndCheck(t, h.Stop())
+		hndCheck(t, h.Close(func() { closes++ }))
+	})
+	tm, err := NewTimer(l)
+	must(t, err)
+	must(t, tm.Start(10*time.Millisecond, 0, func() {
+		hndCheck(t, os.Remove(dir))
+		hndCheck(t, tm.Close(func() { closes++ }))
+	}))
+	run(t, l, RunDefault)
+	if calls != 1 || closes != 2 {
+		t.Errorf("%d callbacks, %d closes; want 1, 2", calls, closes)
+	}
+}

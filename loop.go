@@ -4,6 +4,7 @@ package uv
 import "C"
 
 import (
+	"context"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -32,6 +33,13 @@ const (
 	LoopBlockSignal LoopOption = C.UV_LOOP_BLOCK_SIGNAL
 	// MetricsIdleTime makes the loop account the time it spends idle in the poller.
 	MetricsIdleTime LoopOption = C.UV_METRICS_IDLE_TIME
+	// LoopUseIOUringSQPoll (libuv 1.49) lets the loop run file system operations on an io_uring
+	// ring polled by a kernel thread (SQPOLL) instead of the threadpool. libuv creates the ring
+	// only on kernels 5.10.186 or newer and as the environment variable UV_USE_IO_URING allows
+	// (read once per process; from 1.50 it must be a positive number); otherwise the operations
+	// stay on the threadpool. Configure answers ENOSYS when the headers the binding was built
+	// with or the library loaded are older than 1.49.
+	LoopUseIOUringSQPoll LoopOption = C.UVG_LOOP_USE_IO_URING_SQPOLL
 )
 
 // Loop wraps uv_loop_t. A loop is not safe for concurrent use: call its methods on the goroutine
@@ -228,7 +236,7 @@ func (l *Loop) BackendTimeout() time.Duration {
 }
 
 // Configure wraps uv_loop_configure. LoopBlockSignal takes the signal number as its argument;
-// MetricsIdleTime takes none. Loop-bound.
+// MetricsIdleTime and LoopUseIOUringSQPoll take none. Loop-bound.
 func (l *Loop) Configure(opt LoopOption, args ...int) error {
 	if l.ptr == nil {
 		return ErrClosed
@@ -378,4 +386,28 @@ func boolInt(b bool) C.int {
 		return 1
 	}
 	return 0
+}
+
+// RunContext wraps uv_run as Run does, and stops the loop (uv_stop, from a function handed to
+// Post) when ctx ends first: Run's answer then comes with ctx's error. A stop posted just as
+// the loop returned by itself does nothing (Close answers EBUSY until a Run has drained it).
+// Call it where Run may be called.
+func (l *Loop) RunContext(ctx context.Context, mode RunMode) (bool, error) {
+	var stopped, running bool // the loop's: read and written on the goroutine running it
+	stop := context.AfterFunc(ctx, func() {
+		l.Post(func() {
+			if running {
+				stopped = true
+				l.Stop()
+			}
+		})
+	})
+	running = true
+	alive, err := l.Run(mode)
+	running = false
+	stop()
+	if err == nil && stopped {
+		err = ctx.Err()
+	}
+	return alive, err
 }

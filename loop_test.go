@@ -1131,3 +1131,16 @@ func TestLoopPostFromPosted(t *testing.T) {
 		t.Errorf("CloseAll with a function posting another: %v", err)
 	}
 }
+
+// libuv: loop_stop_before_run
+func TestLoopStopBeforeRun(t *testing.T) {
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	must(t, tm.Start(0, 0, func() { t.Errorf("the timer ran although the loop was stopped before Run") }))
+	must(t, l.Stop())
+	if !run(t, l, RunDefault) {
+		t.Errorf("Run returned 0 with a pending timer, want non-zero")
+	}
+	hndDoClose(t, l, tm)
+}

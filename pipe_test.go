@@ -289,6 +289,47 @@ func TestPipeConnectMultiple(t *testing.T) {
 	run(t, l, RunDefault)
 }
 
+// libuv: pipe_connect_close_multiple
+func TestPipeConnectCloseMultiple(t *testing.T) {
+	const clients = 10
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	name := pipeName(t)
+	server := pipeNew(t, l, false)
+	must(t, server.Bind(name))
+	accepted, connected := 0, 0
+	done := func() {
+		if accepted == clients && connected == clients {
+			hndCheck(t, server.Close(nil))
+		}
+	}
+	must(t, server.Listen(128, func(err error) {
+		hndCheck(t, err)
+		c := pipeNew(t, l, false)
+		hndCheck(t, server.Accept(c))
+		hndCheck(t, c.Close(nil))
+		accepted++
+		done()
+	}))
+	var cls []*Pipe
+	for i := 0; i < clients; i++ {
+		c := pipeNew(t, l, false)
+		cls = append(cls, c)
+		c.Connect(name, func(err error) { // libuv's test ignores what uv_pipe_connect returns
+			pipeIs(t, "connect callback", err, ECANCELED)
+			connected++
+			done()
+		})
+	}
+	for _, c := range cls {
+		must(t, c.Close(nil))
+	}
+	run(t, l, RunDefault)
+	if accepted != clients || connected != clients {
+		t.Errorf("accepted %d, connect callbacks %d; want %d", accepted, connected, clients)
+	}
+}
+
 // libuv: pipe_connect_on_prepare
 func TestPipeConnectOnPrepare(t *testing.T) {
 	l := newTestLoop(t)

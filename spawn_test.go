@@ -729,3 +729,12 @@ func procStdioOverPipes(t *testing.T, overlapped bool) {
 
 // libuv: stdio_emulate_iocp
 func TestStdioEmulateIOCP(t *testing.T) { procStdioOverPipes(t, true) }
+
+// libuv: spawn_same_stdout_stderr
+//
+// libuv's test has the body of spawn_and_ping (stdin and stdout pipes, signal 0, "TEST" echoed).
+func TestSpawnSameStdoutStderr(t *testing.T) {
+	if out := procPing(t, "TEST", true); out != "TEST" {
+		t.Errorf("output %q", out)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/netip"
 	"runtime"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -1952,4 +1954,141 @@ func TestTCPIPv6(t *testing.T) {
 	if refused != 1 {
 		t.Errorf("%d connect callbacks, want 1", refused)
 	}
+}
+
+// libuv: tcp_write_in_a_row
+//
+// A 10 MB write that the socket cannot take at once, then a 1-byte write queued behind it: the
+// second completes right after the first (the queue is empty in both callbacks). libuv 1.44
+// completes the second write one poll later.
+func TestTCPWriteInARow(t *testing.T) {
+	skipBeforeLibuv(t, 0x012d00, "writing the next queued write right after one completes")
+	l := newTestLoop(t)
+	hndGuard(t, l, 10*time.Second)
+	connections, connects, writes, closes := 0, 0, 0, 0
+	var incoming *TCP
+	server, addr := tcpServer(t, l, tcpLo4, func(c *TCP) {
+		connections++
+		incoming = c
+		hndCheck(t, c.ReadStart(func([]byte, error) {}))
+	})
+	data := make([]byte, 10<<20)
+	var client *TCP
+	writeCb := func(err error) {
+		hndCheck(t, err)
+		if n := client.WriteQueueSize(); n != 0 {
+			t.Errorf("write queue %d bytes in write callback %d, want 0", n, writes+1)
+		}
+		writes++
+		if writes == 2 {
+			for _, h := range []Handle{client, incoming, server} {
+				hndCheck(t, h.Close(func() { closes++ }))
+			}
+		}
+	}
+	client = tcpConnect(t, l, addr, func(c *TCP, err error) {
+		hndCheck(t, err)
+		connects++
+		_, err = c.Write([][]byte{data}, writeCb)
+		hndCheck(t, err)
+		q0 := c.WriteQueueSize()
+		if q0 <= 0 {
+			t.Errorf("write queue %d after the big write, want > 0", q0)
+		}
+		_, err = c.Write([][]byte{[]byte("A")}, writeCb)
+		hndCheck(t, err)
+		if q1 := c.WriteQueueSize(); q1 != q0+1 {
+			t.Errorf("write queue %d after the small write, want %d", q1, q0+1)
+		}
+	})
+	run(t, l, RunDefault)
+	if connects != 1 || connections != 1 || writes != 2 || closes != 3 {
+		t.Errorf("%d connects, %d connections, %d writes, %d closes; want 1, 1, 2, 3", connects, connections, writes, closes)
+	}
+}
+
+// reuseportLoops mirrors the two listening threads of libuv's reuseport tests: two loops,
+// each with a socket that listen makes on addr (the first on a free port, the second on the
+// address the first got) and counts what it receives in *count, and a timer every 10 ms that
+// closes itself and the socket once total reaches want. Each loop runs on its own goroutine;
+// wait waits for both Runs to return. It returns the address and the two counts.
+func reuseportLoops(t *testing.T, addr netip.AddrPort, want int32, total *atomic.Int32,
+	listen func(l *Loop, addr netip.AddrPort, count *int) (Handle, netip.AddrPort)) (netip.AddrPort, *[2]int, func()) {
+	t.Helper()
+	if AvailableParallelism() < 2 {
+		t.Skip("libuv's test: unreliable without thread parallelism")
+	}
+	counts := new([2]int)
+	var wg sync.WaitGroup
+	for i := range counts {
+		l := newTestLoop(t)
+		var h Handle
+		h, addr = listen(l, addr, &counts[i])
+		tm, err := NewTimer(l)
+		must(t, err)
+		must(t, tm.Start(0, 10*time.Millisecond, func() {
+			if total.Load() == want {
+				hndCheck(t, tm.Close(nil))
+				hndCheck(t, h.Close(nil))
+			}
+		}))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if alive, err := l.Run(RunDefault); err != nil || alive {
+				t.Errorf("Run of a listening loop: alive %v, %v; want 0, nil", alive, err)
+			}
+		}()
+	}
+	return addr, counts, wg.Wait
+}
+
+// libuv: tcp_reuseport
+func TestTCPReuseport(t *testing.T) {
+	skipBeforeLibuv(t, 0x013100, "UV_TCP_REUSEPORT")
+	const clients = 10
+	var accepted atomic.Int32
+	addr, counts, wait := reuseportLoops(t, tcpLo4, clients, &accepted, func(l *Loop, addr netip.AddrPort, count *int) (Handle, netip.AddrPort) {
+		s := tcpNew(t, l)
+		must(t, s.Bind(addr, TCPReusePort))
+		must(t, s.Listen(128, func(err error) {
+			hndCheck(t, err)
+			c, err := NewTCP(l)
+			hndCheck(t, err)
+			hndCheck(t, s.Accept(c))
+			hndCheck(t, c.Close(nil))
+			*count++
+			accepted.Add(1)
+		}))
+		a, err := s.SockName()
+		must(t, err)
+		return s, a
+	})
+	l := newTestLoop(t)
+	connected := 0
+	for i := 0; i < clients; i++ {
+		tcpConnect(t, l, addr, func(c *TCP, err error) {
+			hndCheck(t, err)
+			connected++
+			hndCheck(t, c.Close(nil))
+		})
+	}
+	run(t, l, RunDefault)
+	wait()
+	if accepted.Load() != clients || connected != clients || counts[0] == 0 || counts[1] == 0 || counts[0]+counts[1] != connected {
+		t.Errorf("accepted %d (%d and %d), connected %d; want %d, each listener some", accepted.Load(), counts[0], counts[1], connected, clients)
+	}
+}
+
+// Before libuv 1.49, TCPReusePort is refused (libuv would ignore it); from 1.49 it binds.
+func TestTCPReusePortVersions(t *testing.T) {
+	l := newTestLoop(t)
+	s := tcpNew(t, l)
+	err := s.Bind(tcpLo4, TCPReusePort)
+	if Version() < 0x013100 && !errors.Is(err, ENOSYS) {
+		t.Errorf("Bind(TCPReusePort) on libuv %s: %v, want ENOSYS", VersionString(), err)
+	} else if Version() >= 0x013100 && err != nil {
+		t.Errorf("Bind(TCPReusePort) on libuv %s: %v", VersionString(), err)
+	}
+	tcpClosed(t, l, s)
 }

@@ -523,3 +523,74 @@ func TestTimerNilCallbackOnStartedTimer(t *testing.T) {
 		t.Errorf("old callback ran %d times, want 1", calls)
 	}
 }
+
+// libuv: timer_zero_timeout
+//
+// libuv 1.44 runs a timer restarted with timeout 0 from its callback again in the same pass,
+// for ever: the test needs the timer queue of 1.45.
+func TestTimerZeroTimeout(t *testing.T) {
+	skipBeforeLibuv(t, 0x012d00, "running a timer restarted from its callback on the next pass")
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	calls := 0
+	var cb func()
+	cb = func() {
+		hndCheck(t, tm.Start(0, 0, cb))
+		hndCheck(t, l.Stop())
+		calls++
+	}
+	must(t, tm.Start(0, 0, cb))
+	if !run(t, l, RunDefault) {
+		t.Errorf("Run returned 0 after Stop with the timer restarted, want non-zero")
+	}
+	if calls != 1 {
+		t.Errorf("callback ran %d times, want 1", calls)
+	}
+	must(t, tm.Close(nil))
+	if run(t, l, RunDefault) {
+		t.Errorf("Run after Close reported the loop alive")
+	}
+	if calls != 1 {
+		t.Errorf("callback ran %d times after Close, want 1", calls)
+	}
+}
+
+// timerNoDoubleCall mirrors libuv's timer_no_double_call tests: a 10 ms timer repeating every
+// 10 ms, overdue by 10 ms when mode runs the loop once, fires once (libuv 1.44 ran the due
+// timers again after the poll).
+func timerNoDoubleCall(t *testing.T, mode RunMode) {
+	skipBeforeLibuv(t, 0x012d00, "running due timers once per iteration")
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	calls := 0
+	must(t, tm.Start(10*time.Millisecond, 10*time.Millisecond, func() { calls++ }))
+	must(t, Sleep(20*time.Millisecond))
+	if !run(t, l, mode) {
+		t.Errorf("Run returned 0 with a repeating timer, want non-zero")
+	}
+	if calls != 1 {
+		t.Errorf("callback ran %d times, want 1", calls)
+	}
+	hndDoClose(t, l, tm)
+}
+
+// libuv: timer_no_double_call_once
+func TestTimerNoDoubleCallOnce(t *testing.T) { timerNoDoubleCall(t, RunOnce) }
+
+// libuv: timer_no_double_call_nowait
+func TestTimerNoDoubleCallNowait(t *testing.T) { timerNoDoubleCall(t, RunNoWait) }
+
+// libuv: timer_no_run_on_unref
+func TestTimerNoRunOnUnref(t *testing.T) {
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	must(t, tm.Start(0, 0, func() { t.Errorf("the callback of an unreferenced timer ran") }))
+	must(t, tm.Unref())
+	if run(t, l, RunDefault) {
+		t.Errorf("Run reported the loop alive with only an unreferenced timer")
+	}
+	hndDoClose(t, l, tm)
+}

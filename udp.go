@@ -42,6 +42,11 @@ const (
 	UDPLinuxRecvErr UDPFlags = C.UV_UDP_LINUX_RECVERR
 	// UDPRecvmmsg (NewUDPEx) makes libuv read with recvmmsg where the system has it.
 	UDPRecvmmsg UDPFlags = C.UV_UDP_RECVMMSG
+	// UDPReusePort (Bind; UV_UDP_REUSEPORT, libuv 1.49) sets SO_REUSEPORT: several sockets
+	// that all set it bind the same address, and the system spreads the incoming datagrams
+	// over them. libuv answers ENOTSUP where the system lacks it; a libuv older than 1.49
+	// refuses the flag with EINVAL.
+	UDPReusePort UDPFlags = C.UVG_UDP_REUSEPORT
 )
 
 // Membership wraps uv_membership.
@@ -99,8 +104,8 @@ func (u *UDP) Open(fd int) error {
 }
 
 // Bind wraps uv_udp_bind: binds the socket to addr (port 0: any free port; read it back with
-// SockName), with flags UDPIPv6Only, UDPReuseAddr or UDPLinuxRecvErr. An invalid addr is
-// EINVAL. Loop-bound.
+// SockName), with flags UDPIPv6Only, UDPReuseAddr, UDPReusePort or UDPLinuxRecvErr. An
+// invalid addr is EINVAL. Loop-bound.
 func (u *UDP) Bind(addr netip.AddrPort, flags UDPFlags) error {
 	var sa sockaddr
 	p, err := u.liveAddr(addr, &sa)

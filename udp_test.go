@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -1155,6 +1156,60 @@ func TestUDPWrongThread(t *testing.T) {
 	}
 	if _, err := u.PeerName(); !errors.Is(err, ENOTCONN) {
 		t.Errorf("PeerName after the refused Connect: %v, want ENOTCONN", err)
+	}
+	loopCloseAll(t, l, u)
+}
+
+// libuv: udp_reuseport
+func TestUDPReuseport(t *testing.T) {
+	skipBeforeLibuv(t, 0x013100, "UV_UDP_REUSEPORT")
+	const datagrams = 10
+	var received atomic.Int32
+	addr, counts, wait := reuseportLoops(t, udpLo4, datagrams, &received, func(l *Loop, addr netip.AddrPort, count *int) (Handle, netip.AddrPort) {
+		u, a := udpBind(t, l, addr, UDPReuseAddr|UDPReusePort)
+		must(t, u.RecvStart(func(data []byte, from netip.AddrPort, flags UDPFlags, err error) {
+			hndCheck(t, err)
+			if flags != 0 {
+				t.Errorf("receive flags %v, want 0", flags)
+			}
+			if udpNothing(t, data, from, err) {
+				return
+			}
+			if string(data) != "Hello" {
+				t.Errorf("received %q, want Hello", data)
+			}
+			*count++
+			received.Add(1)
+		}))
+		return u, a
+	})
+	l := newTestLoop(t)
+	sent := 0
+	for i := 0; i < datagrams; i++ {
+		u := udpNew(t, l)
+		_, err := u.Send(addr, [][]byte{[]byte("Hello")}, func(err error) {
+			hndCheck(t, err)
+			sent++
+			hndCheck(t, u.Close(nil))
+		})
+		must(t, err)
+	}
+	run(t, l, RunDefault)
+	wait()
+	if received.Load() != datagrams || sent != datagrams || counts[0] == 0 || counts[1] == 0 || counts[0]+counts[1] != sent {
+		t.Errorf("received %d (%d and %d), sent %d; want %d, each socket some", received.Load(), counts[0], counts[1], sent, datagrams)
+	}
+}
+
+// Before libuv 1.49, libuv refuses UDPReusePort with EINVAL; from 1.49 it binds.
+func TestUDPReusePortVersions(t *testing.T) {
+	l := newTestLoop(t)
+	u := udpNew(t, l)
+	err := u.Bind(udpLo4, UDPReusePort)
+	if Version() < 0x013100 && !errors.Is(err, EINVAL) {
+		t.Errorf("Bind(UDPReusePort) on libuv %s: %v, want EINVAL", VersionString(), err)
+	} else if Version() >= 0x013100 && err != nil {
+		t.Errorf("Bind(UDPReusePort) on libuv %s: %v", VersionString(), err)
 	}
 	loopCloseAll(t, l, u)
 }
