@@ -102,3 +102,12 @@ func cint[T ~int | ~int64 | ~uint | ~uint32 | ~uint64](x T) (C.int, error) {
 	}
 	return C.int(x), nil
 }
+
+// cuint is cint's sibling for C's unsigned int (uids, gids, flags, counts, seconds): EINVAL
+// when x is negative or above 1<<32-1.
+func cuint[T ~int | ~int64 | ~uint | ~uint32 | ~uint64](x T) (C.uint, error) {
+	if x < 0 || uint64(x) > 1<<32-1 {
+		return 0, EINVAL
+	}
+	return C.uint(x), nil
+}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
+	"net/netip"
 	"strings"
 	"syscall"
 	"testing"
@@ -135,5 +137,31 @@ func TestErrnoNameAndError(t *testing.T) {
 	}
 	if got := Errno(-1337).Name(); !strings.Contains(got, "-1337") {
 		t.Errorf("Name of an unknown code: %q, want the number in it", got)
+	}
+}
+
+// ErrClosed matches net.ErrClosed, as the standard library's closed connections do, from a
+// closed stream and a closed UDP handle alike.
+func TestErrClosedIsNetErrClosed(t *testing.T) {
+	l := newTestLoop(t)
+	if !errors.Is(ErrClosed, net.ErrClosed) || errors.Is(net.ErrClosed, ErrClosed) {
+		t.Error("errors.Is(ErrClosed, net.ErrClosed) false, or the converse true")
+	}
+	if !strings.HasPrefix(ErrClosed.Error(), "uv: ") {
+		t.Errorf("ErrClosed.Error() = %q, want the package's prefix", ErrClosed.Error())
+	}
+	tcp, err := NewTCP(l)
+	must(t, err)
+	udp, err := NewUDP(l)
+	must(t, err)
+	must(t, tcp.Close(nil))
+	must(t, udp.Close(nil))
+	run(t, l, RunDefault)
+	_, werr := tcp.Write([][]byte{[]byte("x")}, nil)
+	_, serr := udp.Send(netip.MustParseAddrPort("127.0.0.1:9"), [][]byte{[]byte("x")}, nil)
+	for name, err := range map[string]error{"TCP.Write": werr, "UDP.Send": serr} {
+		if !errors.Is(err, ErrClosed) || !errors.Is(err, net.ErrClosed) {
+			t.Errorf("%s after Close: %v, want ErrClosed and net.ErrClosed", name, err)
+		}
 	}
 }

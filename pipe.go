@@ -83,6 +83,61 @@ func (p *Pipe) Connect(name string, cb func(err error)) (*ConnectReq, error) {
 	return r, nil
 }
 
+// PipeFlags are the flags of Bind2 and Connect2.
+type PipeFlags uint
+
+// PipeNoTruncate (UV_PIPE_NO_TRUNCATE): a name longer than a socket address holds is EINVAL
+// instead of being cut.
+const PipeNoTruncate PipeFlags = C.UVG_PIPE_NO_TRUNCATE
+
+// Bind2 wraps uv_pipe_bind2: Bind, with flags, and a name that may hold NUL bytes: on Linux a
+// name starting with one is a socket of the abstract namespace (no file), and the empty name
+// binds to an abstract name the kernel picks (read it with SockName). Without PipeNoTruncate a
+// name longer than a socket address holds (108 bytes on Linux) is cut to that length without
+// an error; with it, that is EINVAL. An unknown flag is libuv's EINVAL, and so is a NUL byte
+// after the first one. ENOSYS before libuv 1.46. Loop-bound.
+func (p *Pipe) Bind2(name string, flags PipeFlags) error {
+	ptr, err := p.live()
+	if err != nil {
+		return err
+	}
+	f, err := cuint(flags)
+	if err != nil {
+		return err
+	}
+	s := C.CString(name) // its bytes, NULs included, and one more
+	defer C.free(unsafe.Pointer(s))
+	return status(C.uvg_pipe_bind2(p.loop.ptr, C.uintptr_t(uintptr(ptr)), s, C.size_t(len(name)), f))
+}
+
+// Connect2 wraps uv_pipe_connect2: Connect, with flags and a name as in Bind2 (an abstract
+// socket's starts with a NUL byte; the empty name is libuv's EINVAL). The returned error is
+// libuv's when it refused to start (EINVAL for an unknown flag, a name it refuses, a long name
+// with PipeNoTruncate), or the binding's (ErrClosed, ErrWrongThread); then cb does not run.
+// Otherwise cb (may be nil) runs on the loop with the result. ENOSYS before libuv 1.46.
+// Loop-bound.
+func (p *Pipe) Connect2(name string, flags PipeFlags, cb func(err error)) (*ConnectReq, error) {
+	ptr, err := p.live()
+	if err != nil {
+		return nil, err
+	}
+	f, err := cuint(flags)
+	if err != nil {
+		return nil, err
+	}
+	s := C.CString(name)
+	defer C.free(unsafe.Pointer(s))
+	r := &ConnectReq{cb: cb}
+	if err := r.open(p.loop, r, ReqConnect); err != nil {
+		return nil, err
+	}
+	if st := C.uvg_pipe_connect2(p.loop.ptr, r.ptr, C.uintptr_t(uintptr(ptr)), s, C.size_t(len(name)), f); st != 0 {
+		r.done() // before status, which panics on a wrong thread with the uvdebug tag
+		return nil, status(st)
+	}
+	return r, nil
+}
+
 // SockName wraps uv_pipe_getsockname: the path the pipe is bound to; "" for an unbound or
 // connected-only socket. A Linux abstract socket's name starts with a NUL byte. EBADF before
 // the pipe has a descriptor. Loop-bound.

@@ -1024,3 +1024,109 @@ func TestPipeWrite2NoDescriptor(t *testing.T) {
 	}
 	run(t, l, RunDefault)
 }
+
+// libuv: pipe_overlong_path
+func TestPipeOverlongPath(t *testing.T) {
+	l := newTestLoop(t)
+	p, err := NewPipe(l, false)
+	must(t, err)
+	path := strings.Repeat("@", 512)
+	err = p.Bind2(path, PipeNoTruncate)
+	if !hasAPI(46) {
+		p.Close(nil)
+		run(t, l, RunDefault)
+		skipBefore(t, 46, err)
+	}
+	if !errors.Is(err, EINVAL) {
+		t.Errorf("Bind2 of 512 bytes with PipeNoTruncate: %v, want EINVAL", err)
+	}
+	_, err = p.Connect2(path, PipeNoTruncate, func(err error) { t.Errorf("Connect2's callback ran: %v", err) })
+	if !errors.Is(err, EINVAL) {
+		t.Errorf("Connect2 of 512 bytes with PipeNoTruncate: %v, want EINVAL", err)
+	}
+	run(t, l, RunDefault)
+	connected, closed := 0, 0
+	_, err = p.Connect("", func(err error) {
+		connected++
+		if !errors.Is(err, EINVAL) {
+			t.Errorf("Connect(\"\"): %v, want EINVAL", err)
+		}
+		p.Close(func() { closed++ })
+	})
+	must(t, err)
+	run(t, l, RunDefault)
+	if connected != 1 || closed != 1 {
+		t.Errorf("connect callbacks %d, close callbacks %d; want 1 and 1", connected, closed)
+	}
+}
+
+// libuv: pipe_getsockname_autobind
+func TestPipeGetsocknameAutobind(t *testing.T) {
+	l := newTestLoop(t)
+	server, err := NewPipe(l, false)
+	must(t, err)
+	err = server.Bind2("", 0) // Linux: the kernel picks an abstract name
+	if !hasAPI(46) {
+		server.Close(nil)
+		run(t, l, RunDefault)
+		skipBefore(t, 46, err)
+	}
+	must(t, err)
+	isAutobind := func(what, name string) {
+		t.Helper()
+		ok := len(name) == 6 && name[0] == 0
+		for _, c := range name[min(1, len(name)):] {
+			ok = ok && (c >= '0' && c <= '9' || c >= 'a' && c <= 'f')
+		}
+		if !ok {
+			t.Errorf("%s = %q, want a NUL and 5 hex digits", what, name)
+		}
+	}
+	name, err := server.SockName()
+	must(t, err)
+	isAutobind("SockName", name)
+	must(t, server.Listen(0, func(err error) { check(t, "connection", err) })) // may run or not
+	client, err := NewPipe(l, false)
+	must(t, err)
+	connected, closed := 0, 0
+	_, err = client.Connect2(name, 0, func(err error) {
+		check(t, "Connect2", err)
+		// libuv's ENOBUFS for a 5-byte buffer has no Go form: PeerName sizes its buffer.
+		peer, err := client.PeerName()
+		check(t, "PeerName", err)
+		isAutobind("PeerName", peer)
+		connected++
+		client.Close(func() { closed++ })
+		server.Close(func() { closed++ })
+	})
+	must(t, err)
+	run(t, l, RunDefault)
+	if connected != 1 || closed != 2 {
+		t.Errorf("connect callbacks %d, close callbacks %d; want 1 and 2", connected, closed)
+	}
+}
+
+// Bind2 on an abstract name that holds a NUL after its first byte: the name is bytes, not a C
+// string.
+func TestPipeBind2Abstract(t *testing.T) {
+	l := newTestLoop(t)
+	server, err := NewPipe(l, false)
+	must(t, err)
+	name := "\x00uv-test-abstract\x00inner"
+	err = server.Bind2(name, 0)
+	if !hasAPI(46) {
+		server.Close(nil)
+		run(t, l, RunDefault)
+		skipBefore(t, 46, err)
+	}
+	must(t, err)
+	got, err := server.SockName()
+	if err != nil || got != name {
+		t.Errorf("SockName = %q, %v; want %q", got, err, name)
+	}
+	if err := server.Bind2(name, PipeFlags(2)); !errors.Is(err, EINVAL) {
+		t.Errorf("Bind2 with an unknown flag: %v, want EINVAL", err)
+	}
+	server.Close(nil)
+	run(t, l, RunDefault)
+}

@@ -1213,3 +1213,85 @@ func TestUDPReusePortVersions(t *testing.T) {
 	}
 	loopCloseAll(t, l, u)
 }
+
+func TestUDPTrySend2(t *testing.T) {
+	l := newTestLoop(t)
+	recv, err := NewUDP(l)
+	must(t, err)
+	send, err := NewUDP(l)
+	must(t, err)
+	_, err = send.TrySend2([]Datagram{{Bufs: [][]byte{{1}}}})
+	if !hasAPI(50) {
+		recv.Close(nil)
+		send.Close(nil)
+		run(t, l, RunDefault)
+		skipBefore(t, 50, err)
+	}
+	if !errors.Is(err, EINVAL) {
+		t.Errorf("TrySend2 before Bind: %v, want libuv's EINVAL", err)
+	}
+	if _, err := send.TrySend2(nil); !errors.Is(err, EINVAL) {
+		t.Errorf("TrySend2 of no datagram: %v, want EINVAL", err)
+	}
+	lo := netip.MustParseAddrPort("127.0.0.1:0")
+	must(t, recv.Bind(lo, 0))
+	must(t, send.Bind(lo, 0))
+	to, err := recv.SockName()
+	must(t, err)
+	want := []string{"one", "two+three", ""}
+	var got []string
+	must(t, recv.RecvStart(func(data []byte, addr netip.AddrPort, flags UDPFlags, err error) {
+		check(t, "receive", err)
+		if !addr.IsValid() { // nothing to read
+			return
+		}
+		got = append(got, string(data))
+		if len(got) == len(want) {
+			recv.Close(nil)
+			send.Close(nil)
+		}
+	}))
+	n, err := send.TrySend2([]Datagram{
+		{Addr: to, Bufs: [][]byte{[]byte("one")}},
+		{Addr: to, Bufs: [][]byte{[]byte("two"), []byte("+three")}},
+		{Addr: to},
+	})
+	if err != nil || n != 3 {
+		t.Fatalf("TrySend2 = %d, %v; want 3", n, err)
+	}
+	run(t, l, RunDefault)
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("received %q, want %q", got, want)
+	}
+}
+
+func TestUDPOpenEx(t *testing.T) {
+	l := newTestLoop(t)
+	u, err := NewUDP(l)
+	must(t, err)
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_DGRAM|syscall.SOCK_CLOEXEC, 0)
+	must(t, err)
+	err = u.OpenEx(fd, UDPIPv6Only) // not a flag of uv_udp_open_ex
+	if !hasAPI(52) {
+		syscall.Close(fd)
+		u.Close(nil)
+		run(t, l, RunDefault)
+		skipBefore(t, 52, err)
+	}
+	if !errors.Is(err, EINVAL) {
+		t.Errorf("OpenEx with UDPIPv6Only: %v, want EINVAL", err)
+	}
+	if err := u.OpenEx(fd, UDPReuseAddr|UDPReusePort); err != nil {
+		syscall.Close(fd)
+		t.Errorf("OpenEx: %v", err)
+	}
+	v, err := syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, 0xf) // SO_REUSEPORT on Linux
+	if err != nil || v == 0 {
+		t.Errorf("SO_REUSEPORT after OpenEx(UDPReusePort) = %d, %v", v, err)
+	}
+	if err := u.OpenEx(fd, 0); !errors.Is(err, EBUSY) {
+		t.Errorf("second OpenEx: %v, want EBUSY", err)
+	}
+	u.Close(nil)
+	run(t, l, RunDefault)
+}
