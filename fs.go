@@ -601,7 +601,8 @@ func (r *FSReq) release() {
 	if r.token != nil {
 		releaseToken(r.token)
 	}
-	r.ptr, r.token = nil, nil
+	r.token = nil
+	r.clear()
 }
 
 // fsOffset is the offset of read and write: a negative one is libuv's -1, the current position.

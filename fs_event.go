@@ -97,7 +97,7 @@ func (h *FSEvent) Start(path string, flags FSEventFlags, cb func(filename string
 		return err
 	}
 	defer C.free(unsafe.Pointer(cpath))
-	if err := status(C.uvg_fs_event_start(p, cpath, C.uint(flags))); err != nil {
+	if err := status(C.uvg_fs_event_start(h.loop.ptr, p, cpath, C.uint(flags))); err != nil {
 		return pathError("fs_event_start", path, err)
 	}
 	h.cb = cb
@@ -110,7 +110,7 @@ func (h *FSEvent) Stop() error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_fs_event_stop(p))
+	return status(C.uvg_fs_event_stop(h.loop.ptr, p))
 }
 
 // Path wraps uv_fs_event_getpath: the path given to Start, as given. libuv answers EINVAL
@@ -120,7 +120,7 @@ func (h *FSEvent) Path() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return handlePath(func(buf *C.char, n *C.size_t) C.int { return C.uvg_fs_event_getpath(p, buf, n) })
+	return handlePath(func(buf *C.char, n *C.size_t) C.int { return C.uvg_fs_event_getpath(h.loop.ptr, p, buf, n) })
 }
 
 // handlePath calls a uv_*_getpath function, growing the buffer as long as it answers ENOBUFS

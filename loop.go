@@ -255,6 +255,20 @@ func (l *Loop) Walk(fn func(Handle)) error {
 	return err
 }
 
+// wrongThreadPanic is the panic of a loop-bound call from the wrong thread: in every build for
+// the calls without an error result, with the uvdebug tag for all.
+const wrongThreadPanic = "uv: loop used from a goroutine other than the one running it; " +
+	"call it from the loop's callbacks, or hand it over with Loop.Post"
+
+// assertOwner panics when a goroutine other than the one running l calls a loop-bound method
+// that has no error result to answer ErrWrongThread with (a programming error, like a
+// concurrent map write). It reads only the loop's state, never a handle's.
+func (l *Loop) assertOwner() {
+	if l.running.Load() && C.uvg_owner(l.ptr) == 0 {
+		panic(wrongThreadPanic)
+	}
+}
+
 // isClosed reports whether Close has succeeded. Safe for concurrent use.
 func (l *Loop) isClosed() bool {
 	l.postMu.Lock()

@@ -34,7 +34,7 @@ func (p *Pipe) Open(fd int) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_pipe_open(ptr, C.int(fd)))
+	return status(C.uvg_pipe_open(p.loop.ptr, ptr, C.int(fd)))
 }
 
 // Bind wraps uv_pipe_bind: binds the pipe to the Unix socket path name (created; Close does
@@ -53,7 +53,7 @@ func (p *Pipe) Bind(name string) error {
 		return err
 	}
 	defer C.free(unsafe.Pointer(s))
-	return status(C.uvg_pipe_bind(ptr, s))
+	return status(C.uvg_pipe_bind(p.loop.ptr, ptr, s))
 }
 
 // Connect wraps uv_pipe_connect: connects the pipe to the Unix socket path name. uv_pipe_connect
@@ -76,7 +76,7 @@ func (p *Pipe) Connect(name string, cb func(err error)) (*ConnectReq, error) {
 	if err := r.open(p.loop, r, ReqConnect); err != nil {
 		return nil, err
 	}
-	if st := C.uvg_pipe_connect(r.ptr, ptr, s); st != 0 {
+	if st := C.uvg_pipe_connect(p.loop.ptr, r.ptr, ptr, s); st != 0 {
 		r.done() // before status, which panics on a wrong thread with the uvdebug tag
 		return nil, status(st)
 	}
@@ -103,7 +103,7 @@ func (p *Pipe) name(peer C.int) (string, error) {
 	buf := make([]byte, 128)
 	for {
 		n := C.size_t(len(buf))
-		r := C.uvg_pipe_name(ptr, peer, (*C.char)(unsafe.Pointer(&buf[0])), &n)
+		r := C.uvg_pipe_name(p.loop.ptr, ptr, peer, (*C.char)(unsafe.Pointer(&buf[0])), &n)
 		if r == C.UV_ENOBUFS && int(n) > len(buf) {
 			buf = make([]byte, n)
 			continue
@@ -126,14 +126,14 @@ func (p *Pipe) SetPendingInstances(count int) error {
 	if count < 0 {
 		return ErrNegative
 	}
-	return status(C.uvg_pipe_pending_instances(ptr, C.int(count)))
+	return status(C.uvg_pipe_pending_instances(p.loop.ptr, ptr, C.int(count)))
 }
 
 // PendingCount wraps uv_pipe_pending_count: the number of handles received on an IPC pipe and
 // not yet accepted; 0 once closed. Loop-bound.
 func (p *Pipe) PendingCount() int {
 	p.loop.assertOwner()
-	if p.ptr == nil || p.closing {
+	if p.ptr == nil || p.closing.Load() {
 		return 0
 	}
 	return int(C.uv_pipe_pending_count((*C.uv_pipe_t)(p.ptr)))
@@ -144,7 +144,7 @@ func (p *Pipe) PendingCount() int {
 // Loop-bound.
 func (p *Pipe) PendingType() HandleType {
 	p.loop.assertOwner()
-	if p.ptr == nil || p.closing {
+	if p.ptr == nil || p.closing.Load() {
 		return HandleUnknown
 	}
 	return HandleType(C.uv_pipe_pending_type((*C.uv_pipe_t)(p.ptr)))
@@ -159,14 +159,16 @@ func (p *Pipe) AcceptPending() (Handle, error) {
 		return nil, err
 	}
 	var client Handle
-	switch t := p.PendingType(); t {
-	case HandleNamedPipe:
+	switch t := C.uvg_pipe_pending_type(p.loop.ptr, ptr); t {
+	case C.UVG_EWRONGTHREAD:
+		return nil, wrongThread()
+	case C.UV_NAMED_PIPE:
 		client, err = NewPipe(p.loop, false)
-	case HandleTCP:
+	case C.UV_TCP:
 		client, err = NewTCP(p.loop)
-	case HandleUDP:
+	case C.UV_UDP:
 		client, err = NewUDP(p.loop)
-	case HandleUnknown:
+	case C.UV_UNKNOWN_HANDLE:
 		return nil, EAGAIN
 	default:
 		return nil, ENOTSUP // libuv sends only TCP, pipe and UDP handles
@@ -174,7 +176,7 @@ func (p *Pipe) AcceptPending() (Handle, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := status(C.uvg_accept(ptr, client.base().ptr)); err != nil {
+	if err := status(C.uvg_accept(p.loop.ptr, p.loop.ptr, ptr, client.base().ptr)); err != nil {
 		client.Close(nil)
 		return nil, err
 	}
@@ -198,7 +200,7 @@ func (p *Pipe) Chmod(mode PipeMode) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_pipe_chmod(ptr, C.int(mode)))
+	return status(C.uvg_pipe_chmod(p.loop.ptr, ptr, C.int(mode)))
 }
 
 // Pipe2 wraps uv_pipe: an anonymous pipe, fds[0] the read end and fds[1] the write end, both

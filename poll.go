@@ -64,7 +64,7 @@ func (p *Poll) Start(events PollEvent, cb func(events PollEvent, err error)) err
 	if events&^pollAll != 0 || events != 0 && cb == nil {
 		return EINVAL
 	}
-	if err := status(C.uvg_poll_start(h, C.int(events))); err != nil {
+	if err := status(C.uvg_poll_start(p.loop.ptr, h, C.int(events))); err != nil {
 		return err
 	}
 	if events != 0 {
@@ -79,5 +79,5 @@ func (p *Poll) Stop() error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_poll_stop(h))
+	return status(C.uvg_poll_stop(p.loop.ptr, h))
 }

@@ -167,6 +167,7 @@ func Spawn(l *Loop, opts *ProcessOptions, exit func(p *Process, exitStatus int64
 		return nil, EINVAL
 	}
 	streams := make([]unsafe.Pointer, len(opts.Stdio))
+	loops := make([]*C.uv_loop_t, len(opts.Stdio)+1) // the stdio streams' loops, NULL-ended
 	for i, c := range opts.Stdio {
 		switch c.Flags & stdioKinds {
 		case StdioIgnore, StdioInheritFD:
@@ -178,7 +179,7 @@ func Spawn(l *Loop, opts *ProcessOptions, exit func(p *Process, exitStatus int64
 			if err != nil {
 				return nil, err
 			}
-			streams[i] = p
+			streams[i], loops[i] = p, c.Stream.base().loop.ptr
 		default:
 			return nil, EINVAL // libuv asserts one kind
 		}
@@ -192,7 +193,7 @@ func Spawn(l *Loop, opts *ProcessOptions, exit func(p *Process, exitStatus int64
 	if err := p.open(l, p, HandleProcess); err != nil {
 		return nil, err
 	}
-	r := C.uvg_spawn(l.ptr, p.token, o, boolInt(exit != nil))
+	r := C.uvg_spawn(l.ptr, &loops[0], p.token, o, boolInt(exit != nil))
 	if r.ptr == nil {
 		return nil, p.opened(r)
 	}
@@ -294,7 +295,7 @@ func (p *Process) Kill(signum int) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_process_kill(ptr, C.int(signum)))
+	return status(C.uvg_process_kill(p.loop.ptr, ptr, C.int(signum)))
 }
 
 // Kill wraps uv_kill: sends signum to the process pid (kill(2): 0 and negative pids name

@@ -6,6 +6,7 @@ import "C"
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -85,24 +86,24 @@ func (r *req) open(l *Loop, self Req, typ ReqType) error {
 func (r *req) done() {
 	C.free(r.ptr)
 	releaseToken(r.token)
-	r.ptr, r.token = nil, nil
+	r.token = nil
+	r.clear()
 }
+
+// clear marks the request completed. ptr is read by Cancel before any thread check (a misusing
+// goroutine may read it while the loop completes the request): it is cleared atomically.
+func (r *req) clear() { atomic.StorePointer(&r.ptr, nil) }
 
 func (r *req) Cancel() error {
-	if r.ptr == nil {
+	p := atomic.LoadPointer(&r.ptr)
+	if p == nil {
 		return ErrClosed
 	}
-	return status(C.uvg_cancel(r.ptr, r.loop.ptr))
+	return status(C.uvg_cancel(r.loop.ptr, p))
 }
 
-func (r *req) Type() ReqType {
-	if r.ptr != nil {
-		if t := ReqType(C.uv_req_get_type((*C.uv_req_t)(r.ptr))); t != ReqUnknown {
-			return t
-		}
-	}
-	return r.typ
-}
+// Type wraps uv_req_get_type; the Go side keeps the type, which stays known after completion.
+func (r *req) Type() ReqType { return r.typ }
 
 func (r *req) TypeName() string { return r.Type().String() }
 

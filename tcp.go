@@ -56,7 +56,7 @@ func (t *TCP) Open(fd int) error {
 	if fd < 0 || fd > math.MaxInt32 {
 		return EBADF
 	}
-	return status(C.uvg_tcp_open(p, C.int(fd)))
+	return status(C.uvg_tcp_open(t.loop.ptr, p, C.int(fd)))
 }
 
 // SetNoDelay wraps uv_tcp_nodelay: enable disables Nagle's algorithm (TCP_NODELAY).
@@ -66,7 +66,7 @@ func (t *TCP) SetNoDelay(enable bool) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_tcp_nodelay(p, boolInt(enable)))
+	return status(C.uvg_tcp_nodelay(t.loop.ptr, p, boolInt(enable)))
 }
 
 // SetKeepAlive wraps uv_tcp_keepalive: enable turns TCP keep-alive on, delay is the idle time
@@ -87,7 +87,7 @@ func (t *TCP) SetKeepAlive(enable bool, delay time.Duration) error {
 	if s > math.MaxUint32 {
 		return EINVAL
 	}
-	return status(C.uvg_tcp_keepalive(p, boolInt(enable), C.uint(s)))
+	return status(C.uvg_tcp_keepalive(t.loop.ptr, p, boolInt(enable), C.uint(s)))
 }
 
 // SetSimultaneousAccepts wraps uv_tcp_simultaneous_accepts; libuv only acts on it on Windows
@@ -97,7 +97,7 @@ func (t *TCP) SetSimultaneousAccepts(enable bool) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_tcp_simultaneous_accepts(p, boolInt(enable)))
+	return status(C.uvg_tcp_simultaneous_accepts(t.loop.ptr, p, boolInt(enable)))
 }
 
 // Bind wraps uv_tcp_bind: binds the socket to addr (port 0 picks a free one; read it with
@@ -112,7 +112,7 @@ func (t *TCP) Bind(addr netip.AddrPort, flags TCPFlags) error {
 	if err := sa.setAddrPort(addr); err != nil {
 		return err
 	}
-	return status(C.uvg_tcp_bind(p, sa.ptr(), C.uint(flags)))
+	return status(C.uvg_tcp_bind(t.loop.ptr, p, sa.ptr(), C.uint(flags)))
 }
 
 // SockName wraps uv_tcp_getsockname: the address the socket is bound to; the zero AddrPort
@@ -129,7 +129,7 @@ func (t *TCP) name(peer C.int) (netip.AddrPort, error) {
 		return netip.AddrPort{}, err
 	}
 	var sa sockaddr
-	if err := status(C.uvg_tcp_name(p, peer, (*C.struct_sockaddr_storage)(unsafe.Pointer(&sa)))); err != nil {
+	if err := status(C.uvg_tcp_name(t.loop.ptr, p, peer, (*C.struct_sockaddr_storage)(unsafe.Pointer(&sa)))); err != nil {
 		return netip.AddrPort{}, err
 	}
 	return addrPort(sa.ptr()), nil
@@ -153,7 +153,7 @@ func (t *TCP) Connect(addr netip.AddrPort, cb func(err error)) (*ConnectReq, err
 	if err := r.open(t.loop, r, ReqConnect); err != nil {
 		return nil, err
 	}
-	if st := C.uvg_tcp_connect(r.ptr, p, sa.ptr()); st != 0 {
+	if st := C.uvg_tcp_connect(t.loop.ptr, r.ptr, p, sa.ptr()); st != 0 {
 		r.done() // before status, which panics on a wrong thread with the uvdebug tag
 		return nil, status(st)
 	}
@@ -169,7 +169,7 @@ func (t *TCP) CloseReset(cb func()) error {
 	if err != nil {
 		return err
 	}
-	return t.closeWith(C.uvg_tcp_close_reset(p, t.freeInC()), cb)
+	return t.closeWith(C.uvg_tcp_close_reset(t.loop.ptr, p, t.freeInC()), cb)
 }
 
 // Socketpair wraps uv_socketpair: a pair of connected Unix domain sockets of type typ

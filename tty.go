@@ -49,7 +49,7 @@ func (t *TTY) SetMode(mode TTYMode) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_tty_set_mode(p, C.uv_tty_mode_t(mode)))
+	return status(C.uvg_tty_set_mode(t.loop.ptr, p, C.uv_tty_mode_t(mode)))
 }
 
 // WinSize wraps uv_tty_get_winsize: the terminal's width and height in characters. libuv's
@@ -60,9 +60,8 @@ func (t *TTY) WinSize() (width, height int, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	t.loop.assertOwner()
 	var w, h C.int
-	if err := status(C.uv_tty_get_winsize((*C.uv_tty_t)(p), &w, &h)); err != nil {
+	if err := status(C.uvg_tty_winsize(t.loop.ptr, p, &w, &h)); err != nil {
 		return 0, 0, err
 	}
 	return int(w), int(h), nil

@@ -95,7 +95,7 @@ func (u *UDP) Open(fd int) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_udp_open(p, C.int(fd)))
+	return status(C.uvg_udp_open(u.loop.ptr, p, C.int(fd)))
 }
 
 // Bind wraps uv_udp_bind: binds the socket to addr (port 0: any free port; read it back with
@@ -107,7 +107,7 @@ func (u *UDP) Bind(addr netip.AddrPort, flags UDPFlags) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_udp_bind(p, sa.ptr(), C.uint(flags)))
+	return status(C.uvg_udp_bind(u.loop.ptr, p, sa.ptr(), C.uint(flags)))
 }
 
 // liveAddr returns the C handle (or ErrClosed) and fills sa with addr (or EINVAL).
@@ -129,7 +129,7 @@ func (u *UDP) Connect(addr netip.AddrPort) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_udp_connect(p, sa.ptr()))
+	return status(C.uvg_udp_connect(u.loop.ptr, p, sa.ptr()))
 }
 
 // Disconnect wraps uv_udp_connect with a NULL address: dissolves the association made by
@@ -139,7 +139,7 @@ func (u *UDP) Disconnect() error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_udp_connect(p, nil))
+	return status(C.uvg_udp_connect(u.loop.ptr, p, nil))
 }
 
 // PeerName wraps uv_udp_getpeername: the address the socket is connected to; libuv's
@@ -155,7 +155,7 @@ func (u *UDP) name(peer C.int) (netip.AddrPort, error) {
 		return netip.AddrPort{}, err
 	}
 	var sa sockaddr
-	if err := status(C.uvg_udp_name(p, peer, (*C.struct_sockaddr_storage)(&sa))); err != nil {
+	if err := status(C.uvg_udp_name(u.loop.ptr, p, peer, (*C.struct_sockaddr_storage)(&sa))); err != nil {
 		return netip.AddrPort{}, err
 	}
 	return addrPort(sa.ptr()), nil
@@ -198,7 +198,7 @@ func (u *UDP) membership(group, iface string, source *string, m Membership) erro
 			return err
 		}
 	}
-	return status(C.uvg_udp_membership(p, cs[0], cs[1], cs[2], C.uv_membership(m)))
+	return status(C.uvg_udp_membership(u.loop.ptr, p, cs[0], cs[1], cs[2], C.uv_membership(m)))
 }
 
 // SetMulticastLoop wraps uv_udp_set_multicast_loop: whether the host receives the multicast
@@ -230,7 +230,7 @@ func (u *UDP) set(opt C.int, v C.int) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_udp_set(p, opt, v))
+	return status(C.uvg_udp_set(u.loop.ptr, p, opt, v))
 }
 
 // SetMulticastInterface wraps uv_udp_set_multicast_interface: the interface, by its address,
@@ -248,7 +248,7 @@ func (u *UDP) SetMulticastInterface(iface string) error {
 		}
 		defer C.free(unsafe.Pointer(cs))
 	}
-	return status(C.uvg_udp_set_multicast_interface(p, cs))
+	return status(C.uvg_udp_set_multicast_interface(u.loop.ptr, p, cs))
 }
 
 // Send wraps uv_udp_send: sends one datagram made of bufs, in order, to addr; the zero
@@ -282,7 +282,7 @@ func (u *UDP) Send(addr netip.AddrPort, cb func(err error), bufs ...[]byte) (*UD
 	r.pins, r.gen = &u.pins, u.pins.take()
 	var arr [stackBufs]C.uv_buf_t
 	b := pinBufs(r.gen, bufs, arr[:])
-	res := C.uvg_udp_send(r.token, p, b, C.uint(len(bufs)), sa)
+	res := C.uvg_udp_send(u.loop.ptr, r.token, p, b, C.uint(len(bufs)), sa)
 	if res.err != 0 {
 		r.complete() // before status, which panics on the wrong thread under uvdebug
 		return nil, status(res.err)
@@ -312,7 +312,7 @@ func (u *UDP) TrySend(addr netip.AddrPort, bs ...[]byte) (int, error) {
 	}
 	gen := u.pins.take() // as in tryWrite (stream.go)
 	var arr [stackBufs]C.uv_buf_t
-	r := C.uvg_udp_try_send(p, pinBufs(gen, bs, arr[:]), C.uint(len(bs)), sa)
+	r := C.uvg_udp_try_send(u.loop.ptr, p, pinBufs(gen, bs, arr[:]), C.uint(len(bs)), sa)
 	u.pins.put(gen)
 	if r < 0 {
 		return 0, status(r)
@@ -348,7 +348,7 @@ func (u *UDP) RecvStart(cb func(data []byte, addr netip.AddrPort, flags UDPFlags
 	if err != nil {
 		return err
 	}
-	if err := status(C.uvg_udp_recv_start(p, boolInt(cb != nil))); err != nil {
+	if err := status(C.uvg_udp_recv_start(u.loop.ptr, p, boolInt(cb != nil))); err != nil {
 		return err
 	}
 	u.recvCb = cb
@@ -377,7 +377,7 @@ func (u *UDP) RecvStop() error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_udp_recv_stop(p))
+	return status(C.uvg_udp_recv_stop(u.loop.ptr, p))
 }
 
 // UsingRecvmmsg wraps uv_udp_using_recvmmsg: whether the handle reads with recvmmsg (asked
@@ -421,5 +421,6 @@ func (r *UDPSendReq) complete() {
 	r.pins.put(r.gen)
 	r.pins, r.gen = nil, nil
 	releaseToken(r.token)
-	r.ptr, r.token = nil, nil
+	r.token = nil
+	r.clear()
 }

@@ -79,18 +79,14 @@ static inline void uvg_stdio_set(uv_stdio_container_t* c, int flags, void* strea
  * first, then SIGCHLD is arranged, in this same call, before uv_spawn forks. libuv initializes
  * the handle before anything can fail, so r.ptr is the handle (to be closed) whenever uv_spawn
  * was called, whatever r.err says; r.ptr is NULL when it was not. */
-static inline uvg_new_t uvg_spawn(uv_loop_t* l, void* token, uv_process_options_t* o, int has_exit) {
-  uvg_new_t r = uvg_handle_new(l, UV_PROCESS);
+static inline uvg_new_t uvg_spawn(uv_loop_t* l, uv_loop_t** stdio_loops, void* token, uv_process_options_t* o,
+                                  int has_exit) {
+  uvg_new_t r = {NULL, UVG_EWRONGTHREAD};
   int i;
+  for (i = 0; i < o->stdio_count; i++)
+    if (stdio_loops[i] != NULL && !uvg_owner(stdio_loops[i])) return r;
+  r = uvg_handle_new(l, UV_PROCESS);
   if (r.ptr == NULL) return r;
-  for (i = 0; i < o->stdio_count; i++) {
-    uv_stdio_container_t* c = &o->stdio[i];
-    if ((c->flags & (UV_CREATE_PIPE | UV_INHERIT_STREAM)) &&
-        !uvg_owner(uv_handle_get_loop((uv_handle_t*)c->data.stream))) {
-      r.err = UVG_EWRONGTHREAD;
-      goto fail;
-    }
-  }
   r.err = uvg_chld_arrange();
   if (r.err != 0) goto fail;
   o->exit_cb = has_exit ? uvgExitCb : NULL;
@@ -105,8 +101,8 @@ fail:
 
 /* uv_process_kill. A handle whose uv_spawn failed has pid 0 (libuv 1.44 sets it on success
  * only), and kill(0, signum) would signal this whole process group: ESRCH instead. */
-static inline int uvg_process_kill(void* p, int signum) {
-  UVG_HCHECK(p);
+static inline int uvg_process_kill(uv_loop_t* l, void* p, int signum) {
+  UVG_CHECK(l);
   if (uv_process_get_pid(p) == 0) return UV_ESRCH;
   return uv_process_kill(p, signum);
 }
