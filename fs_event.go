@@ -85,6 +85,10 @@ func NewFSEvent(l *Loop) (*FSEvent, error) {
 // Errno; a path holding a NUL byte is ErrNUL; a nil cb is EINVAL (libuv would call it).
 // Loop-bound.
 func (h *FSEvent) Start(path string, flags FSEventFlags, cb func(filename string, events FSEventKind, err error)) error {
+	cflags, err := cuint[C.uint](flags)
+	if err != nil {
+		return err
+	}
 	p, err := h.live()
 	if err != nil {
 		return err
@@ -97,7 +101,7 @@ func (h *FSEvent) Start(path string, flags FSEventFlags, cb func(filename string
 		return err
 	}
 	defer C.free(unsafe.Pointer(cpath))
-	if err := status(C.uvg_fs_event_start(h.loop.ptr, p, cpath, C.uint(flags))); err != nil {
+	if err := status(C.uvg_fs_event_start(h.loop.ptr, p, cpath, cflags)); err != nil {
 		return pathError("fs_event_start", path, err)
 	}
 	h.cb = cb

@@ -245,7 +245,10 @@ func (h *handle) bufferSize(send C.int, size int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	v := C.int(size)
+	v, err := cint(size)
+	if err != nil {
+		return 0, err
+	}
 	if err := status(C.uvg_buffer_size(h.loop.ptr, p, send, &v)); err != nil {
 		return 0, err
 	}

@@ -236,7 +236,11 @@ func (l *Loop) Configure(opt LoopOption, args ...int) error {
 	if len(args) > 0 {
 		arg = args[0]
 	}
-	return status(C.uvg_loop_configure(l.ptr, C.uv_loop_option(opt), C.int(arg)))
+	carg, err := cint(arg)
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_loop_configure(l.ptr, C.uv_loop_option(opt), carg))
 }
 
 // Walk wraps uv_walk: fn is called with every handle of the loop, closing ones included (but

@@ -3,8 +3,14 @@ package uv
 import (
 	"errors"
 	"fmt"
+	"net/netip"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"reflect"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 )
 
@@ -80,4 +86,102 @@ func misuseCloseRound(t *testing.T) {
 		t.Errorf("from another goroutine while the loop runs: %s, want ErrWrongThread or ErrClosed", msg)
 	}
 	checkLeaks(t, l)
+}
+
+// TestMisuseNarrowing: every Go integer that narrows to a C type, given 1<<32+x or -1<<32+x
+// (both wrap to x in C), answers EINVAL (ErrNegative for an unsigned C type) and never acts on
+// x. Before the range check, Kill(self, 1<<32|SIGUSR1) delivered SIGUSR1, FSWrite(1<<32+fd)
+// wrote into fd and FSClose(1<<32+fd) closed it.
+func TestMisuseNarrowing(t *testing.T) {
+	l := newTestLoop(t)
+	dir := t.TempDir()
+	f, err := os.Create(filepath.Join(dir, "f"))
+	must(t, err)
+	defer f.Close()
+	fd := int(f.Fd())
+	path := f.Name()
+	usr1 := make(chan os.Signal, 1)
+	signal.Notify(usr1, syscall.SIGUSR1)
+	defer signal.Stop(usr1)
+	tm, err := NewTimer(l)
+	must(t, err)
+	tcp, err := NewTCP(l)
+	must(t, err)
+	must(t, tcp.Bind(netip.MustParseAddrPort("127.0.0.1:0"), 0))
+	udp, err := NewUDP(l)
+	must(t, err)
+	must(t, udp.Bind(netip.MustParseAddrPort("127.0.0.1:0"), 0))
+	pipe, err := NewPipe(l, false)
+	must(t, err)
+	sig, err := NewSignal(l)
+	must(t, err)
+	req := func(_ *FSReq, err error) error { return err }
+	cases := []struct {
+		name string
+		base int // what the wrapped value would be in C
+		call func(x int) error
+	}{
+		{"Kill signum", int(syscall.SIGUSR1), func(x int) error { return Kill(os.Getpid(), x) }},
+		{"Kill pid", os.Getpid(), func(x int) error { return Kill(x, 0) }},
+		{"Signal.Start", int(syscall.SIGUSR1), func(x int) error { return sig.Start(func(int) {}, x) }},
+		{"FSWrite fd", fd, func(x int) error { return req(FSWrite(l, x, [][]byte{[]byte("x")}, -1, nil)) }},
+		{"FSRead fd", fd, func(x int) error { return req(FSRead(l, x, [][]byte{make([]byte, 1)}, 0, nil)) }},
+		{"FSClose fd", fd, func(x int) error { return req(FSClose(l, x, nil)) }},
+		{"FSFstat fd", fd, func(x int) error { return req(FSFstat(l, x, nil)) }},
+		{"FSFsync fd", fd, func(x int) error { return req(FSFsync(l, x, nil)) }},
+		{"FSFtruncate fd", fd, func(x int) error { return req(FSFtruncate(l, x, 0, nil)) }},
+		{"FSFchmod fd", fd, func(x int) error { return req(FSFchmod(l, x, 0o600, nil)) }},
+		{"FSSendfile out", fd, func(x int) error { return req(FSSendfile(l, x, fd, 0, 1, nil)) }},
+		{"FSChown uid", 0, func(x int) error { return req(FSChown(l, path, x, -1, nil)) }},
+		{"FSChown gid", 0, func(x int) error { return req(FSChown(l, path, -1, x, nil)) }},
+		{"FSFchown uid", 0, func(x int) error { return req(FSFchown(l, fd, x, -1, nil)) }},
+		{"FSLchown gid", 0, func(x int) error { return req(FSLchown(l, path, -1, x, nil)) }},
+		{"FSOpen flags", int(O_RDONLY), func(x int) error { return req(FSOpen(l, path, OpenFlag(x), 0, nil)) }},
+		{"FSAccess mode", 0, func(x int) error { return req(FSAccess(l, path, AccessMode(x), nil)) }},
+		{"SetSendBufferSize", 8192, func(x int) error { return tcp.SetSendBufferSize(x) }},
+		{"SetRecvBufferSize", 8192, func(x int) error { return udp.SetRecvBufferSize(x) }},
+		{"NewPoll fd", fd, func(x int) error { p, err := NewPoll(l, x); closeIf(p); return err }},
+		{"NewTTY fd", 0, func(x int) error { h, err := NewTTY(l, x, true); closeIf(h); return err }},
+		{"Pipe.Open fd", fd, func(x int) error { return pipe.Open(x) }},
+		{"TCP.Open fd", fd, func(x int) error { return tcp.Open(x) }},
+		{"UDP.Open fd", fd, func(x int) error { return udp.Open(x) }},
+		{"Listen backlog", 1, func(x int) error { return tcp.Listen(x, func(error) {}) }},
+		{"UDP.SetTTL", 1, func(x int) error { return udp.SetTTL(x) }},
+		{"SetPendingInstances", 1, func(x int) error { return pipe.SetPendingInstances(x) }},
+		{"Pipe2 flags", 0, func(x int) error { _, err := Pipe2(x, 0); return err }},
+		{"Socketpair type", int(syscall.SOCK_STREAM), func(x int) error { _, err := Socketpair(SockType(x), 0, 0, 0); return err }},
+		{"NewTCPEx family", int(AF_INET), func(x int) error { h, err := NewTCPEx(l, AddrFamily(x)); closeIf(h); return err }},
+		{"InetPton af", int(AF_INET), func(x int) error { _, err := InetPton(AddrFamily(x), "127.0.0.1"); return err }},
+		{"Setpriority pid", 0, func(x int) error { return Setpriority(x, 0) }},
+		{"Configure arg", int(syscall.SIGPROF), func(x int) error { return l.Configure(LoopBlockSignal, x) }},
+		{"Spawn stdio FD", 1, func(x int) error {
+			p, err := Spawn(l, &ProcessOptions{File: "true", Args: []string{"true"}, Stdio: []StdioContainer{InheritFD(x)}}, nil)
+			closeIf(p)
+			return err
+		}},
+	}
+	for _, c := range cases {
+		for _, x := range []int{1<<32 + c.base, -1<<32 + c.base} {
+			if err := c.call(x); !errors.Is(err, EINVAL) && !errors.Is(err, ErrNegative) {
+				t.Errorf("%s(%#x) = %v, want EINVAL or ErrNegative (C would see %d)", c.name, x, err, c.base)
+			}
+		}
+	}
+	run(t, l, RunDefault)
+	select {
+	case <-usr1:
+		t.Errorf("SIGUSR1 was delivered")
+	default:
+	}
+	if st, err := f.Stat(); err != nil || st.Size() != 0 {
+		t.Errorf("the file after the calls: %v, %v; want open and empty", st, err)
+	}
+	loopCloseAll(t, l, tm, tcp, udp, pipe, sig)
+}
+
+// closeIf closes h when a call that should have failed made it.
+func closeIf(h Handle) {
+	if h != nil && !reflect.ValueOf(h).IsNil() {
+		h.Close(nil)
+	}
 }

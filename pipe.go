@@ -30,11 +30,15 @@ func NewPipe(l *Loop, ipc bool) (*Pipe, error) {
 // non-blocking mode; Close closes it (descriptors 0 to 2 excepted, as libuv does). Do not close
 // fd yourself afterwards. An fd already watched by the loop is libuv's EEXIST. Loop-bound.
 func (p *Pipe) Open(fd int) error {
+	cfd, err := cint(fd)
+	if err != nil {
+		return err
+	}
 	ptr, err := p.live()
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_pipe_open(p.loop.ptr, ptr, C.int(fd)))
+	return status(C.uvg_pipe_open(p.loop.ptr, ptr, cfd))
 }
 
 // Bind wraps uv_pipe_bind: binds the pipe to the Unix socket path name (created; Close does
@@ -119,6 +123,10 @@ func (p *Pipe) name(peer C.int) (string, error) {
 // when the pipe is a server. It only has an effect on Windows; on Unix libuv ignores it.
 // Loop-bound.
 func (p *Pipe) SetPendingInstances(count int) error {
+	ccount, err := cint(count)
+	if err != nil {
+		return err
+	}
 	ptr, err := p.live()
 	if err != nil {
 		return err
@@ -126,7 +134,7 @@ func (p *Pipe) SetPendingInstances(count int) error {
 	if count < 0 {
 		return ErrNegative
 	}
-	return status(C.uvg_pipe_pending_instances(p.loop.ptr, ptr, C.int(count)))
+	return status(C.uvg_pipe_pending_instances(p.loop.ptr, ptr, ccount))
 }
 
 // PendingCount wraps uv_pipe_pending_count: the number of handles received on an IPC pipe and
@@ -196,11 +204,15 @@ const (
 // A mode other than PipeReadable, PipeWritable or both is libuv's EINVAL; EBADF before Bind.
 // Loop-bound.
 func (p *Pipe) Chmod(mode PipeMode) error {
+	cmode, err := cint(mode)
+	if err != nil {
+		return err
+	}
 	ptr, err := p.live()
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_pipe_chmod(p.loop.ptr, ptr, C.int(mode)))
+	return status(C.uvg_pipe_chmod(p.loop.ptr, ptr, cmode))
 }
 
 // Pipe2 wraps uv_pipe: an anonymous pipe, fds[0] the read end and fds[1] the write end, both
@@ -208,8 +220,16 @@ func (p *Pipe) Chmod(mode PipeMode) error {
 // non-blocking mode, as a Pipe wants it. The descriptors are the caller's: hand them to
 // Pipe.Open, or close them with syscall.Close. Safe for concurrent use.
 func Pipe2(readFlags, writeFlags int) ([2]int, error) {
+	crf, err := cint(readFlags)
+	if err != nil {
+		return [2]int{-1, -1}, err
+	}
+	cwf, err := cint(writeFlags)
+	if err != nil {
+		return [2]int{-1, -1}, err
+	}
 	var fds [2]C.int
-	if err := status(C.uvg_pipe(&fds[0], C.int(readFlags), C.int(writeFlags))); err != nil {
+	if err := status(C.uvg_pipe(&fds[0], crf, cwf)); err != nil {
 		return [2]int{-1, -1}, err
 	}
 	return [2]int{int(fds[0]), int(fds[1])}, nil

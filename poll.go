@@ -40,11 +40,15 @@ func NewPoll(l *Loop, fd int) (*Poll, error) { return newPoll(l, fd, 0) }
 func NewPollSocket(l *Loop, fd int) (*Poll, error) { return newPoll(l, fd, 1) }
 
 func newPoll(l *Loop, fd int, socket C.int) (*Poll, error) {
+	cfd, err := cint(fd)
+	if err != nil {
+		return nil, err
+	}
 	p := &Poll{}
 	if err := p.open(l, p, HandlePoll); err != nil {
 		return nil, err
 	}
-	if err := p.opened(C.uvg_poll_new(l.ptr, p.token, C.int(fd), socket)); err != nil {
+	if err := p.opened(C.uvg_poll_new(l.ptr, p.token, cfd, socket)); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -169,6 +169,12 @@ func Spawn(l *Loop, opts *ProcessOptions, exit func(p *Process, exitStatus int64
 	streams := make([]unsafe.Pointer, len(opts.Stdio))
 	loops := make([]*C.uv_loop_t, len(opts.Stdio)+1) // the stdio streams' loops, NULL-ended
 	for i, c := range opts.Stdio {
+		if _, err := cint(c.FD); err != nil { // cOptions converts both, checked here
+			return nil, err
+		}
+		if _, err := cint(c.Flags); err != nil {
+			return nil, err
+		}
 		switch c.Flags & stdioKinds {
 		case StdioIgnore, StdioInheritFD:
 		case StdioCreatePipe, StdioInheritStream:
@@ -266,7 +272,7 @@ func (o *ProcessOptions) cOptions(streams []unsafe.Pointer) (*C.uv_process_optio
 	if n := len(o.Stdio); n > 0 {
 		stdio := unsafe.Slice((*C.uv_stdio_container_t)(unsafe.Add(block, stdioAt)), n)
 		for i, c := range o.Stdio {
-			C.uvg_stdio_set(&stdio[i], C.int(c.Flags), streams[i], C.int(c.FD))
+			C.uvg_stdio_set(&stdio[i], C.int(c.Flags), streams[i], C.int(c.FD)) // checked by Spawn
 		}
 		co.stdio = &stdio[0]
 		co.stdio_count = C.int(n)
@@ -291,18 +297,30 @@ func (p *Process) PID() int {
 // for a Process whose uv_spawn failed (pid 0, which kill would take as this process group).
 // Loop-bound.
 func (p *Process) Kill(signum int) error {
+	csig, err := cint(signum)
+	if err != nil {
+		return err
+	}
 	ptr, err := p.live()
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_process_kill(p.loop.ptr, ptr, C.int(signum)))
+	return status(C.uvg_process_kill(p.loop.ptr, ptr, csig))
 }
 
 // Kill wraps uv_kill: sends signum to the process pid (kill(2): 0 and negative pids name
 // process groups). EINVAL for an invalid signal number, ESRCH when no such process exists,
 // EPERM when it may not be signalled. Safe for concurrent use.
 func Kill(pid, signum int) error {
-	return status(C.uv_kill(C.int(pid), C.int(signum)))
+	cpid, err := cint(pid)
+	if err != nil {
+		return err
+	}
+	csig, err := cint(signum)
+	if err != nil {
+		return err
+	}
+	return status(C.uv_kill(cpid, csig))
 }
 
 // DisableStdioInheritance wraps uv_disable_stdio_inheritance: marks the descriptors this

@@ -6,7 +6,6 @@ package uv
 import "C"
 
 import (
-	"math"
 	"syscall"
 )
 
@@ -76,10 +75,11 @@ func (s *Signal) start(cb func(int), signum int, oneshot C.int) error {
 	if cb == nil || goOwnedSignal(signum) {
 		return EINVAL
 	}
-	if signum < math.MinInt32 || signum > math.MaxInt32 {
-		signum = -1 // as invalid for libuv as the number given
+	csig, err := cint(signum)
+	if err != nil {
+		return err
 	}
-	if err := status(C.uvg_signal_start(s.loop.ptr, p, C.int(signum), oneshot)); err != nil {
+	if err := status(C.uvg_signal_start(s.loop.ptr, p, csig, oneshot)); err != nil {
 		return err
 	}
 	s.cb = cb

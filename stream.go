@@ -77,6 +77,10 @@ type stream struct {
 func (s *stream) streamBase() *stream { return s }
 
 func (s *stream) Listen(backlog int, cb func(err error)) error {
+	cbacklog, err := cint(backlog)
+	if err != nil {
+		return err
+	}
 	p, err := s.live()
 	if err != nil {
 		return err
@@ -84,7 +88,7 @@ func (s *stream) Listen(backlog int, cb func(err error)) error {
 	if cb == nil {
 		return EINVAL // libuv would call a NULL callback on the first connection
 	}
-	if err := status(C.uvg_listen(s.loop.ptr, p, C.int(backlog))); err != nil {
+	if err := status(C.uvg_listen(s.loop.ptr, p, cbacklog)); err != nil {
 		return err
 	}
 	s.connCb = cb

@@ -33,7 +33,14 @@ func NewTCP(l *Loop) (*TCP, error) { return newTCP(l, 0, 0) }
 // NewTCPEx wraps uv_tcp_init_ex: with AF_INET or AF_INET6 libuv creates the socket now, with
 // AF_UNSPEC it is NewTCP. Another value is libuv's EINVAL (libuv reads the family from the
 // lower 8 bits of its flags). Loop-bound.
-func NewTCPEx(l *Loop, family AddrFamily) (*TCP, error) { return newTCP(l, 1, C.uint(family)) }
+func NewTCPEx(l *Loop, family AddrFamily) (*TCP, error) {
+	f, err := cint(family)
+	if err != nil {
+		return nil, err
+	}
+	return newTCP(l, 1, C.uint(f)) // a negative family reaches libuv as C would pass it: EINVAL
+
+}
 
 func newTCP(l *Loop, ex C.int, flags C.uint) (*TCP, error) {
 	t := &TCP{}
@@ -49,6 +56,10 @@ func newTCP(l *Loop, ex C.int, flags C.uint) (*TCP, error) {
 // Open wraps uv_tcp_open: the handle takes an existing socket, which libuv puts into
 // non-blocking mode. The socket is the handle's from then on: Close closes it. Loop-bound.
 func (t *TCP) Open(fd int) error {
+	cfd, err := cint(fd)
+	if err != nil {
+		return err
+	}
 	p, err := t.live()
 	if err != nil {
 		return err
@@ -56,7 +67,7 @@ func (t *TCP) Open(fd int) error {
 	if fd < 0 || fd > math.MaxInt32 {
 		return EBADF
 	}
-	return status(C.uvg_tcp_open(t.loop.ptr, p, C.int(fd)))
+	return status(C.uvg_tcp_open(t.loop.ptr, p, cfd))
 }
 
 // SetNoDelay wraps uv_tcp_nodelay: enable disables Nagle's algorithm (TCP_NODELAY).
@@ -104,6 +115,10 @@ func (t *TCP) SetSimultaneousAccepts(enable bool) error {
 // SockName). flags may hold TCPIPv6Only. libuv may report a used address (EADDRINUSE) here or
 // only at Listen or Connect, as the system does. An invalid addr is EINVAL. Loop-bound.
 func (t *TCP) Bind(addr netip.AddrPort, flags TCPFlags) error {
+	cflags, err := cuint[C.uint](flags)
+	if err != nil {
+		return err
+	}
 	p, err := t.live()
 	if err != nil {
 		return err
@@ -112,7 +127,7 @@ func (t *TCP) Bind(addr netip.AddrPort, flags TCPFlags) error {
 	if err := sa.setAddrPort(addr); err != nil {
 		return err
 	}
-	return status(C.uvg_tcp_bind(t.loop.ptr, p, sa.ptr(), C.uint(flags)))
+	return status(C.uvg_tcp_bind(t.loop.ptr, p, sa.ptr(), cflags))
 }
 
 // SockName wraps uv_tcp_getsockname: the address the socket is bound to; the zero AddrPort
@@ -177,8 +192,24 @@ func (t *TCP) CloseReset(cb func()) error {
 // a pipe. flags0 and flags1 may hold NonblockPipe, for each descriptor. The descriptors are
 // the caller's to close. Safe for concurrent use.
 func Socketpair(typ SockType, protocol, flags0, flags1 int) ([2]int, error) {
+	ctyp, err := cint(typ)
+	if err != nil {
+		return [2]int{-1, -1}, err
+	}
+	cproto, err := cint(protocol)
+	if err != nil {
+		return [2]int{-1, -1}, err
+	}
+	cf0, err := cint(flags0)
+	if err != nil {
+		return [2]int{-1, -1}, err
+	}
+	cf1, err := cint(flags1)
+	if err != nil {
+		return [2]int{-1, -1}, err
+	}
 	var fds [2]C.int
-	if err := status(C.uvg_socketpair(C.int(typ), C.int(protocol), &fds[0], C.int(flags0), C.int(flags1))); err != nil {
+	if err := status(C.uvg_socketpair(ctyp, cproto, &fds[0], cf0, cf1)); err != nil {
 		return [2]int{-1, -1}, err
 	}
 	return [2]int{int(fds[0]), int(fds[1])}, nil

@@ -19,11 +19,15 @@ type TTY struct {
 // reopen fails) the handle uses fd itself with blocking writes, and Close closes fd
 // (descriptors 0 to 2 excepted). Loop-bound.
 func NewTTY(l *Loop, fd int, readable bool) (*TTY, error) {
+	cfd, err := cint(fd)
+	if err != nil {
+		return nil, err
+	}
 	t := &TTY{}
 	if err := t.open(l, t, HandleTTY); err != nil {
 		return nil, err
 	}
-	if err := t.opened(C.uvg_tty_new(l.ptr, t.token, C.int(fd), boolInt(readable))); err != nil {
+	if err := t.opened(C.uvg_tty_new(l.ptr, t.token, cfd, boolInt(readable))); err != nil {
 		return nil, err
 	}
 	return t, nil

@@ -77,11 +77,15 @@ func NewUDPEx(l *Loop, family AddrFamily, flags UDPFlags) (*UDP, error) {
 }
 
 func newUDP(l *Loop, flags UDPFlags, ex bool) (*UDP, error) {
+	cflags, err := cuint[C.uint](flags)
+	if err != nil {
+		return nil, err
+	}
 	u := &UDP{}
 	if err := u.open(l, u, HandleUDP); err != nil {
 		return nil, err
 	}
-	if err := u.opened(C.uvg_udp_new(l.ptr, u.token, C.uint(flags), boolInt(ex))); err != nil {
+	if err := u.opened(C.uvg_udp_new(l.ptr, u.token, cflags, boolInt(ex))); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -91,23 +95,31 @@ func newUDP(l *Loop, flags UDPFlags, ex bool) (*UDP, error) {
 // libuv's EEXIST when another handle of the loop already holds fd, EBUSY when this one
 // already has a socket. Loop-bound.
 func (u *UDP) Open(fd int) error {
+	cfd, err := cint(fd)
+	if err != nil {
+		return err
+	}
 	p, err := u.live()
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_udp_open(u.loop.ptr, p, C.int(fd)))
+	return status(C.uvg_udp_open(u.loop.ptr, p, cfd))
 }
 
 // Bind wraps uv_udp_bind: binds the socket to addr (port 0: any free port; read it back with
 // SockName), with flags UDPIPv6Only, UDPReuseAddr or UDPLinuxRecvErr. An invalid addr is
 // EINVAL. Loop-bound.
 func (u *UDP) Bind(addr netip.AddrPort, flags UDPFlags) error {
+	cflags, err := cuint[C.uint](flags)
+	if err != nil {
+		return err
+	}
 	var sa sockaddr
 	p, err := u.liveAddr(addr, &sa)
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_udp_bind(u.loop.ptr, p, sa.ptr(), C.uint(flags)))
+	return status(C.uvg_udp_bind(u.loop.ptr, p, sa.ptr(), cflags))
 }
 
 // liveAddr returns the C handle (or ErrClosed) and fills sa with addr (or EINVAL).
@@ -216,13 +228,14 @@ func (u *UDP) SetTTL(ttl int) error { return u.setInt(C.UVG_UDP_TTL, ttl) }
 
 // setInt passes ttl to libuv, which checks its range; one beyond C's int is EINVAL.
 func (u *UDP) setInt(opt C.int, v int) error {
-	if v != int(C.int(v)) {
+	cv, err := cint(v)
+	if err != nil {
 		if _, err := u.live(); err != nil {
 			return err
 		}
-		return EINVAL
+		return err
 	}
-	return u.set(opt, C.int(v))
+	return u.set(opt, cv)
 }
 
 func (u *UDP) set(opt C.int, v C.int) error {
