@@ -1,6 +1,7 @@
 package uv
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -12,6 +13,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestMisuseCloseRace: a goroutine calls loop-bound methods of a timer while the loop's own
@@ -184,4 +186,55 @@ func closeIf(h Handle) {
 	if h != nil && !reflect.ValueOf(h).IsNil() {
 		h.Close(nil)
 	}
+}
+
+// TestProcessCloseNoZombie: 50 Processes closed before their children exit; the children, killed
+// afterwards, are all reaped (libuv 1.44 takes a closed handle off the list its SIGCHLD handler
+// reaps: they stayed zombies until the test process ended).
+func TestProcessCloseNoZombie(t *testing.T) {
+	l := newTestLoop(t)
+	var pids []int
+	exits := 0
+	for i := 0; i < 50; i++ {
+		p, err := Spawn(l, &ProcessOptions{File: "sleep", Args: []string{"sleep", "1000"}},
+			func(*Process, int64, int) { exits++ })
+		must(t, err)
+		pids = append(pids, p.PID())
+		must(t, p.Close(nil))
+	}
+	run(t, l, RunDefault)
+	for _, pid := range pids {
+		must(t, syscall.Kill(pid, syscall.SIGKILL))
+	}
+	// Reaping is asynchronous (the binding's SIGCHLD watcher): wait, boundedly, until none of
+	// the children is left as a zombie.
+	var zombies []int
+	for try := 0; try < 1000; try++ {
+		zombies = zombies[:0]
+		for _, pid := range pids {
+			if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil && procState(b) == 'Z' {
+				zombies = append(zombies, pid)
+			}
+		}
+		if len(zombies) == 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if len(zombies) > 0 {
+		t.Errorf("%d of %d children of closed Processes left as zombies: %v", len(zombies), len(pids), zombies)
+	}
+	if exits != 0 {
+		t.Errorf("exit callbacks of closed Processes ran %d times, want 0", exits)
+	}
+	checkLeaks(t, l)
+}
+
+// procState is the state letter of a /proc/<pid>/stat line ("pid (comm) S ...").
+func procState(stat []byte) byte {
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 || i+2 >= len(stat) {
+		return 0
+	}
+	return stat[i+2]
 }

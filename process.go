@@ -291,6 +291,19 @@ func (p *Process) PID() int {
 	return int(C.uv_process_get_pid((*C.uv_process_t)(p.ptr)))
 }
 
+// Close wraps uv_close: the child is not signalled and the exit callback does not run, as in
+// libuv; cb (may be nil) runs on the loop once libuv has finished with the handle. A child that
+// has not exited yet is still reaped when it does (libuv 1.44 would leave it a zombie): the
+// binding waits for it from its own SIGCHLD watcher. A second Close returns ErrClosed.
+// Loop-bound.
+func (p *Process) Close(cb func()) error {
+	ptr, err := p.live()
+	if err != nil {
+		return err
+	}
+	return p.closeWith(C.uvg_process_close(p.loop.ptr, ptr, p.freeInC()), cb)
+}
+
 // Kill wraps uv_process_kill: sends signum to the child (0 checks that it exists). libuv's
 // errors are kill's: ESRCH once the child has been reaped (libuv keeps the pid, so a pid reused
 // by then would be signalled), EINVAL for an invalid signal number. The binding answers ESRCH
