@@ -6,7 +6,7 @@ export CGO_ENABLED := 1
 # rebuild the package.
 export CGO_CFLAGS := $(or $(CGO_CFLAGS),-O2 -g) -DUVG_SHIM_SUM=$(shell cat libuv/*.h | cksum | cut -d' ' -f1)
 
-.PHONY: deps demo test vet race cgocheck debug static bench examples lint
+.PHONY: deps demo test vet staticcheck extmod nocgo race cgocheck debug static bench examples lint
 
 # deps installs libuv's headers, pkg-config and a C compiler with apt-get when they are missing.
 deps:
@@ -29,11 +29,34 @@ demo: deps
 	$(GO) run ./examples/tour
 	$(GO) run ./examples/tcp-echo-server -demo
 
-test: deps vet examples race cgocheck debug
+test: deps vet staticcheck extmod nocgo examples race cgocheck debug
 
 vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l . | grep -v '^testdata/')" || { gofmt -l . ; echo "gofmt: the files above need formatting" >&2; exit 1; }
+
+# staticcheck runs a pinned release, fetched through the Go module proxy: the root module's go.mod
+# does not require it.
+staticcheck: deps
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+# extmod builds (and runs) the README's Install program as a user would: in a module of its own
+# outside the repository that requires github.com/go-libuv/uv through a replace to this checkout,
+# with a plain go build (none of this Makefile's settings).
+extmod: deps
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	awk '/^```go$$/ { on = 1; next } on && /^```$$/ { exit } on' README.md >"$$dir/main.go" && \
+	printf 'module example.com/uvuser\n\ngo 1.24\n\nrequire github.com/go-libuv/uv v0.0.0\n\nreplace github.com/go-libuv/uv => %s\n' "$(CURDIR)" >"$$dir/go.mod" && \
+	cd "$$dir" && env -u CGO_CFLAGS -u CGO_ENABLED GOWORK=off $(GO) build -o uvuser . && ./uvuser
+
+# nocgo checks that a build without cgo, or for Windows, stops with the one sentence of nocgo.go
+# or windows.go (and no other error).
+nocgo:
+	@for env in CGO_ENABLED=0:uv_REQUIRES_CGO GOOS=windows:uv_does_NOT_SUPPORT_WINDOWS; do \
+	  out=$$(env -u CGO_ENABLED $${env%%:*} $(GO) build -o /dev/null . 2>&1 | grep -v '^#'); \
+	  case "$$out" in *"$${env#*:}"*) [ "$$(echo "$$out" | wc -l)" = 1 ] && continue;; esac; \
+	  echo "$$out"; echo "nocgo: $${env%%:*} go build . did not stop with one sentence" >&2; exit 1; \
+	done
 
 race: deps
 	$(GO) test -race -count=1 ./...
@@ -52,8 +75,40 @@ static: deps
 bench: deps
 	GO="$(GO)" ./testdata/cbench/run.sh
 
-examples: deps
+# examples builds every example; examples/uvwget is its own module (it needs libcurl).
+examples: deps deps-curl
 	$(GO) build ./examples/...
+	cd examples/uvwget && $(GO) vet . && $(GO) build -o /dev/null .
 	$(CC) -shared -fPIC -o examples/plugin/libplugin.so examples/plugin/plugin.c
 
-lint: vet
+.PHONY: deps-curl demos
+
+# deps-curl installs libcurl's headers (Debian's libcurl4-openssl-dev) with apt-get when
+# pkg-config cannot find libcurl: examples/uvwget links it.
+deps-curl: deps
+	@pkg-config --exists libcurl || { \
+	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "uv: examples/uvwget needs libcurl (Fedora: dnf install libcurl-devel, macOS: brew install curl), or set PKG_CONFIG_PATH." >&2; exit 1; \
+	  fi; \
+	  echo "uv: installing libcurl4-openssl-dev with apt-get"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq libcurl4-openssl-dev >/dev/null \
+	    || { echo "uv: apt-get could not install libcurl4-openssl-dev" >&2; exit 1; }; \
+	}
+
+# demos runs the -demo of every example that has one, each within DEMO_TIMEOUT seconds (not
+# part of make test).
+DEMO_TIMEOUT ?= 60
+demos: examples
+	@bin=$$(mktemp -d); trap 'rm -rf "$$bin"' EXIT; \
+	$(GO) build -o "$$bin/" ./examples/... && (cd examples/uvwget && $(GO) build -o "$$bin/uvwget" .) || exit 1; \
+	failed=; \
+	for d in examples/*/; do \
+	  n=$$(basename "$$d"); \
+	  [ -x "$$bin/$$n" ] && grep -qs '"demo"' "$$d"*.go || continue; \
+	  echo "== $$n -demo"; \
+	  timeout $(DEMO_TIMEOUT) "$$bin/$$n" -demo || failed="$$failed $$n"; \
+	done; \
+	[ -z "$$failed" ] || { echo "demos failed:$$failed" >&2; exit 1; }
+
+lint: vet staticcheck

@@ -23,6 +23,7 @@ const asyncClosed = 1 << 62
 
 // NewAsync wraps uv_async_init. cb runs on the loop after one or more Sends; it may be nil, as
 // libuv allows. Unlike the other handles, an Async is active from its creation.
+// Loop-bound; ErrClosed on a closed loop.
 func NewAsync(l *Loop, cb func()) (*Async, error) {
 	a := &Async{cb: cb}
 	if err := a.open(l, a, HandleAsync); err != nil {

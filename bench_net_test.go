@@ -97,7 +97,7 @@ func benchEcho(b *testing.B, c *TCP) {
 		}
 		buf = buf[:copy(buf[:cap(buf)], data)]
 		inflight = append(inflight, buf)
-		if _, err := c.Write(done, buf); err != nil {
+		if _, err := c.Write([][]byte{buf}, done); err != nil {
 			b.Errorf("echo: write: %v", err)
 		}
 	}))
@@ -134,12 +134,12 @@ func BenchmarkPingPongs(b *testing.B) {
 			c.Close(nil)
 			return
 		}
-		if _, err := c.Write(wrote, msg); err != nil {
+		if _, err := c.Write([][]byte{msg}, wrote); err != nil {
 			b.Errorf("write: %v", err)
 		}
 	}))
 	b.ResetTimer()
-	_, err := c.Write(wrote, msg)
+	_, err := c.Write([][]byte{msg}, wrote)
 	must(b, err)
 	run(b, l, RunDefault)
 	b.StopTimer()
@@ -192,7 +192,7 @@ func BenchmarkTCPPump1(b *testing.B) {
 			n = total - sent
 		}
 		sent += n
-		if _, err := c.Write(write, buf[:n]); err != nil {
+		if _, err := c.Write([][]byte{buf[:n]}, write); err != nil {
 			b.Errorf("write: %v", err)
 			return
 		}
@@ -256,7 +256,7 @@ func BenchmarkTCPWriteBatch(b *testing.B) {
 		m0 := mallocs()
 		t0 := time.Now()
 		for j := 0; j < writes; j++ {
-			if _, err := c.Write(wrote, msg); err != nil {
+			if _, err := c.Write([][]byte{msg}, wrote); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -387,7 +387,7 @@ func BenchmarkStreamParts(b *testing.B) {
 		calls := 0
 		wrote := func(err error) { hndCheck(b, err); calls++ }
 		for i := 0; i < b.N; i++ {
-			if _, err := h.Write(wrote, msg); err != nil {
+			if _, err := h.Write([][]byte{msg}, wrote); err != nil {
 				b.Fatal(err)
 			}
 			run(b, l, RunNoWait)

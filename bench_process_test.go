@@ -5,6 +5,7 @@ package uv
 
 import (
 	"runtime"
+	"syscall"
 	"testing"
 )
 
@@ -43,14 +44,14 @@ func benchSpawn(b *testing.B) {
 	l := newTestLoop(b)
 	opts := &ProcessOptions{File: "/bin/true", Args: []string{"/bin/true"}}
 	started, exited := 0, 0
-	var exit func(p *Process, status int64, sig int)
+	var exit func(p *Process, status int64, sig syscall.Signal)
 	spawn := func() {
 		started++
 		if _, err := Spawn(l, opts, exit); err != nil {
 			b.Fatal(err)
 		}
 	}
-	exit = func(p *Process, status int64, sig int) {
+	exit = func(p *Process, status int64, sig syscall.Signal) {
 		if status != 0 || sig != 0 {
 			b.Errorf("exit status %d, signal %d", status, sig)
 		}

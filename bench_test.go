@@ -122,7 +122,7 @@ func benchTimerRound(b *testing.B, l *Loop, ts []*Timer, ph *timerPhases) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := t.Start(onTimer, timeout, 0); err != nil {
+		if err := t.Start(timeout, 0, onTimer); err != nil {
 			b.Fatal(err)
 		}
 		ts[i] = t

@@ -46,12 +46,12 @@ func BenchmarkUDPPummel1v1(b *testing.B) {
 			hndCheck(b, sender.Close(nil))
 			// Only when datagrams were lost: the receiver would wait for them forever.
 			if !guard.IsClosing() {
-				hndCheck(b, guard.Start(func() { udpClose(b, recver, guard) }, time.Second, 0))
+				hndCheck(b, guard.Start(time.Second, 0, func() { udpClose(b, recver, guard) }))
 			}
 			return
 		}
 		sent++
-		if _, err := sender.Send(addr, onSend, bufs...); err != nil {
+		if _, err := sender.Send(addr, bufs, onSend); err != nil {
 			b.Errorf("Send: %v", err)
 		}
 	}
@@ -73,7 +73,7 @@ func BenchmarkUDPPummel1v1(b *testing.B) {
 	b.ResetTimer()
 	t0 := time.Now()
 	sent = 1
-	_, err = sender.Send(addr, onSend, bufs...)
+	_, err = sender.Send(addr, bufs, onSend)
 	must(b, err)
 	run(b, l, RunDefault)
 	elapsed := time.Since(t0)
@@ -98,10 +98,10 @@ func udpPummelAllocs(b *testing.B, l *Loop) (recv, send float64) {
 	sender, _ := udpBind(b, l, udpLo4, 0)
 	guard, err := NewTimer(l)
 	must(b, err)
-	must(b, guard.Start(func() {
+	must(b, guard.Start(5*time.Second, 5*time.Second, func() {
 		b.Errorf("allocation phase: datagrams lost")
 		hndCheck(b, l.Stop())
-	}, 5*time.Second, 5*time.Second))
+	}))
 	must(b, guard.Unref())
 	bufs := udpPummelBufs()
 	got := 0
@@ -122,7 +122,7 @@ func udpPummelAllocs(b *testing.B, l *Loop) (recv, send float64) {
 	var recvMallocs, sendMallocs uint64
 	for i := 0; i < rounds; i++ {
 		for j := 0; j < batch; j++ {
-			if _, err := sender.TrySend(addr, bufs...); err != nil {
+			if _, err := sender.TrySend(addr, bufs); err != nil {
 				b.Fatalf("TrySend: %v", err)
 			}
 		}
@@ -136,7 +136,7 @@ func udpPummelAllocs(b *testing.B, l *Loop) (recv, send float64) {
 		must(b, recver.RecvStart(onRecv))
 		for j := 0; j < batch; j++ {
 			m0 = mallocs()
-			if _, err := sender.Send(addr, onSend, bufs...); err != nil {
+			if _, err := sender.Send(addr, bufs, onSend); err != nil {
 				b.Fatalf("Send: %v", err)
 			}
 			sendMallocs += mallocs() - m0

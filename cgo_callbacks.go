@@ -12,6 +12,7 @@ import "C"
 import (
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"unsafe"
 )
 
@@ -330,7 +331,7 @@ func uvgAfterWorkCb(token unsafe.Pointer, st C.int) {
 func uvgSignalCb(p *C.uv_signal_t, signum C.int) {
 	s := restoreToken(p.data).(*Signal)
 	defer s.loop.recoverCallback()
-	s.cb(int(signum))
+	s.cb(syscall.Signal(signum))
 }
 
 // ---- process ----
@@ -339,5 +340,5 @@ func uvgSignalCb(p *C.uv_signal_t, signum C.int) {
 func uvgExitCb(p *C.uv_process_t, exitStatus C.int64_t, termSignal C.int) {
 	h := restoreToken(p.data).(*Process)
 	defer h.loop.recoverCallback()
-	h.exit(h, int64(exitStatus), int(termSignal))
+	h.exit(h, int64(exitStatus), syscall.Signal(termSignal))
 }

@@ -13,7 +13,7 @@ type Check struct {
 	cb func()
 }
 
-// NewCheck wraps uv_check_init.
+// NewCheck wraps uv_check_init. Loop-bound; ErrClosed on a closed loop.
 func NewCheck(l *Loop) (*Check, error) {
 	h := &Check{}
 	if err := h.open(l, h, HandleCheck); err != nil {
@@ -26,7 +26,7 @@ func NewCheck(l *Loop) (*Check, error) {
 }
 
 // Start wraps uv_check_start: cb runs on the loop in every iteration until Stop. Starting a
-// started handle does nothing; a nil cb is libuv's EINVAL.
+// started handle does nothing; a nil cb is libuv's EINVAL. Loop-bound; ErrClosed after Close.
 func (h *Check) Start(cb func()) error {
 	p, err := h.live()
 	if err != nil {
@@ -35,7 +35,7 @@ func (h *Check) Start(cb func()) error {
 	return started(C.uvg_check_start(h.loop.ptr, cptr(p), boolInt(cb != nil)), &h.cb, cb)
 }
 
-// Stop wraps uv_check_stop.
+// Stop wraps uv_check_stop. Loop-bound; ErrClosed after Close.
 func (h *Check) Stop() error {
 	p, err := h.live()
 	if err != nil {

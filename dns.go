@@ -42,20 +42,20 @@ const (
 // AddrinfoHints is the hints argument of Getaddrinfo: zero fields mean any family, any socket
 // type, any protocol, no flags.
 type AddrinfoHints struct {
-	Family   AddrFamily
-	SockType SockType
-	Protocol int // IPPROTO_TCP, IPPROTO_UDP, ... of the syscall package; 0 for any
-	Flags    AddrinfoFlags
+	Family   AddrFamily    // ai_family: AF_INET, AF_INET6; AF_UNSPEC (0) for any
+	SockType SockType      // ai_socktype: SOCK_STREAM, SOCK_DGRAM, ...; 0 for any
+	Protocol int           // IPPROTO_TCP, IPPROTO_UDP, ... of the syscall package; 0 for any
+	Flags    AddrinfoFlags // ai_flags: AI_PASSIVE, AI_CANONNAME, ...
 }
 
 // Addrinfo is one entry of the list Getaddrinfo resolves: a struct addrinfo converted to Go.
 type Addrinfo struct {
-	Family    AddrFamily
-	SockType  SockType
-	Protocol  int
+	Family    AddrFamily     // ai_family
+	SockType  SockType       // ai_socktype
+	Protocol  int            // ai_protocol
 	Addr      netip.AddrPort // the zero AddrPort for a family other than AF_INET and AF_INET6
 	CanonName string         // set on the first entry with AI_CANONNAME
-	Flags     AddrinfoFlags
+	Flags     AddrinfoFlags  // ai_flags
 }
 
 // GetaddrinfoReq wraps uv_getaddrinfo_t: an asynchronous Getaddrinfo, from the call until its

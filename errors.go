@@ -8,6 +8,7 @@ import "C"
 import (
 	"errors"
 	"io"
+	"net"
 	"strings"
 	"syscall"
 )
@@ -50,8 +51,9 @@ func TranslateSysError(errno syscall.Errno) Errno {
 
 // Misuse the binding refuses before it reaches C.
 var (
-	// ErrClosed: the handle, request or loop was closed.
-	ErrClosed = errors.New("uv: use of closed handle or loop")
+	// ErrClosed: the handle, request or loop was closed. errors.Is(err, net.ErrClosed) holds
+	// for it, as for the standard library's closed connections.
+	ErrClosed error = closedError{}
 	// ErrRunning: Run was called while the loop runs (from a callback, or from another
 	// goroutine), or the loop was closed while it runs.
 	ErrRunning = errors.New("uv: loop is running")
@@ -63,6 +65,14 @@ var (
 	// ErrNUL: a string for C (a path, a name, an argument) holds a NUL byte.
 	ErrNUL = errors.New("uv: string holds a NUL byte")
 )
+
+// closedError is ErrClosed's type: its own message, and net.ErrClosed for errors.Is.
+type closedError struct{}
+
+func (closedError) Error() string { return "uv: use of closed handle or loop" }
+
+// Is reports whether target is net.ErrClosed (ErrClosed itself matches by equality).
+func (closedError) Is(target error) bool { return target == net.ErrClosed }
 
 // cString copies s to C memory (free it with C.free), or refuses it with ErrNUL.
 func cString(s string) (*C.char, error) {

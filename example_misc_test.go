@@ -98,7 +98,7 @@ func ExampleSetpriority() {
 }
 
 // The process title needs SetupArgs first (a Go program hands libuv the argv the C runtime
-// captured); it then replaces what ps(1) shows. Not run here: it would rename the test binary.
+// captured); it then replaces what ps(1) shows (here, the test binary's command line).
 func ExampleSetProcessTitle() {
 	if err := uv.SetupArgs(); err != nil {
 		log.Fatal(err)
@@ -108,6 +108,8 @@ func ExampleSetProcessTitle() {
 	}
 	title, _ := uv.GetProcessTitle()
 	fmt.Println(title)
+	// Output:
+	// my-server: idle
 }
 
 // PrintActiveHandles lists the active handles: libuv's own (flagged internal, I), the binding's
@@ -119,7 +121,7 @@ func ExamplePrintActiveHandles() {
 		log.Fatal(err)
 	}
 	timer, _ := uv.NewTimer(loop)
-	timer.Start(func() {}, time.Hour, 0)
+	timer.Start(time.Hour, 0, func() {})
 	f, err := os.CreateTemp("", "uv-example")
 	if err != nil {
 		log.Fatal(err)

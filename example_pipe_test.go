@@ -56,7 +56,7 @@ func ExamplePipe() {
 		}
 		peer, _ := client.PeerName()
 		fmt.Println("client: connected to", filepath.Base(peer))
-		client.Write(func(error) { client.Close(nil) }, []byte("hello"))
+		client.Write([][]byte{[]byte("hello")}, func(error) { client.Close(nil) })
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -94,8 +94,8 @@ func ExamplePipe_Write2() {
 	syscall.Write(fds[1], []byte("through the sent pipe"))
 	syscall.Close(fds[1])
 
-	a.Write2(send, func(error) { send.Close(nil) }, []byte("!"))
-	b.ReadStart(func(data []byte, err error) {
+	a.Write2([][]byte{[]byte("!")}, send, func(error) { send.Close(nil) })
+	b.ReadStart(func([]byte, error) {
 		if b.PendingCount() == 0 {
 			return
 		}

@@ -23,7 +23,7 @@ func ExampleSpawn() {
 	}
 	var output []byte
 	var status int64
-	child, err := uv.Spawn(loop, opts, func(p *uv.Process, exitStatus int64, termSignal int) {
+	child, err := uv.Spawn(loop, opts, func(p *uv.Process, exitStatus int64, termSignal syscall.Signal) {
 		status = exitStatus
 		p.Close(nil)
 	})
@@ -63,14 +63,14 @@ func ExampleSpawn_failure() {
 func ExampleProcess_Kill() {
 	loop, _ := uv.NewLoop()
 	child, err := uv.Spawn(loop, &uv.ProcessOptions{File: "sleep", Args: []string{"sleep", "30"}},
-		func(p *uv.Process, exitStatus int64, termSignal int) {
+		func(p *uv.Process, exitStatus int64, termSignal syscall.Signal) {
 			fmt.Printf("exit status %d, signal %d\n", exitStatus, termSignal)
 			p.Close(nil)
 		})
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := child.Kill(int(syscall.SIGTERM)); err != nil {
+	if err := child.Kill(syscall.SIGTERM); err != nil {
 		log.Fatal(err)
 	}
 	loop.Run(uv.RunDefault)
@@ -93,11 +93,11 @@ func ExampleCreatePipe() {
 			uv.CreatePipe(out, uv.StdioWritablePipe), // the child writes
 		},
 	}
-	_, err := uv.Spawn(loop, opts, func(p *uv.Process, exitStatus int64, termSignal int) { p.Close(nil) })
+	_, err := uv.Spawn(loop, opts, func(p *uv.Process, exitStatus int64, termSignal syscall.Signal) { p.Close(nil) })
 	if err != nil {
 		log.Fatal(err)
 	}
-	in.Write(func(error) { in.Close(nil) }, []byte("ping\n")) // the slice is read until the callback
+	in.Write([][]byte{[]byte("ping\n")}, func(error) { in.Close(nil) }) // the slice is read until the callback
 	var echoed []byte
 	out.ReadStart(func(data []byte, err error) {
 		if err != nil {

@@ -19,14 +19,14 @@ func ExampleSignal() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	err = sig.Start(func(signum int) {
-		fmt.Println("caught:", syscall.Signal(signum))
+	err = sig.Start(syscall.SIGUSR1, func(signum syscall.Signal) {
+		fmt.Println("caught:", signum)
 		sig.Close(nil)
-	}, int(syscall.SIGUSR1))
+	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("watching:", syscall.Signal(sig.Signum()))
+	fmt.Println("watching:", sig.Signum())
 	syscall.Kill(syscall.Getpid(), syscall.SIGUSR1)
 	if _, err := loop.Run(uv.RunDefault); err != nil {
 		log.Fatal(err)
@@ -49,16 +49,16 @@ func ExampleSignal_StartOneshot() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("SIGURG:", sig.Start(func(int) {}, int(syscall.SIGURG)))
+	fmt.Println("SIGURG:", sig.Start(syscall.SIGURG, func(syscall.Signal) {}))
 	calls := 0
-	if err := sig.StartOneshot(func(int) { calls++ }, int(syscall.SIGUSR2)); err != nil {
+	if err := sig.StartOneshot(syscall.SIGUSR2, func(syscall.Signal) { calls++ }); err != nil {
 		log.Fatal(err)
 	}
 	syscall.Kill(syscall.Getpid(), syscall.SIGUSR2)
 	if _, err := loop.Run(uv.RunDefault); err != nil { // returns once the watcher has stopped
 		log.Fatal(err)
 	}
-	fmt.Println("calls:", calls, "active:", sig.IsActive(), "signum:", sig.Signum())
+	fmt.Println("calls:", calls, "active:", sig.IsActive(), "signum:", int(sig.Signum()))
 	sig.Close(nil)
 	loop.Run(uv.RunDefault)
 	fmt.Println("Close:", loop.Close())

@@ -32,9 +32,9 @@ func ExampleStream_shutdown() {
 		*s = p
 	}
 
-	a.Write(nil, []byte("first "), []byte("and last"))
+	a.Write([][]byte{[]byte("first "), []byte("and last")}, nil)
 	a.Shutdown(func(err error) { fmt.Println("shutdown:", err) })
-	_, err = a.Write(nil, []byte("too late"))
+	_, err = a.Write([][]byte{[]byte("too late")}, nil)
 	fmt.Println("write after Shutdown is EPIPE:", errors.Is(err, uv.EPIPE))
 
 	var got []byte

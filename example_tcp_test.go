@@ -38,7 +38,7 @@ func ExampleTCP() {
 			}
 			// data is only valid during the callback; Write keeps its buffer until its
 			// callback, so write a copy.
-			conn.Write(nil, bytes.Clone(data))
+			conn.Write([][]byte{bytes.Clone(data)}, nil)
 		})
 	})
 	if err != nil {
@@ -51,7 +51,7 @@ func ExampleTCP() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		client.Write(nil, []byte("hello, "), []byte("libuv"))
+		client.Write([][]byte{[]byte("hello, "), []byte("libuv")}, nil)
 		client.Shutdown(nil)
 		var echo []byte
 		client.ReadStart(func(data []byte, err error) {

@@ -83,7 +83,7 @@ func ExampleLoop_Run_panic() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := timer.Start(func() { panic("boom") }, 0, 0); err != nil {
+	if err := timer.Start(0, 0, func() { panic("boom") }); err != nil {
 		log.Fatal(err)
 	}
 	func() {
@@ -91,7 +91,7 @@ func ExampleLoop_Run_panic() {
 		loop.Run(uv.RunDefault)
 	}()
 
-	if err := timer.Start(func() { fmt.Println("the timer fires again") }, 0, 0); err != nil {
+	if err := timer.Start(0, 0, func() { fmt.Println("the timer fires again") }); err != nil {
 		log.Fatal(err)
 	}
 	if _, err := loop.Run(uv.RunDefault); err != nil {
@@ -165,7 +165,7 @@ func ExampleTimer_Start() {
 	}
 	start := loop.Now()
 	ticks := 0
-	err = timer.Start(func() {
+	err = timer.Start(time.Millisecond, time.Millisecond, func() {
 		ticks++
 		fmt.Println("tick", ticks)
 		if ticks == 3 {
@@ -177,7 +177,7 @@ func ExampleTimer_Start() {
 				log.Fatal(err)
 			}
 		}
-	}, time.Millisecond, time.Millisecond)
+	})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -211,17 +211,17 @@ func ExampleTimer_Again() {
 	}
 	fmt.Println("Again before Start:", watchdog.Again())
 
-	err = watchdog.Start(func() {
+	err = watchdog.Start(30*time.Millisecond, 30*time.Millisecond, func() {
 		fmt.Println("watchdog fired")
 		if err := watchdog.Close(nil); err != nil {
 			log.Fatal(err)
 		}
-	}, 30*time.Millisecond, 30*time.Millisecond)
+	})
 	if err != nil {
 		log.Fatal(err)
 	}
 	beats := 0
-	err = heartbeat.Start(func() {
+	err = heartbeat.Start(10*time.Millisecond, 10*time.Millisecond, func() {
 		beats++
 		if err := watchdog.Again(); err != nil {
 			log.Fatal(err)
@@ -232,7 +232,7 @@ func ExampleTimer_Again() {
 				log.Fatal(err)
 			}
 		}
-	}, 10*time.Millisecond, 10*time.Millisecond)
+	})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -261,7 +261,7 @@ func ExampleHandle_Unref() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := collector.Start(func() {}, 0, 5*time.Millisecond); err != nil {
+	if err := collector.Start(0, 5*time.Millisecond, func() {}); err != nil {
 		log.Fatal(err)
 	}
 	if err := collector.Unref(); err != nil {
@@ -271,7 +271,7 @@ func ExampleHandle_Unref() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := job.Start(func() { fmt.Println("job done") }, 20*time.Millisecond, 0); err != nil {
+	if err := job.Start(20*time.Millisecond, 0, func() { fmt.Println("job done") }); err != nil {
 		log.Fatal(err)
 	}
 	alive, err := loop.Run(uv.RunDefault)
@@ -535,7 +535,7 @@ func ExampleLoop_Walk() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := timer.Start(func() {}, time.Hour, 0); err != nil {
+	if err := timer.Start(time.Hour, 0, func() {}); err != nil {
 		log.Fatal(err)
 	}
 	if err := timer.Unref(); err != nil {
@@ -579,7 +579,7 @@ func ExampleLoop_CloseAll() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := timer.Start(func() {}, time.Hour, time.Hour); err != nil {
+	if err := timer.Start(time.Hour, time.Hour, func() {}); err != nil {
 		log.Fatal(err)
 	}
 	idle, err := uv.NewIdle(loop)

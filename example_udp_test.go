@@ -32,7 +32,7 @@ func ExampleUDP() {
 			return
 		}
 		fmt.Printf("server: %q\n", data)
-		if _, err := server.Send(from, nil, append([]byte(nil), data...)); err != nil {
+		if _, err := server.Send(from, [][]byte{append([]byte(nil), data...)}, nil); err != nil {
 			log.Fatal(err)
 		}
 	})
@@ -58,7 +58,7 @@ func ExampleUDP() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = client.Send(addr, func(err error) { fmt.Println("sent:", err) }, []byte("hello"))
+	_, err = client.Send(addr, [][]byte{[]byte("hello")}, func(err error) { fmt.Println("sent:", err) })
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -99,9 +99,9 @@ func ExampleUDP_Connect() {
 	fmt.Println("Connect:", client.Connect(addr))
 	peer, err := client.PeerName()
 	fmt.Println("PeerName is the server:", peer == addr, err)
-	n, err := client.TrySend(netip.AddrPort{}, []byte("ping"))
+	n, err := client.TrySend(netip.AddrPort{}, [][]byte{[]byte("ping")})
 	fmt.Println("TrySend to the peer:", n, err)
-	_, err = client.TrySend(addr, []byte("ping"))
+	_, err = client.TrySend(addr, [][]byte{[]byte("ping")})
 	fmt.Println("TrySend with an address:", err)
 	fmt.Println("Disconnect:", client.Disconnect())
 	_, err = client.PeerName()

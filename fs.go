@@ -232,16 +232,17 @@ const (
 
 // Dirent wraps uv_dirent_t: a directory entry from FSScandir or FSReaddir.
 type Dirent struct {
-	Name string
-	Type DirentType
+	Name string     // the entry's name, without its directory
+	Type DirentType // DirentUnknown when the file system does not tell
 }
 
 // Statfs is libuv's uv_statfs_t, every field: the file system's type, block size, block
 // counts (total, free, available to unprivileged users), file node counts, and the reserved
 // words.
 type Statfs struct {
+	// f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files and f_ffree, as statfs(2).
 	Type, Bsize, Blocks, Bfree, Bavail, Files, Ffree uint64
-	Spare                                            [4]uint64
+	Spare                                            [4]uint64 // f_spare, reserved by libuv
 }
 
 func statfsOf(s *C.uv_statfs_t) Statfs {
@@ -255,12 +256,15 @@ func statfsOf(s *C.uv_statfs_t) Statfs {
 
 // Stat is libuv's uv_stat_t as Go values: every field, the times as time.Time.
 type Stat struct {
+	// st_dev, st_mode (raw: see FileMode), st_nlink, st_uid, st_gid, st_rdev, st_ino, st_size,
+	// st_blksize, st_blocks, st_flags and st_gen (0 where the system has none).
 	Dev, Mode, Nlink, UID, GID, Rdev, Ino, Size, Blksize, Blocks, Flags, Gen uint64
-	Atime, Mtime, Ctime, Birthtime                                           time.Time
+	// st_atim, st_mtim, st_ctim and st_birthtim, as libuv fills them.
+	Atime, Mtime, Ctime, Birthtime time.Time
 }
 
 // FileMode converts Mode, the raw st_mode, to an os.FileMode (type bits and permissions, as
-// os.Stat reports them).
+// os.Stat reports them). Safe for concurrent use.
 func (s Stat) FileMode() os.FileMode {
 	m := os.FileMode(s.Mode & 0o777)
 	switch s.Mode & syscall.S_IFMT {
@@ -345,20 +349,20 @@ type fsResults struct {
 	dir     *Dir
 }
 
-// FSType wraps uv_fs_get_type: the operation.
+// FSType wraps uv_fs_get_type: the operation. Loop-bound.
 func (r *FSReq) FSType() FSType { return FSType(r.res._type) }
 
 // Result wraps uv_fs_get_result: the operation's result, as libuv reports it: a file
 // descriptor (open, mkstemp), a byte count (read, write, sendfile), a count of entries
-// (scandir, readdir), 0 for success, or a negative Errno. 0 while in flight.
+// (scandir, readdir), 0 for success, or a negative Errno. 0 while in flight. Loop-bound.
 func (r *FSReq) Result() int64 { return int64(r.res.result) }
 
 // SystemError wraps uv_fs_get_system_error: the platform's error number of a failed
-// operation, 0 otherwise.
+// operation, 0 otherwise. Loop-bound.
 func (r *FSReq) SystemError() syscall.Errno { return syscall.Errno(r.res.syserr) }
 
 // Err is the operation's error: nil when Result is not negative, otherwise the Errno, inside
-// an *fs.PathError for operations on a path.
+// an *fs.PathError for operations on a path. Loop-bound.
 func (r *FSReq) Err() error {
 	if r.res.result >= 0 {
 		return nil
@@ -368,11 +372,11 @@ func (r *FSReq) Err() error {
 
 // Path wraps uv_fs_get_path: the path the operation was given (the first one of rename, link,
 // symlink, copyfile), or for mkdtemp and mkstemp the path libuv created; "" for operations on
-// a file descriptor or a Dir.
+// a file descriptor or a Dir. Loop-bound.
 func (r *FSReq) Path() string { return r.path }
 
 // Stat wraps uv_fs_get_statbuf: the result of FSStat, FSLstat and FSFstat; the zero Stat for
-// other operations or on failure.
+// other operations or on failure. Loop-bound.
 func (r *FSReq) Stat() Stat {
 	switch r.FSType() {
 	case FSTypeStat, FSTypeLstat, FSTypeFstat:
@@ -384,6 +388,7 @@ func (r *FSReq) Stat() Stat {
 }
 
 // Statfs is the result of FSStatfs (uv_fs_get_ptr's uv_statfs_t); the zero Statfs otherwise.
+// Loop-bound.
 func (r *FSReq) Statfs() Statfs {
 	if r.more == nil {
 		return Statfs{}
@@ -392,7 +397,7 @@ func (r *FSReq) Statfs() Statfs {
 }
 
 // Link is the result of FSReadlink (the link's content) and FSRealpath (the resolved path),
-// libuv's uv_fs_get_ptr string; "" otherwise.
+// libuv's uv_fs_get_ptr string; "" otherwise. Loop-bound.
 func (r *FSReq) Link() string {
 	if r.more == nil {
 		return ""
@@ -400,7 +405,7 @@ func (r *FSReq) Link() string {
 	return r.more.link
 }
 
-// Dir is the directory FSOpendir opened (uv_fs_get_ptr's uv_dir_t); nil otherwise.
+// Dir is the directory FSOpendir opened (uv_fs_get_ptr's uv_dir_t); nil otherwise. Loop-bound.
 func (r *FSReq) Dir() *Dir {
 	if r.more == nil {
 		return nil
@@ -409,7 +414,7 @@ func (r *FSReq) Dir() *Dir {
 }
 
 // Dirents is the entries of FSScandir (read with uv_fs_scandir_next, "." and ".." excluded as
-// libuv excludes them) or of FSReaddir; nil otherwise.
+// libuv excludes them) or of FSReaddir; nil otherwise. Loop-bound.
 func (r *FSReq) Dirents() []Dirent {
 	if r.more == nil {
 		return nil

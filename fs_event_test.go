@@ -100,7 +100,7 @@ func (f *fseFiles) create() {
 	}
 	fseCreate(f.t, f.name(f.created))
 	if f.created++; f.created < fseFileCount {
-		hndCheck(f.t, f.timer.Start(f.create, fseStep, 0))
+		hndCheck(f.t, f.timer.Start(fseStep, 0, f.create))
 	}
 }
 
@@ -112,7 +112,7 @@ func (f *fseFiles) unlink() {
 	}
 	hndCheck(f.t, os.Remove(f.name(f.removed)))
 	if f.removed++; f.removed < fseFileCount {
-		hndCheck(f.t, f.timer.Start(f.unlink, time.Millisecond, 0))
+		hndCheck(f.t, f.timer.Start(time.Millisecond, 0, f.unlink))
 	}
 }
 
@@ -136,14 +136,14 @@ func TestFSEventWatchDir(t *testing.T) {
 		switch {
 		case files.created+files.removed == fseFileCount:
 			// Every file is created: remove them.
-			hndCheck(t, files.timer.Start(files.unlink, time.Millisecond, 0))
+			hndCheck(t, files.timer.Start(time.Millisecond, 0, files.unlink))
 		case calls == 2*fseFileCount:
 			// Every creation and removal has been reported.
 			hndCheck(t, files.timer.Close(func() { closes++ }))
 			hndCheck(t, h.Close(func() { closes++ }))
 		}
 	})
-	must(t, files.timer.Start(files.create, fseStep, 0))
+	must(t, files.timer.Start(fseStep, 0, files.create))
 	run(t, l, RunDefault)
 	if calls != files.created+files.removed || closes != 2 {
 		t.Errorf("%d callbacks for %d creations and %d removals, %d closes; want one each, 2 closes",
@@ -193,14 +193,14 @@ func TestFSEventWatchFile(t *testing.T) {
 	})
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {
+	must(t, tm.Start(fseStep, fseStep, func() {
 		if timers++; timers == 1 {
 			fseTouch(t, file1)
 		} else {
 			fseTouch(t, file2)
 			hndCheck(t, tm.Close(func() { closes++ }))
 		}
-	}, fseStep, fseStep))
+	}))
 	run(t, l, RunDefault)
 	if calls != 1 || timers != 2 || closes != 2 {
 		t.Errorf("%d callbacks, %d timer callbacks, %d closes; want 1, 2, 2", calls, timers, closes)
@@ -219,7 +219,7 @@ func TestFSEventWatchFileExactPath(t *testing.T) {
 	timers := 0
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {
+	must(t, tm.Start(fseStep, fseStep, func() {
 		if timers++; timers == 1 {
 			fseTouch(t, js)
 		} else {
@@ -227,7 +227,7 @@ func TestFSEventWatchFileExactPath(t *testing.T) {
 			hndCheck(t, h.Stop())
 			hndCheck(t, h.Close(nil))
 		}
-	}, fseStep, fseStep))
+	}))
 	if run(t, l, RunDefault) {
 		t.Errorf("Run reported the loop alive")
 	}
@@ -246,11 +246,11 @@ func TestFSEventWatchFileTwice(t *testing.T) {
 	w2 := fseNew(t, l, file, fseFail(t))
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {
+	must(t, tm.Start(fseStep, 0, func() {
 		hndCheck(t, w1.Close(nil))
 		hndCheck(t, w2.Close(nil))
 		hndCheck(t, tm.Close(nil))
-	}, fseStep, 0))
+	}))
 	if run(t, l, RunDefault) {
 		t.Errorf("Run reported the loop alive")
 	}
@@ -276,11 +276,11 @@ func TestFSEventWatchFileCurrentDir(t *testing.T) {
 	})
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {
+	must(t, tm.Start(2*fseStep, 0, func() {
 		hndCheck(t, tm.Close(nil))
 		fseTouch(t, "watch_file")
 		touches++
-	}, 2*fseStep, 0))
+	}))
 	if touches != 0 || calls != 0 || closes != 0 {
 		t.Fatalf("callbacks before Run")
 	}
@@ -335,7 +335,7 @@ func TestFSEventImmediateClose(t *testing.T) {
 	closes := 0
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {
+	must(t, tm.Start(time.Millisecond, 0, func() {
 		h, err := NewFSEvent(l)
 		if err != nil {
 			t.Error(err)
@@ -344,7 +344,7 @@ func TestFSEventImmediateClose(t *testing.T) {
 		hndCheck(t, h.Start(dir, 0, fseFail(t)))
 		hndCheck(t, h.Close(func() { closes++ }))
 		hndCheck(t, tm.Close(func() { closes++ }))
-	}, time.Millisecond, 0))
+	}))
 	run(t, l, RunDefault)
 	if closes != 2 {
 		t.Errorf("%d close callbacks, want 2", closes)
@@ -388,7 +388,7 @@ func TestFSEventCloseInCallback(t *testing.T) {
 			hndCheck(t, h.Close(func() { closes++ }))
 		}
 	})
-	must(t, files.timer.Start(files.create, fseStep, 0))
+	must(t, files.timer.Start(fseStep, 0, files.create))
 	run(t, l, RunDefault)
 	must(t, files.timer.Close(func() { closes++ }))
 	run(t, l, RunOnce)
@@ -467,11 +467,11 @@ func TestFSEventStopInCb(t *testing.T) {
 	})
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {
+	must(t, tm.Start(fseStep, 0, func() {
 		hndCheck(t, tm.Close(nil))
 		fseTouch(t, file)
 		touches++
-	}, fseStep, 0))
+	}))
 	if run(t, l, RunDefault) {
 		t.Errorf("Run reported the loop alive")
 	}
@@ -553,5 +553,37 @@ func TestFSEventKindString(t *testing.T) {
 		if got := k.String(); got != want {
 			t.Errorf("FSEventKind(%d).String() = %q, want %q", int(k), got, want)
 		}
+	}
+}
+
+// libuv: fs_event_watch_delete_dir
+func TestFSEventWatchDeleteDir(t *testing.T) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 10*time.Second)
+	dir := filepath.Join(t.TempDir(), "watch_del_dir")
+	must(t, os.Mkdir(dir, 0o755))
+	calls, closes := 0, 0
+	var h *FSEvent
+	h = fseNew(t, l, dir, func(name string, ev FSEventKind, err error) {
+		calls++
+		hndCheck(t, err)
+		if ev != FSEventChange && ev != FSEventRename {
+			t.Errorf("events %v, want change or rename", ev)
+		}
+		if name != "watch_del_dir" {
+			t.Errorf("filename %q, want watch_del_dir", name)
+		}
+		hndCheck(t, h.Stop())
+		hndCheck(t, h.Close(func() { closes++ }))
+	})
+	tm, err := NewTimer(l)
+	must(t, err)
+	must(t, tm.Start(10*time.Millisecond, 0, func() {
+		hndCheck(t, os.Remove(dir))
+		hndCheck(t, tm.Close(func() { closes++ }))
+	}))
+	run(t, l, RunDefault)
+	if calls != 1 || closes != 2 {
+		t.Errorf("%d callbacks, %d closes; want 1, 2", calls, closes)
 	}
 }

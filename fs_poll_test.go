@@ -72,9 +72,9 @@ func TestFSPoll(t *testing.T) {
 			file.touch()
 		case 1:
 			prevZero = true
-			hndCheck(t, tm.Start(onTimer, fspInterval/5, 0))
+			hndCheck(t, tm.Start(fspInterval/5, 0, onTimer))
 		case 2:
-			hndCheck(t, tm.Start(onTimer, 2*fspInterval, 0))
+			hndCheck(t, tm.Start(2*fspInterval, 0, onTimer))
 		case 3:
 			hndCheck(t, os.Remove(file.path))
 		case 4:

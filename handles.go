@@ -154,6 +154,8 @@ func (h *handle) freed() {
 	}
 }
 
+// Close wraps uv_close: cb (may be nil) runs on the loop once libuv has finished with the
+// handle, just after its C memory is freed. Loop-bound; a second Close returns ErrClosed.
 func (h *handle) Close(cb func()) error {
 	p, err := h.live()
 	if err != nil {
@@ -177,8 +179,12 @@ func (h *handle) closeWith(r C.int, cb func()) error {
 	return nil
 }
 
+// Ref wraps uv_ref: the handle keeps the loop's Run going while it is active. Loop-bound;
+// ErrClosed after Close.
 func (h *handle) Ref() error { return h.ref(1) }
 
+// Unref wraps uv_unref: the handle no longer keeps the loop's Run going. Loop-bound; ErrClosed
+// after Close.
 func (h *handle) Unref() error { return h.ref(0) }
 
 func (h *handle) ref(on C.int) error {
@@ -189,16 +195,19 @@ func (h *handle) ref(on C.int) error {
 	return status(C.uvg_ref(h.loop.ptr, p, on))
 }
 
+// HasRef wraps uv_has_ref. Loop-bound; false once the handle is closed.
 func (h *handle) HasRef() bool {
 	h.loop.assertOwner()
 	return h.ptr != nil && C.uv_has_ref(h.hp()) != 0
 }
 
+// IsActive wraps uv_is_active. Loop-bound; false once the handle is closed.
 func (h *handle) IsActive() bool {
 	h.loop.assertOwner()
 	return h.ptr != nil && C.uv_is_active(h.hp()) != 0
 }
 
+// IsClosing wraps uv_is_closing. Loop-bound; true from Close on.
 func (h *handle) IsClosing() bool {
 	h.loop.assertOwner()
 	if h.ptr == nil {
@@ -207,6 +216,8 @@ func (h *handle) IsClosing() bool {
 	return C.uv_is_closing(h.hp()) != 0
 }
 
+// Fileno wraps uv_fileno: the handle's file descriptor; EINVAL for handle types without one,
+// EBADF before it has one. Loop-bound; ErrClosed after Close.
 func (h *handle) Fileno() (int, error) {
 	p, err := h.live()
 	if err != nil {
@@ -219,12 +230,20 @@ func (h *handle) Fileno() (int, error) {
 	return int(fd), nil
 }
 
+// SendBufferSize wraps uv_send_buffer_size (read): SO_SNDBUF of a TCP, pipe or UDP handle,
+// libuv's EINVAL for other types. Loop-bound; ErrClosed after Close.
 func (h *handle) SendBufferSize() (int, error) { return h.bufferSize(1, 0) }
 
+// SetSendBufferSize wraps uv_send_buffer_size (write): sets SO_SNDBUF; 0 is EINVAL (libuv
+// reads the size then), a negative size ErrNegative. Loop-bound; ErrClosed after Close.
 func (h *handle) SetSendBufferSize(size int) error { return h.setBufferSize(1, size) }
 
+// RecvBufferSize wraps uv_recv_buffer_size (read): SO_RCVBUF of a TCP, pipe or UDP handle,
+// libuv's EINVAL for other types. Loop-bound; ErrClosed after Close.
 func (h *handle) RecvBufferSize() (int, error) { return h.bufferSize(0, 0) }
 
+// SetRecvBufferSize wraps uv_recv_buffer_size (write): sets SO_RCVBUF; 0 is EINVAL (libuv
+// reads the size then), a negative size ErrNegative. Loop-bound; ErrClosed after Close.
 func (h *handle) SetRecvBufferSize(size int) error { return h.setBufferSize(0, size) }
 
 func (h *handle) setBufferSize(send C.int, size int) error {
@@ -255,8 +274,14 @@ func (h *handle) bufferSize(send C.int, size int) (int, error) {
 	return int(v), nil
 }
 
+// Type wraps uv_handle_get_type; the handle's type (kept by the Go side), still after
+// Close. Safe for concurrent use.
 func (h *handle) Type() HandleType { return HandleType(h.typ) }
 
+// TypeName wraps uv_handle_type_name of the handle's type ("timer", "tcp", ...); still
+// after Close. Loop-bound.
 func (h *handle) TypeName() string { return h.Type().String() }
 
+// Loop wraps uv_handle_get_loop: the loop the handle was created on, still after Close. Safe
+// for concurrent use.
 func (h *handle) Loop() *Loop { return h.loop }

@@ -37,10 +37,10 @@ func hndGuard(t *testing.T, l *Loop, d time.Duration) {
 	t.Helper()
 	g, err := NewTimer(l)
 	must(t, err)
-	must(t, g.Start(func() {
+	must(t, g.Start(d, d, func() {
 		t.Errorf("guard: the loop still runs after %v", d)
 		hndCheck(t, l.Stop())
-	}, d, d))
+	}))
 	must(t, g.Unref())
 	t.Cleanup(func() {
 		if !g.IsClosing() {
@@ -68,15 +68,15 @@ var hndKinds = []hndKind{
 			h, err := NewTimer(l)
 			must(t, err)
 			// A repeat, so that a callback after a failed Close would show.
-			must(t, h.Start(cb, 0, time.Millisecond))
+			must(t, h.Start(0, time.Millisecond, cb))
 			return h, func() error { return nil }
 		},
 		own: func(h Handle) map[string]error {
 			tm := h.(*Timer)
 			return map[string]error{
-				"Start":           tm.Start(func() {}, time.Millisecond, 0),
-				"Start(nil)":      tm.Start(nil, time.Millisecond, 0),
-				"Start(negative)": tm.Start(func() {}, -time.Millisecond, 0),
+				"Start":           tm.Start(time.Millisecond, 0, func() {}),
+				"Start(nil)":      tm.Start(time.Millisecond, 0, nil),
+				"Start(negative)": tm.Start(-time.Millisecond, 0, func() {}),
 				"Stop":            tm.Stop(),
 				"Again":           tm.Again(),
 				"SetRepeat":       tm.SetRepeat(time.Millisecond),
@@ -264,7 +264,7 @@ func TestTimerRef2(t *testing.T) {
 	l := newTestLoop(t)
 	h, err := NewTimer(l)
 	must(t, err)
-	must(t, h.Start(func() { t.Errorf("unreferenced timer fired") }, 42*time.Millisecond, 42*time.Millisecond))
+	must(t, h.Start(42*time.Millisecond, 42*time.Millisecond, func() { t.Errorf("unreferenced timer fired") }))
 	must(t, h.Unref())
 	if run(t, l, RunDefault) {
 		t.Errorf("Run reported the loop alive")
@@ -465,7 +465,7 @@ func TestHandleStartNilCallback(t *testing.T) {
 	i, err := NewIdle(l)
 	must(t, err)
 	for name, err := range map[string]error{
-		"Timer.Start":   tm.Start(nil, time.Millisecond, 0),
+		"Timer.Start":   tm.Start(time.Millisecond, 0, nil),
 		"Prepare.Start": p.Start(nil),
 		"Check.Start":   c.Start(nil),
 		"Idle.Start":    i.Start(nil),
@@ -566,7 +566,7 @@ func TestHandleMemoryReleasedAtCloseCallback(t *testing.T) {
 	must(t, err)
 	victim, err := NewTimer(l)
 	must(t, err)
-	must(t, victim.Start(func() { t.Errorf("closed timer fired") }, time.Hour, 0))
+	must(t, victim.Start(time.Hour, 0, func() { t.Errorf("closed timer fired") }))
 
 	var tokensBefore int64
 	var got []string

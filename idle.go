@@ -13,7 +13,7 @@ type Idle struct {
 	cb func()
 }
 
-// NewIdle wraps uv_idle_init.
+// NewIdle wraps uv_idle_init. Loop-bound; ErrClosed on a closed loop.
 func NewIdle(l *Loop) (*Idle, error) {
 	h := &Idle{}
 	if err := h.open(l, h, HandleIdle); err != nil {
@@ -26,7 +26,7 @@ func NewIdle(l *Loop) (*Idle, error) {
 }
 
 // Start wraps uv_idle_start: cb runs on the loop in every iteration until Stop. Starting a
-// started handle does nothing; a nil cb is libuv's EINVAL.
+// started handle does nothing; a nil cb is libuv's EINVAL. Loop-bound; ErrClosed after Close.
 func (h *Idle) Start(cb func()) error {
 	p, err := h.live()
 	if err != nil {
@@ -35,7 +35,7 @@ func (h *Idle) Start(cb func()) error {
 	return started(C.uvg_idle_start(h.loop.ptr, cptr(p), boolInt(cb != nil)), &h.cb, cb)
 }
 
-// Stop wraps uv_idle_stop.
+// Stop wraps uv_idle_stop. Loop-bound; ErrClosed after Close.
 func (h *Idle) Stop() error {
 	p, err := h.live()
 	if err != nil {

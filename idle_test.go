@@ -19,12 +19,12 @@ func TestIdleStarvation(t *testing.T) {
 	must(t, idle.Start(func() { idleCalls++ }))
 	must(t, check.Start(func() { checkCalls++ }))
 	// An active idle handle makes the loop poll without blocking: the timer must still fire.
-	must(t, tm.Start(func() {
+	must(t, tm.Start(20*time.Millisecond, 0, func() {
 		hndCheck(t, idle.Close(closeCb))
 		hndCheck(t, check.Close(closeCb))
 		hndCheck(t, tm.Close(closeCb))
 		timerCalls++
-	}, 20*time.Millisecond, 0))
+	}))
 	if run(t, l, RunDefault) {
 		t.Errorf("Run reported the loop alive")
 	}

@@ -82,7 +82,7 @@ func childLoop() *Loop {
 	childMust(err, "NewLoop")
 	g, err := NewTimer(l)
 	childMust(err, "NewTimer")
-	childMust(g.Start(func() { childCheck(false, "timed out") }, 10*time.Second, 0), "guard")
+	childMust(g.Start(10*time.Second, 0, func() { childCheck(false, "timed out") }), "guard")
 	childMust(g.Unref(), "guard Unref")
 	return l
 }
@@ -142,17 +142,17 @@ func ipcHelperListen(listenAfter bool) {
 		childMust(err, "NewTCP")
 		childMust(server.Accept(conn), "Accept")
 		conn.Close(func() { closes++ })
-		_, err = ch.Write(func(err error) {
+		_, err = ch.Write([][]byte{[]byte("accepted_connection\n")}, func(err error) {
 			server.Close(func() { closes++ })
 			ch.Close(func() { closes++ })
-		}, []byte("accepted_connection\n"))
+		})
 		childMust(err, "Write")
 		accepted++
 	}
 	if !listenAfter {
 		childMust(server.Listen(128, onConnection), "Listen")
 	}
-	_, err = ch.Write2(server, nil, []byte("hello\n"))
+	_, err = ch.Write2([][]byte{[]byte("hello\n")}, server, nil)
 	childMust(err, "Write2")
 	if listenAfter {
 		childMust(server.Listen(128, onConnection), "Listen")
@@ -210,7 +210,7 @@ func ipcListen(t *testing.T, helper string) {
 			if string(data) != "hello\n" {
 				t.Errorf("data with the handle: %q, want hello", data)
 			}
-			_, err = ch.Write(nil, []byte("world\n"))
+			_, err = ch.Write([][]byte{[]byte("world\n")}, nil)
 			hndCheck(t, err)
 			addr, err := server.SockName()
 			hndCheck(t, err)
@@ -259,13 +259,13 @@ func ipcHelperTCPConnection() {
 			childMust(err, "read on the connection")
 			childCheck(string(data) == "world\n", "read %q, want world", data)
 			reads++
-			_, err = s.Write(func(err error) {
+			_, err = s.Write([][]byte{[]byte("hello again\n")}, func(err error) {
 				childCheck(s == Stream(conn), "write on another stream")
 				writes++
 				conn.Close(func() { closes++ })
 				ch.Close(func() { closes++ })
 				server.Close(func() { closes++ })
-			}, []byte("hello again\n"))
+			})
 			childMust(err, "Write")
 		}
 	}
@@ -275,7 +275,7 @@ func ipcHelperTCPConnection() {
 		childMust(err, "NewTCP")
 		childMust(server.Accept(c), "Accept")
 		// Send the accepted connection to the parent.
-		_, err = ch.Write2(c, nil, []byte("hello\n"))
+		_, err = ch.Write2([][]byte{[]byte("hello\n")}, c, nil)
 		childMust(err, "Write2")
 		childMust(c.ReadStart(onRead(c)), "ReadStart")
 		c.Close(func() { closes++ })
@@ -318,10 +318,10 @@ func TestIPCTCPConnection(t *testing.T) {
 		if string(data) != "hello\n" {
 			t.Errorf("data with the handle: %q, want hello", data)
 		}
-		_, err = conn.Write(func(err error) {
+		_, err = conn.Write([][]byte{[]byte("world\n")}, func(err error) {
 			hndCheck(t, err)
 			tcpWrites++
-		}, []byte("world\n"))
+		})
 		hndCheck(t, err)
 		hndCheck(t, conn.ReadStart(func(data []byte, err error) {
 			if err == nil && len(data) == 0 {
@@ -348,10 +348,10 @@ func ipcHelperSendZero() {
 	l := childLoop()
 	ch := childChannel(l, false)
 	writes := 0
-	_, err := ch.Write(func(err error) {
+	_, err := ch.Write([][]byte{[]byte{}}, func(err error) {
 		childMust(err, "write callback")
 		writes++
-	}, []byte{})
+	})
 	childMust(err, "Write")
 	childRun(l)
 	childCheck(writes == 1, "write callbacks %d, want 1", writes)
@@ -415,7 +415,7 @@ func ipcSendRecvHelper(l *Loop, listen *Pipe, fail func(string)) {
 					return
 				}
 				recv = append(recv, h)
-				_, err = ch.Write2(h, func(err error) {
+				_, err = ch.Write2([][]byte{[]byte(".")}, h, func(err error) {
 					if err != nil {
 						fail("write2: " + err.Error())
 					}
@@ -428,7 +428,7 @@ func ipcSendRecvHelper(l *Loop, listen *Pipe, fail func(string)) {
 							listen.Close(nil)
 						}
 					}
-				}, []byte("."))
+				})
 				if err != nil {
 					fail("Write2: " + err.Error())
 				}
@@ -466,11 +466,11 @@ func ipcSendRecv(t *testing.T, inProcess bool, send, send2 Handle, want HandleTy
 	l := send.Loop()
 	hndGuard(t, l, 10*time.Second)
 	var ch *Pipe
-	wait := func() {}
+	var wait func()
 	connected := func(err error) {
 		hndCheck(t, err)
 		for _, h := range []Handle{send, send2} {
-			_, err := ch.Write2(h, nil, []byte("."))
+			_, err := ch.Write2([][]byte{[]byte(".")}, h, nil)
 			hndCheck(t, err)
 		}
 	}
@@ -586,12 +586,12 @@ func ipcWritesAndReads(l *Loop, ch *Pipe, fail func(string)) (written, read *int
 	written, read = new(int), new(int)
 	buf := bytes.Repeat([]byte{content}, bufferSize)
 	for i := 0; i < numWrites; i++ {
-		_, err := ch.Write(func(err error) {
+		_, err := ch.Write([][]byte{buf, buf, buf}, func(err error) {
 			if err != nil {
 				fail("write: " + err.Error())
 			}
 			*written += perWrite * bufferSize
-		}, buf, buf, buf)
+		})
 		if err != nil {
 			fail("Write: " + err.Error())
 			return
@@ -666,10 +666,10 @@ func stdioOverPipesHelper() {
 			out, in = out2, in2
 		}
 		for _, s := range pieces {
-			_, err := out.Write(func(err error) {
+			_, err := out.Write([][]byte{[]byte(s)}, func(err error) {
 				childMust(err, "write")
 				writes++
-			}, []byte(s))
+			})
 			childMust(err, "Write")
 		}
 		childRun(l)
@@ -720,7 +720,7 @@ func TestIPCWrite2ClosedHandle(t *testing.T) {
 	large := make([]byte, 1<<20)
 	queued := 0
 	for a.WriteQueueSize() == 0 {
-		_, err := a.Write(func(err error) { hndCheck(t, err) }, large)
+		_, err := a.Write([][]byte{large}, func(err error) { hndCheck(t, err) })
 		must(t, err)
 		queued += len(large)
 	}
@@ -729,12 +729,12 @@ func TestIPCWrite2ClosedHandle(t *testing.T) {
 	must(t, send.Bind(ipcLoopback, 0))
 	var write2Err error
 	calls := 0
-	_, err = a.Write2(send, func(err error) {
+	_, err = a.Write2([][]byte{[]byte(".")}, send, func(err error) {
 		calls++
 		write2Err = err
 		a.Close(nil)
 		b.Close(nil)
-	}, []byte("."))
+	})
 	must(t, err)
 	sendClosed := false
 	var reuse []*TCP
@@ -786,7 +786,7 @@ func TestIPCSendRecvUDP(t *testing.T) {
 	must(t, send.Bind(netip.MustParseAddrPort("127.0.0.1:0"), 0))
 	want, err := send.SockName()
 	must(t, err)
-	_, err = a.Write2(send, func(err error) { hndCheck(t, err); send.Close(nil) }, []byte("u"))
+	_, err = a.Write2([][]byte{[]byte("u")}, send, func(err error) { hndCheck(t, err); send.Close(nil) })
 	must(t, err)
 	var got netip.AddrPort
 	must(t, b.ReadStart(func(data []byte, err error) {

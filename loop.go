@@ -32,6 +32,13 @@ const (
 	LoopBlockSignal LoopOption = C.UV_LOOP_BLOCK_SIGNAL
 	// MetricsIdleTime makes the loop account the time it spends idle in the poller.
 	MetricsIdleTime LoopOption = C.UV_METRICS_IDLE_TIME
+	// LoopUseIOUringSQPoll (libuv 1.49) lets the loop run file system operations on an io_uring
+	// ring polled by a kernel thread (SQPOLL) instead of the threadpool. libuv creates the ring
+	// only on kernels 5.10.186 or newer and as the environment variable UV_USE_IO_URING allows
+	// (read once per process; from 1.50 it must be a positive number); otherwise the operations
+	// stay on the threadpool. Configure answers ENOSYS when the headers the binding was built
+	// with or the library loaded are older than 1.49.
+	LoopUseIOUringSQPoll LoopOption = C.UVG_LOOP_USE_IO_URING_SQPOLL
 )
 
 // Loop wraps uv_loop_t. A loop is not safe for concurrent use: call its methods on the goroutine
@@ -187,14 +194,15 @@ func (l *Loop) CloseAll() error {
 	return l.Close()
 }
 
-// Now wraps uv_now: the loop's cached time in milliseconds since an arbitrary point, updated at
-// the start of each iteration. Loop-bound.
-func (l *Loop) Now() uint64 {
+// Now wraps uv_now: the loop's cached time since an arbitrary point, in whole milliseconds as
+// libuv counts, updated at the start of each iteration (and by UpdateTime); timers count from
+// it. 0 on a closed loop. Loop-bound.
+func (l *Loop) Now() time.Duration {
 	l.assertOwner()
 	if l.ptr == nil {
 		return 0
 	}
-	return uint64(C.uv_now(l.ptr))
+	return fromMillis(C.uv_now(l.ptr))
 }
 
 // UpdateTime wraps uv_update_time. Loop-bound.
@@ -227,7 +235,7 @@ func (l *Loop) BackendTimeout() time.Duration {
 }
 
 // Configure wraps uv_loop_configure. LoopBlockSignal takes the signal number as its argument;
-// MetricsIdleTime takes none. Loop-bound.
+// MetricsIdleTime and LoopUseIOUringSQPoll take none. Loop-bound.
 func (l *Loop) Configure(opt LoopOption, args ...int) error {
 	if l.ptr == nil {
 		return ErrClosed

@@ -70,11 +70,11 @@ func TestActive(t *testing.T) {
 	never := func() { t.Error("timer callback called") }
 
 	state("after NewTimer", false, false)
-	must(t, tm.Start(never, time.Second, 0))
+	must(t, tm.Start(time.Second, 0, never))
 	state("after Start", true, false)
 	must(t, tm.Stop())
 	state("after Stop", false, false)
-	must(t, tm.Start(never, time.Second, 0))
+	must(t, tm.Start(time.Second, 0, never))
 	state("after the second Start", true, false)
 	closed := 0
 	must(t, tm.Close(func() { closed++ }))
@@ -111,11 +111,11 @@ func TestCloseOrder(t *testing.T) {
 		loopNoErr(t, t2.Close(onClose))
 		checkCalls++
 	}))
-	must(t, t1.Start(func() {
+	must(t, t1.Start(0, 0, func() {
 		loopNoErr(t, t1.Close(onClose))
 		timerCalls++
-	}, 0, 0))
-	must(t, t2.Start(func() { timerCalls++ }, 100*time.Second, 0))
+	}))
+	must(t, t2.Start(100*time.Second, 0, func() { timerCalls++ }))
 
 	if checkCalls != 0 || closeCalls != 0 || timerCalls != 0 {
 		t.Fatal("callbacks called before Run")
@@ -144,10 +144,10 @@ func TestDefaultLoopClose(t *testing.T) {
 		}
 		tm, err := NewTimer(l)
 		must(t, err)
-		must(t, tm.Start(func() {
+		must(t, tm.Start(time.Millisecond, 0, func() {
 			timerCalls++
 			loopNoErr(t, tm.Close(nil))
-		}, time.Millisecond, 0))
+		}))
 		if run(t, l, RunDefault) {
 			t.Errorf("round %d: Run: alive, want false", i)
 		}
@@ -195,14 +195,14 @@ func TestEmbed(t *testing.T) {
 	tm, err := NewTimer(l)
 	must(t, err)
 	timerCalls := 0
-	var firedAt uint64
+	var firedAt time.Duration
 	startedAt := l.Now() // libuv's timeouts count from the loop's cached time
-	must(t, tm.Start(func() {
+	must(t, tm.Start(timeout, 0, func() {
 		timerCalls++
 		firedAt = l.Now()
 		loopNoErr(t, async.Close(nil))
 		loopNoErr(t, tm.Close(nil))
-	}, timeout, 0))
+	}))
 
 	waited, rounds := false, 0
 	for run(t, l, RunNoWait) {
@@ -234,7 +234,7 @@ func TestEmbed(t *testing.T) {
 	if !waited {
 		t.Error("BackendTimeout was never positive: the embedder never waited for the timer")
 	}
-	if el := time.Duration(firedAt-startedAt) * time.Millisecond; el < timeout {
+	if el := firedAt - startedAt; el < timeout {
 		t.Errorf("the timer fired %v after its start (loop time), before its timeout %v", el, timeout)
 	}
 }
@@ -249,7 +249,7 @@ func TestLoopAlive(t *testing.T) {
 	// A loop with an active handle is alive.
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {}, 10*time.Millisecond, 0))
+	must(t, tm.Start(10*time.Millisecond, 0, func() {}))
 	if !l.Alive() {
 		t.Error("a loop with an active timer is not alive")
 	}
@@ -278,7 +278,7 @@ func TestLoopClose(t *testing.T) {
 	l := newTestLoop(t)
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() { loopNoErr(t, l.Stop()) }, time.Millisecond, time.Millisecond))
+	must(t, tm.Start(time.Millisecond, time.Millisecond, func() { loopNoErr(t, l.Stop()) }))
 
 	if err := l.Close(); !errors.Is(err, EBUSY) {
 		t.Fatalf("Close with an active timer: %v, want EBUSY", err)
@@ -328,10 +328,10 @@ func TestLoopConfigure(t *testing.T) {
 	tm, err := NewTimer(l)
 	must(t, err)
 	calls := 0
-	must(t, tm.Start(func() {
+	must(t, tm.Start(10*time.Millisecond, 0, func() {
 		calls++
 		loopNoErr(t, tm.Close(nil))
-	}, 10*time.Millisecond, 0))
+	}))
 	if run(t, l, RunDefault) {
 		t.Error("Run: alive, want false")
 	}
@@ -455,7 +455,7 @@ func TestLoopHandles(t *testing.T) {
 	// The timer keeps the loop polling without keeping it alive.
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() { timerCalls++ }, 10*time.Millisecond, 10*time.Millisecond))
+	must(t, tm.Start(10*time.Millisecond, 10*time.Millisecond, func() { timerCalls++ }))
 	must(t, tm.Unref())
 
 	if run(t, l, RunDefault) {
@@ -504,7 +504,7 @@ func TestLoopStop(t *testing.T) {
 			loopNoErr(t, prep.Stop())
 		}
 	}))
-	must(t, tm.Start(func() {
+	must(t, tm.Start(5*time.Millisecond, 5*time.Millisecond, func() {
 		timerCalls++
 		switch timerCalls {
 		case 1:
@@ -512,7 +512,7 @@ func TestLoopStop(t *testing.T) {
 		case ticks:
 			loopNoErr(t, tm.Stop())
 		}
-	}, 5*time.Millisecond, 5*time.Millisecond))
+	}))
 
 	if !run(t, l, RunDefault) {
 		t.Error("Run stopped by Stop: not alive, want alive")
@@ -571,7 +571,7 @@ func TestLoopBackendTimeout(t *testing.T) {
 	}
 
 	closeCb := func() { loopNoErr(t, tm.Close(nil)) }
-	must(t, tm.Start(closeCb, time.Second, 0))
+	must(t, tm.Start(time.Second, 0, closeCb))
 	// libuv answers 0 while watchers wait to be registered with the backend, which the next
 	// run does (on a new loop: the binding's own async, libuv's signal pipe).
 	if !run(t, l, RunNoWait) {
@@ -583,7 +583,7 @@ func TestLoopBackendTimeout(t *testing.T) {
 	}
 
 	// libuv's test waits the second out; a shorter timer takes the same path.
-	must(t, tm.Start(closeCb, 5*time.Millisecond, 0))
+	must(t, tm.Start(5*time.Millisecond, 0, closeCb))
 	if run(t, l, RunDefault) {
 		t.Error("Run: alive, want false")
 	}
@@ -606,7 +606,7 @@ func TestRunNowait(t *testing.T) {
 	tm, err := NewTimer(l)
 	must(t, err)
 	called := false
-	must(t, tm.Start(func() { called = true }, 100*time.Millisecond, 100*time.Millisecond))
+	must(t, tm.Start(100*time.Millisecond, 100*time.Millisecond, func() { called = true }))
 	if !run(t, l, RunNoWait) {
 		t.Error("RunNoWait with an active timer: not alive, want alive")
 	}
@@ -653,10 +653,10 @@ func TestWalkHandles(t *testing.T) {
 			t.Errorf("Walk: unexpected %s handle", h.TypeName())
 		}
 	}
-	must(t, tm.Start(func() {
+	must(t, tm.Start(time.Millisecond, 0, func() {
 		loopNoErr(t, l.Walk(walk))
 		loopNoErr(t, tm.Close(nil))
-	}, time.Millisecond, 0))
+	}))
 
 	if run(t, l, RunDefault) {
 		t.Error("Run: alive, want false")
@@ -736,7 +736,7 @@ func TestIterationOrder(t *testing.T) {
 
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(rec("timer"), 0, 0))
+	must(t, tm.Start(0, 0, rec("timer")))
 	idle, err := NewIdle(l)
 	must(t, err)
 	must(t, idle.Start(rec("idle")))
@@ -811,12 +811,12 @@ func TestLoopRunInsideCallback(t *testing.T) {
 	tm, err := NewTimer(l)
 	must(t, err)
 	var runErr, closeErr, closeAllErr error
-	must(t, tm.Start(func() {
+	must(t, tm.Start(0, 0, func() {
 		_, runErr = l.Run(RunNoWait)
 		closeErr = l.Close()
 		closeAllErr = l.CloseAll()
 		loopNoErr(t, tm.Close(nil))
-	}, 0, 0))
+	}))
 	run(t, l, RunDefault)
 	for name, err := range map[string]error{"Run": runErr, "Close": closeErr, "CloseAll": closeAllErr} {
 		if !errors.Is(err, ErrRunning) {
@@ -868,7 +868,7 @@ func TestLoopCloseBusy(t *testing.T) {
 	tm, err := NewTimer(l)
 	must(t, err)
 	fired := 0
-	must(t, tm.Start(func() { fired++ }, time.Millisecond, 0))
+	must(t, tm.Start(time.Millisecond, 0, func() { fired++ }))
 	if err := l.Close(); !errors.Is(err, EBUSY) {
 		t.Fatalf("Close with an active timer: %v, want EBUSY", err)
 	}
@@ -898,7 +898,7 @@ func TestLoopCloseAll(t *testing.T) {
 	l := newTestLoop(t)
 	active, err := NewTimer(l)
 	must(t, err)
-	must(t, active.Start(func() { t.Error("timer fired") }, time.Hour, 0))
+	must(t, active.Start(time.Hour, 0, func() { t.Error("timer fired") }))
 	inactive, err := NewTimer(l)
 	must(t, err)
 	idle, err := NewIdle(l)
@@ -927,7 +927,7 @@ func TestLoopCloseAll(t *testing.T) {
 			t.Errorf("%s after CloseAll: IsClosing %v IsActive %v", h.TypeName(), h.IsClosing(), h.IsActive())
 		}
 	}
-	if err := active.Start(func() {}, 0, 0); !errors.Is(err, ErrClosed) {
+	if err := active.Start(0, 0, func() {}); !errors.Is(err, ErrClosed) {
 		t.Errorf("Timer.Start after CloseAll: %v, want ErrClosed", err)
 	}
 	if _, err := l.Run(RunDefault); !errors.Is(err, ErrClosed) {
@@ -941,16 +941,16 @@ func TestLoopPanicInTimer(t *testing.T) {
 	var order []string
 	t1, err := NewTimer(l)
 	must(t, err)
-	must(t, t1.Start(func() {
+	must(t, t1.Start(0, 0, func() {
 		order = append(order, "timer1")
 		panic(boom)
-	}, 0, 0))
+	}))
 	t2, err := NewTimer(l)
 	must(t, err)
-	must(t, t2.Start(func() {
+	must(t, t2.Start(0, 0, func() {
 		order = append(order, "timer2")
 		panic("second panic") // Run re-panics with the first
-	}, 0, 0))
+	}))
 	chk, err := NewCheck(l)
 	must(t, err)
 	must(t, chk.Start(func() { order = append(order, "check") }))
@@ -974,10 +974,10 @@ func TestLoopPanicInTimer(t *testing.T) {
 
 	// The loop runs again and closes cleanly.
 	order = nil
-	must(t, t1.Start(func() {
+	must(t, t1.Start(0, 0, func() {
 		order = append(order, "again")
 		loopNoErr(t, t1.Close(nil))
-	}, 0, 0))
+	}))
 	must(t, chk.Stop())
 	run(t, l, RunDefault)
 	if !slices.Equal(order, []string{"again"}) {
@@ -1016,10 +1016,10 @@ func TestLoopWalkPanic(t *testing.T) {
 	}
 	// The panic outside Run does not stop the next Run.
 	fired := 0
-	must(t, tm.Start(func() {
+	must(t, tm.Start(0, 0, func() {
 		fired++
 		loopNoErr(t, tm.Close(nil))
-	}, 0, 0))
+	}))
 	if run(t, l, RunDefault) {
 		t.Error("Run after the Walk panic: alive, want false")
 	}
@@ -1035,11 +1035,11 @@ func TestLoopPostConcurrent(t *testing.T) {
 	must(t, err)
 	watchdog, err := NewTimer(l)
 	must(t, err)
-	must(t, watchdog.Start(func() {
+	must(t, watchdog.Start(20*time.Second, 0, func() {
 		t.Error("not every posted function ran within 20s")
 		loopNoErr(t, keep.Close(nil))
 		loopNoErr(t, watchdog.Close(nil))
-	}, 20*time.Second, 0))
+	}))
 	must(t, watchdog.Unref())
 
 	next := make([]int, workers)
@@ -1130,4 +1130,17 @@ func TestLoopPostFromPosted(t *testing.T) {
 	if err := l.CloseAll(); err != nil {
 		t.Errorf("CloseAll with a function posting another: %v", err)
 	}
+}
+
+// libuv: loop_stop_before_run
+func TestLoopStopBeforeRun(t *testing.T) {
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	must(t, tm.Start(0, 0, func() { t.Errorf("the timer ran although the loop was stopped before Run") }))
+	must(t, l.Stop())
+	if !run(t, l, RunDefault) {
+		t.Errorf("Run returned 0 with a pending timer, want non-zero")
+	}
+	hndDoClose(t, l, tm)
 }

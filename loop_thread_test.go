@@ -19,7 +19,7 @@ func TestLoopWrongThread(t *testing.T) {
 	must(t, async.Unref()) // active from its creation: it would keep the run below alive
 	errs := map[string]error{}
 	loopFromOtherGoroutine(t, l, func() {
-		errs["Timer.Start"] = tm.Start(func() { t.Error("timer started from another goroutine fired") }, 0, 0)
+		errs["Timer.Start"] = tm.Start(0, 0, func() { t.Error("timer started from another goroutine fired") })
 		errs["Timer.Stop"] = tm.Stop()
 		errs["Loop.Stop"] = l.Stop()
 		errs["Loop.UpdateTime"] = l.UpdateTime()
@@ -62,23 +62,23 @@ func TestLoopWrongThreadKeepsCallback(t *testing.T) {
 	must(t, err)
 	calls := 0
 	var startErr error
-	must(t, tm.Start(func() {
+	must(t, tm.Start(time.Millisecond, time.Millisecond, func() {
 		calls++
 		switch calls {
 		case 1:
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
-				startErr = tm.Start(func() {
+				startErr = tm.Start(time.Millisecond, time.Millisecond, func() {
 					t.Error("the callback of a refused Start ran")
 					loopNoErr(t, tm.Close(nil))
-				}, time.Millisecond, time.Millisecond)
+				})
 			}()
 			<-done
 		case 3:
 			loopNoErr(t, tm.Close(nil))
 		}
-	}, time.Millisecond, time.Millisecond))
+	}))
 	run(t, l, RunDefault)
 	if !errors.Is(startErr, ErrWrongThread) {
 		t.Errorf("Timer.Start from another goroutine: %v, want ErrWrongThread", startErr)

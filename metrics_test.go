@@ -17,12 +17,12 @@ func loopMetricsRun(l *Loop, timeout, spin time.Duration) (calls int, idle, wall
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	err = tm.Start(func() {
+	err = tm.Start(timeout, 0, func() {
 		calls++
 		for t := Hrtime(); Hrtime()-t < uint64(spin); {
 		}
 		tm.Close(nil)
-	}, timeout, 0)
+	})
 	if err != nil {
 		tm.Close(nil)
 		l.Run(RunDefault)
@@ -91,7 +91,7 @@ func TestMetricsIdleTimeZero(t *testing.T) {
 	tm, err := NewTimer(l)
 	must(t, err)
 	calls := 0
-	must(t, tm.Start(func() { calls++ }, 0, 0))
+	must(t, tm.Start(0, 0, func() { calls++ }))
 	if run(t, l, RunDefault) {
 		t.Error("Run: alive, want false")
 	}

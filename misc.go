@@ -249,11 +249,11 @@ func InetPton(af AddrFamily, s string) (netip.Addr, error) {
 
 // InterfaceAddress is one entry of InterfaceAddresses: an uv_interface_address_t in Go.
 type InterfaceAddress struct {
-	Name     string
+	Name     string           // the interface's name, such as "lo" or "eth0"
 	PhysAddr net.HardwareAddr // 6 bytes, all zero for interfaces without one
 	Internal bool             // a loopback interface
 	Address  netip.Addr       // a link-local IPv6 address's zone is the interface (its scope id)
-	Netmask  netip.Addr
+	Netmask  netip.Addr       // of the same family as Address
 }
 
 // InterfaceAddresses wraps uv_interface_addresses: one entry per address of each interface
@@ -423,14 +423,14 @@ func Getrusage() (Rusage, error) {
 // CPUTimes is the time a CPU spent in each mode since boot: uv_cpu_times_s, converted from
 // libuv's milliseconds.
 type CPUTimes struct {
-	User, Nice, Sys, Idle, IRQ time.Duration
+	User, Nice, Sys, Idle, IRQ time.Duration // the time in user, nice, system, idle and IRQ mode
 }
 
 // CPU is one CPU of CPUInfo: uv_cpu_info_t in Go.
 type CPU struct {
-	Model string
-	Speed int // MHz; 0 when the system does not tell
-	Times CPUTimes
+	Model string   // the model name the system reports
+	Speed int      // MHz; 0 when the system does not tell
+	Times CPUTimes // since boot
 }
 
 // CPUInfo wraps uv_cpu_info: one entry per CPU, the C array converted to Go and freed
@@ -514,11 +514,11 @@ func Tmpdir() (string, error) {
 
 // Passwd is the current user's passwd entry: uv_passwd_t in Go.
 type Passwd struct {
-	Username string
-	UID      int // the effective user id; -1 on Windows
-	GID      int // -1 on Windows
-	Shell    string
-	Homedir  string
+	Username string // the login name
+	UID      int    // the effective user id; -1 on Windows
+	GID      int    // -1 on Windows
+	Shell    string // the login shell; "" on Windows
+	Homedir  string // the home directory of the entry (not $HOME)
 }
 
 // GetPasswd wraps uv_os_get_passwd: the passwd entry of the effective user id, read with
@@ -602,7 +602,7 @@ func withCString(s string, fn func(*C.char) C.int) error {
 
 // EnvItem is one variable of Environ: uv_env_item_t in Go.
 type EnvItem struct {
-	Name, Value string
+	Name, Value string // the part before the first '=' and the part after it
 }
 
 // Environ wraps uv_os_environ: every variable of the C environment, in its order (libuv skips
@@ -681,7 +681,7 @@ func Setpriority(pid, prio int) error {
 
 // Utsname is the system's identification: uv_utsname_t in Go.
 type Utsname struct {
-	Sysname, Release, Version, Machine string
+	Sysname, Release, Version, Machine string // as uname(2): "Linux", "6.1.0-...", "#1 SMP ...", "x86_64"
 }
 
 // Uname wraps uv_os_uname: the system's name, release, version and hardware. Safe for

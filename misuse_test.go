@@ -47,7 +47,7 @@ func misuseCloseRound(t *testing.T) {
 				continue
 			}
 			calls.Add(1)
-			for i, err := range []error{tm.Start(func() {}, 0, 0), tm.Stop(), tm.Ref(), tm.Close(nil)} {
+			for i, err := range []error{tm.Start(0, 0, func() {}), tm.Stop(), tm.Ref(), tm.Close(nil)} {
 				if !errors.Is(err, ErrWrongThread) && !errors.Is(err, ErrClosed) {
 					bad.Store(fmt.Sprintf("call %d answered %v", i, err))
 				}
@@ -77,7 +77,7 @@ func misuseCloseRound(t *testing.T) {
 		}
 		tm, err := NewTimer(l)
 		loopNoErr(t, err)
-		loopNoErr(t, tm.Start(func() {}, 1<<40, 0))
+		loopNoErr(t, tm.Start(1<<40, 0, func() {}))
 		victim.Store(tm)
 	}))
 	run(t, l, RunDefault)
@@ -123,9 +123,9 @@ func TestMisuseNarrowing(t *testing.T) {
 		base int // what the wrapped value would be in C
 		call func(x int) error
 	}{
-		{"Kill signum", int(syscall.SIGUSR1), func(x int) error { return Kill(os.Getpid(), x) }},
+		{"Kill signum", int(syscall.SIGUSR1), func(x int) error { return Kill(os.Getpid(), syscall.Signal(x)) }},
 		{"Kill pid", os.Getpid(), func(x int) error { return Kill(x, 0) }},
-		{"Signal.Start", int(syscall.SIGUSR1), func(x int) error { return sig.Start(func(int) {}, x) }},
+		{"Signal.Start", int(syscall.SIGUSR1), func(x int) error { return sig.Start(syscall.Signal(x), func(syscall.Signal) {}) }},
 		{"FSWrite fd", fd, func(x int) error { return req(FSWrite(l, x, [][]byte{[]byte("x")}, -1, nil)) }},
 		{"FSRead fd", fd, func(x int) error { return req(FSRead(l, x, [][]byte{make([]byte, 1)}, 0, nil)) }},
 		{"FSClose fd", fd, func(x int) error { return req(FSClose(l, x, nil)) }},
@@ -197,7 +197,7 @@ func TestProcessCloseNoZombie(t *testing.T) {
 	exits := 0
 	for i := 0; i < 50; i++ {
 		p, err := Spawn(l, &ProcessOptions{File: "sleep", Args: []string{"sleep", "1000"}},
-			func(*Process, int64, int) { exits++ })
+			func(*Process, int64, syscall.Signal) { exits++ })
 		must(t, err)
 		pids = append(pids, p.PID())
 		must(t, p.Close(nil))

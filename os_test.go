@@ -702,7 +702,7 @@ func TestPrintHandles(t *testing.T) {
 	l := newTestLoop(t)
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {}, time.Hour, 0))
+	must(t, tm.Start(time.Hour, 0, func() {}))
 	idle, err := NewIdle(l)
 	must(t, err)
 	out := filepath.Join(t.TempDir(), "handles")
@@ -724,12 +724,12 @@ func TestPrintHandles(t *testing.T) {
 	}
 	// From another goroutine while the loop runs: the thread check.
 	var wrong error
-	must(t, tm.Start(func() {
+	must(t, tm.Start(0, 0, func() {
 		done := make(chan error)
 		go func() { done <- wrongThreadErr(func() error { return PrintAllHandles(l, f) }) }()
 		wrong = <-done
 		tm.Stop()
-	}, 0, 0))
+	}))
 	run(t, l, RunDefault)
 	if wrong != ErrWrongThread {
 		t.Errorf("PrintAllHandles from another goroutine: %v", wrong)

@@ -289,6 +289,47 @@ func TestPipeConnectMultiple(t *testing.T) {
 	run(t, l, RunDefault)
 }
 
+// libuv: pipe_connect_close_multiple
+func TestPipeConnectCloseMultiple(t *testing.T) {
+	const clients = 10
+	l := newTestLoop(t)
+	hndGuard(t, l, 5*time.Second)
+	name := pipeName(t)
+	server := pipeNew(t, l, false)
+	must(t, server.Bind(name))
+	accepted, connected := 0, 0
+	done := func() {
+		if accepted == clients && connected == clients {
+			hndCheck(t, server.Close(nil))
+		}
+	}
+	must(t, server.Listen(128, func(err error) {
+		hndCheck(t, err)
+		c := pipeNew(t, l, false)
+		hndCheck(t, server.Accept(c))
+		hndCheck(t, c.Close(nil))
+		accepted++
+		done()
+	}))
+	var cls []*Pipe
+	for i := 0; i < clients; i++ {
+		c := pipeNew(t, l, false)
+		cls = append(cls, c)
+		c.Connect(name, func(err error) { // libuv's test ignores what uv_pipe_connect returns
+			pipeIs(t, "connect callback", err, ECANCELED)
+			connected++
+			done()
+		})
+	}
+	for _, c := range cls {
+		must(t, c.Close(nil))
+	}
+	run(t, l, RunDefault)
+	if accepted != clients || connected != clients {
+		t.Errorf("accepted %d, connect callbacks %d; want %d", accepted, connected, clients)
+	}
+}
+
 // libuv: pipe_connect_on_prepare
 func TestPipeConnectOnPrepare(t *testing.T) {
 	l := newTestLoop(t)
@@ -522,7 +563,7 @@ func TestPipeSetNonBlocking(t *testing.T) {
 	written := 0
 	for written < 4<<20 {
 		// A blocking stream: every TryWrite writes all of it.
-		n, err := p.TryWrite(data)
+		n, err := p.TryWrite([][]byte{data})
 		must(t, err)
 		if n != len(data) {
 			t.Fatalf("TryWrite = %d, want %d", n, len(data))
@@ -673,9 +714,9 @@ func TestPipeClosed(t *testing.T) {
 		t.Errorf("PendingCount, PendingType = %d, %v; want 0, unknown", n, typ)
 	}
 	// Write2 of a closed handle, and Write2 on a closed pipe.
-	_, err = q.Write2(p, nil, []byte("x"))
+	_, err = q.Write2([][]byte{[]byte("x")}, p, nil)
 	pipeIs(t, "Write2 of a closed handle", err, ErrClosed)
-	_, err = p.Write2(q, nil, []byte("x"))
+	_, err = p.Write2([][]byte{[]byte("x")}, q, nil)
 	pipeIs(t, "Write2 on a closed pipe", err, ErrClosed)
 	run(t, l, RunDefault)
 	pipeIs(t, "Bind after the close callback", p.Bind(pipeName(t)), ErrClosed)
@@ -689,11 +730,11 @@ func TestPipeWrite2Errors(t *testing.T) {
 	plain, _ := pipeOnSocketpair(t, l, false)
 	other := pipeNew(t, l, false)
 	must(t, other.Bind(pipeName(t)))
-	_, err := plain.Write2(other, func(error) { t.Error("write callback ran") }, []byte("x"))
+	_, err := plain.Write2([][]byte{[]byte("x")}, other, func(error) { t.Error("write callback ran") })
 	pipeIs(t, "Write2 on a non-IPC pipe", err, EINVAL)
-	_, err = plain.Write2(nil, nil, []byte("x"))
+	_, err = plain.Write2([][]byte{[]byte("x")}, nil, nil)
 	pipeIs(t, "Write2 of nil", err, EINVAL)
-	_, err = plain.Write2(other, nil)
+	_, err = plain.Write2(nil, other, nil)
 	pipeIs(t, "Write2 without a buffer", err, EINVAL)
 	hndDoClose(t, l, plain)
 	hndDoClose(t, l, other)
@@ -718,7 +759,7 @@ func pipeEchoServer(t *testing.T, name string) (stop func()) {
 				return
 			}
 			if len(data) > 0 {
-				_, err := c.Write(nil, append([]byte(nil), data...))
+				_, err := c.Write([][]byte{append([]byte(nil), data...)}, nil)
 				hndCheck(t, err)
 			}
 		}))
@@ -787,11 +828,11 @@ func pipeRefConnect(t *testing.T, write bool) {
 			shutdown()
 			return
 		}
-		_, err = h.Write(func(err error) {
+		_, err = h.Write([][]byte{make([]byte, 32767)}, func(err error) {
 			hndCheck(t, err)
 			writes++
 			shutdown()
-		}, make([]byte, 32767))
+		})
 		hndCheck(t, err)
 	})
 	must(t, err)
@@ -830,7 +871,7 @@ func pipePingPong(t *testing.T, vec bool) {
 		if vec {
 			bufs = [][]byte{[]byte(ping[:2]), []byte(ping[2:])}
 		}
-		_, err := p.Write(func(err error) { hndCheck(t, err) }, bufs...)
+		_, err := p.Write(bufs, func(err error) { hndCheck(t, err) })
 		hndCheck(t, err)
 	}
 	_, err := p.Connect(name, func(err error) {
@@ -914,7 +955,7 @@ func TestPipeWrongThread(t *testing.T) {
 		"Connect":             func() error { _, err := p.Connect(name, nil); return err },
 		"SetPendingInstances": func() error { return p.SetPendingInstances(4) },
 		"Chmod":               func() error { return p.Chmod(PipeReadable) },
-		"Write2":              func() error { _, err := ipc.Write2(p, nil, []byte("x")); return err },
+		"Write2":              func() error { _, err := ipc.Write2([][]byte{[]byte("x")}, p, nil); return err },
 		"NewTTY":              func() error { _, err := NewTTY(l, master, true); return err },
 		"SetMode":             func() error { return tty.SetMode(TTYModeRaw) },
 	}
@@ -975,7 +1016,7 @@ func TestPipeWrite2NoDescriptor(t *testing.T) {
 	timer, err := NewTimer(l)
 	must(t, err)
 	for _, h := range []Handle{unbound, timer} {
-		_, err := ipc.Write2(h, func(error) { t.Error("write callback ran") }, []byte("x"))
+		_, err := ipc.Write2([][]byte{[]byte("x")}, h, func(error) { t.Error("write callback ran") })
 		pipeIs(t, "Write2 of a "+h.TypeName(), err, EBADF)
 	}
 	for _, h := range []Handle{ipc, unbound, timer} {

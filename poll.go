@@ -33,10 +33,11 @@ type Poll struct {
 
 // NewPoll wraps uv_poll_init: a Poll of the file descriptor fd. libuv answers EEXIST when the
 // loop already polls fd, and EPERM for a descriptor epoll refuses (a regular file, a
-// directory).
+// directory). Loop-bound; ErrClosed on a closed loop.
 func NewPoll(l *Loop, fd int) (*Poll, error) { return newPoll(l, fd, 0) }
 
 // NewPollSocket wraps uv_poll_init_socket: a Poll of the socket fd. On Unix it is NewPoll.
+// Loop-bound; ErrClosed on a closed loop.
 func NewPollSocket(l *Loop, fd int) (*Poll, error) { return newPoll(l, fd, 1) }
 
 func newPoll(l *Loop, fd int, socket C.int) (*Poll, error) {
@@ -60,6 +61,7 @@ func newPoll(l *Loop, fd int, socket C.int) (*Poll, error) {
 // does. When libuv reports an error (EBADF once the descriptor is in an error state), cb
 // receives it with no events, and the Poll is stopped. Unknown event bits are EINVAL (libuv
 // asserts), and so is a nil cb with events (libuv would call it).
+// Loop-bound; ErrClosed after Close.
 func (p *Poll) Start(events PollEvent, cb func(events PollEvent, err error)) error {
 	h, err := p.live()
 	if err != nil {
@@ -77,7 +79,7 @@ func (p *Poll) Start(events PollEvent, cb func(events PollEvent, err error)) err
 	return nil
 }
 
-// Stop wraps uv_poll_stop: the descriptor is no longer watched.
+// Stop wraps uv_poll_stop: the descriptor is no longer watched. Loop-bound; ErrClosed after Close.
 func (p *Poll) Stop() error {
 	h, err := p.live()
 	if err != nil {

@@ -155,7 +155,7 @@ func (c *pollConn) delay(newEvents *PollEvent, ev PollEvent, d time.Duration) {
 		return
 	}
 	c.delayed = ev
-	hndCheck(c.pt.t, c.timer.Start(c.onTimer, d, 0))
+	hndCheck(c.pt.t, c.timer.Start(d, 0, c.onTimer))
 }
 
 func (c *pollConn) onTimer() {

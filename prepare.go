@@ -13,7 +13,7 @@ type Prepare struct {
 	cb func()
 }
 
-// NewPrepare wraps uv_prepare_init.
+// NewPrepare wraps uv_prepare_init. Loop-bound; ErrClosed on a closed loop.
 func NewPrepare(l *Loop) (*Prepare, error) {
 	h := &Prepare{}
 	if err := h.open(l, h, HandlePrepare); err != nil {
@@ -26,7 +26,7 @@ func NewPrepare(l *Loop) (*Prepare, error) {
 }
 
 // Start wraps uv_prepare_start: cb runs on the loop in every iteration until Stop. Starting a
-// started handle does nothing; a nil cb is libuv's EINVAL.
+// started handle does nothing; a nil cb is libuv's EINVAL. Loop-bound; ErrClosed after Close.
 func (h *Prepare) Start(cb func()) error {
 	p, err := h.live()
 	if err != nil {
@@ -35,7 +35,7 @@ func (h *Prepare) Start(cb func()) error {
 	return started(C.uvg_prepare_start(h.loop.ptr, cptr(p), boolInt(cb != nil)), &h.cb, cb)
 }
 
-// Stop wraps uv_prepare_stop.
+// Stop wraps uv_prepare_stop. Loop-bound; ErrClosed after Close.
 func (h *Prepare) Stop() error {
 	p, err := h.live()
 	if err != nil {

@@ -5,6 +5,7 @@ import "C"
 
 import (
 	"strings"
+	"syscall"
 	"unsafe"
 )
 
@@ -19,7 +20,7 @@ import (
 // with the memory the process has mapped (the Go heap included).
 type Process struct {
 	handle
-	exit func(p *Process, exitStatus int64, termSignal int)
+	exit func(p *Process, exitStatus int64, termSignal syscall.Signal)
 }
 
 // ProcessFlags are the flags of ProcessOptions (uv_process_flags).
@@ -91,6 +92,8 @@ const stdioKinds = StdioCreatePipe | StdioInheritFD | StdioInheritStream
 // StdioContainer wraps uv_stdio_container_t: what the child gets at one descriptor. The zero
 // value is StdioIgnore. Build it with Ignore, CreatePipe, InheritFD or InheritStream.
 type StdioContainer struct {
+	// Flags is the container's kind (StdioIgnore, StdioCreatePipe, StdioInheritFD or
+	// StdioInheritStream) and, for a pipe, its StdioReadablePipe, StdioWritablePipe, ... bits.
 	Flags StdioFlags
 	// Stream is the *Pipe of StdioCreatePipe, or the stream of StdioInheritStream.
 	Stream Stream
@@ -159,7 +162,7 @@ type ProcessOptions struct {
 // unknown flags, a stdio container with more than one kind, or a nil Stream where one is
 // needed). Everything Spawn copies to C memory is freed before it returns: libuv needs it only
 // until the child has called exec, which uv_spawn waits for. Loop-bound.
-func Spawn(l *Loop, opts *ProcessOptions, exit func(p *Process, exitStatus int64, termSignal int)) (*Process, error) {
+func Spawn(l *Loop, opts *ProcessOptions, exit func(p *Process, exitStatus int64, termSignal syscall.Signal)) (*Process, error) {
 	if l.ptr == nil {
 		return nil, ErrClosed
 	}
@@ -304,36 +307,36 @@ func (p *Process) Close(cb func()) error {
 	return p.closeWith(C.uvg_process_close(p.loop.ptr, ptr, p.freeInC()), cb)
 }
 
-// Kill wraps uv_process_kill: sends signum to the child (0 checks that it exists). libuv's
+// Kill wraps uv_process_kill: sends sig to the child (0 checks that it exists). libuv's
 // errors are kill's: ESRCH once the child has been reaped (libuv keeps the pid, so a pid reused
 // by then would be signalled), EINVAL for an invalid signal number. The binding answers ESRCH
 // for a Process whose uv_spawn failed (pid 0, which kill would take as this process group).
 // Loop-bound.
-func (p *Process) Kill(signum int) error {
-	csig, err := cint(signum)
-	if err != nil {
-		return err
-	}
+func (p *Process) Kill(sig syscall.Signal) error {
 	ptr, err := p.live()
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_process_kill(p.loop.ptr, ptr, csig))
+	cs, err := cint(sig)
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_process_kill(p.loop.ptr, ptr, cs))
 }
 
-// Kill wraps uv_kill: sends signum to the process pid (kill(2): 0 and negative pids name
-// process groups). EINVAL for an invalid signal number, ESRCH when no such process exists,
-// EPERM when it may not be signalled. Safe for concurrent use.
-func Kill(pid, signum int) error {
-	cpid, err := cint(pid)
+// Kill wraps uv_kill: sends sig to the process pid (kill(2): 0 and negative pids name
+// process groups). EINVAL for an invalid signal number or a pid out of C int's range, ESRCH
+// when no such process exists, EPERM when it may not be signalled. Safe for concurrent use.
+func Kill(pid int, sig syscall.Signal) error {
+	cp, err := cint(pid)
 	if err != nil {
 		return err
 	}
-	csig, err := cint(signum)
+	cs, err := cint(sig)
 	if err != nil {
 		return err
 	}
-	return status(C.uv_kill(cpid, csig))
+	return status(C.uv_kill(cp, cs))
 }
 
 // DisableStdioInheritance wraps uv_disable_stdio_inheritance: marks the descriptors this

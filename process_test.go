@@ -125,7 +125,7 @@ type procChild struct {
 	p      *Process
 	exits  int
 	status int64
-	signal int
+	signal syscall.Signal
 }
 
 // procSpawn spawns opts on l or stops the test. exit (may be nil) runs after the child's exit
@@ -133,7 +133,7 @@ type procChild struct {
 func procSpawn(t testing.TB, l *Loop, opts *ProcessOptions, exit func(c *procChild)) *procChild {
 	t.Helper()
 	c := &procChild{}
-	p, err := Spawn(l, opts, func(p *Process, status int64, sig int) {
+	p, err := Spawn(l, opts, func(p *Process, status int64, sig syscall.Signal) {
 		if p != c.p {
 			t.Errorf("exit callback of %p, want %p", p, c.p)
 		}
@@ -164,7 +164,7 @@ func procSpawn(t testing.TB, l *Loop, opts *ProcessOptions, exit func(c *procChi
 
 // closeOnExit is a procSpawn exit function that checks the exit status and signal and closes
 // the process, counting the close in closes (may be nil).
-func closeOnExit(t testing.TB, status int64, sig int, closes *int) func(c *procChild) {
+func closeOnExit(t testing.TB, status int64, sig syscall.Signal, closes *int) func(c *procChild) {
 	return func(c *procChild) {
 		if c.status != status || c.signal != sig {
 			t.Errorf("exit status %d, signal %d; want %d, %d", c.status, c.signal, status, sig)
@@ -272,7 +272,7 @@ func TestProcessSpawnBadInput(t *testing.T) {
 		{"closed pipe", &ProcessOptions{File: "true", Stdio: []StdioContainer{CreatePipe(closed, StdioWritablePipe)}}, ErrClosed},
 	}
 	for _, c := range cases {
-		p, err := Spawn(l, c.opts, func(*Process, int64, int) { t.Errorf("%s: exit callback", c.name) })
+		p, err := Spawn(l, c.opts, func(*Process, int64, syscall.Signal) { t.Errorf("%s: exit callback", c.name) })
 		if !errors.Is(err, c.want) || p != nil {
 			t.Errorf("%s: %v, %v; want nil, %v", c.name, p, err, c.want)
 		}
@@ -288,7 +288,7 @@ func TestProcessSpawnBadInput(t *testing.T) {
 // fork: EINVAL, and the same.
 func TestProcessSpawnFailsLeavesHandle(t *testing.T) {
 	l := newTestLoop(t)
-	p, err := Spawn(l, &ProcessOptions{File: "program-that-had-better-not-exist"}, func(*Process, int64, int) {
+	p, err := Spawn(l, &ProcessOptions{File: "program-that-had-better-not-exist"}, func(*Process, int64, syscall.Signal) {
 		t.Error("exit callback of a failed spawn")
 	})
 	if !errors.Is(err, ENOENT) || p == nil {
@@ -313,7 +313,7 @@ func TestProcessSpawnFailsLeavesHandle(t *testing.T) {
 	if pid := p.PID(); pid != 0 {
 		t.Errorf("pid %d, want 0 (no fork)", pid)
 	}
-	if err := p.Kill(int(syscall.SIGTERM)); !errors.Is(err, ESRCH) {
+	if err := p.Kill(syscall.SIGTERM); !errors.Is(err, ESRCH) {
 		t.Errorf("Kill of a Process never forked: %v, want ESRCH", err)
 	}
 	hndDoClose(t, l, p)
@@ -331,8 +331,8 @@ func TestProcessKillInvalidSignal(t *testing.T) {
 	l := newTestLoop(t)
 	hndGuard(t, l, 10*time.Second)
 	closes := 0
-	c := procSpawn(t, l, procHelper(t, "spawn_helper4"), closeOnExit(t, 0, int(syscall.SIGTERM), &closes))
-	for _, sig := range []int{-1, 65, 1000} {
+	c := procSpawn(t, l, procHelper(t, "spawn_helper4"), closeOnExit(t, 0, syscall.SIGTERM, &closes))
+	for _, sig := range []syscall.Signal{-1, 65, 1000, 1 << 40} {
 		if err := c.p.Kill(sig); !errors.Is(err, EINVAL) {
 			t.Errorf("Process.Kill(%d): %v, want EINVAL", sig, err)
 		}
@@ -343,7 +343,7 @@ func TestProcessKillInvalidSignal(t *testing.T) {
 	if err := Kill(os.Getpid(), 0); err != nil {
 		t.Errorf("Kill(own pid, 0): %v", err)
 	}
-	must(t, c.p.Kill(int(syscall.SIGTERM)))
+	must(t, c.p.Kill(syscall.SIGTERM))
 	procWait(t, l, c, &closes, 1)
 }
 
@@ -365,7 +365,7 @@ func TestProcessWrongThread(t *testing.T) {
 	running := make(chan struct{})
 	tick, err := NewTimer(other)
 	must(t, err)
-	must(t, tick.Start(func() { tick.Close(nil); close(running) }, 0, 0))
+	must(t, tick.Start(0, 0, func() { tick.Close(nil); close(running) }))
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -388,10 +388,10 @@ func TestProcessWrongThread(t *testing.T) {
 
 	// l itself, running on this goroutine, used from another.
 	closes := 0
-	c := procSpawn(t, l, procHelper(t, "spawn_helper4"), closeOnExit(t, 0, int(syscall.SIGTERM), &closes))
+	c := procSpawn(t, l, procHelper(t, "spawn_helper4"), closeOnExit(t, 0, syscall.SIGTERM, &closes))
 	start, err := NewTimer(l)
 	must(t, err)
-	must(t, start.Start(func() {
+	must(t, start.Start(0, 0, func() {
 		results := make(chan [2]error)
 		go func() {
 			var r [2]error
@@ -411,9 +411,9 @@ func TestProcessWrongThread(t *testing.T) {
 				t.Errorf("%s: %v, want ErrWrongThread", what, r[i])
 			}
 		}
-		hndCheck(t, c.p.Kill(int(syscall.SIGTERM)))
+		hndCheck(t, c.p.Kill(syscall.SIGTERM))
 		start.Close(nil)
-	}, 0, 0))
+	}))
 	procWait(t, l, c, &closes, 1)
 	if names := handleNames(l); len(names) != 1 { // the guard
 		t.Errorf("handles left: %v", names)
@@ -487,7 +487,7 @@ func procSetIDFailsHelper() {
 	l := childLoop()
 	opts := &ProcessOptions{File: "true", Args: []string{"true"}, Flags: flag |
 		ProcessWindowsHide | ProcessWindowsHideConsole | ProcessWindowsHideGUI | ProcessWindowsVerbatimArguments}
-	p, err := Spawn(l, opts, func(*Process, int64, int) { childCheck(false, "exit callback") })
+	p, err := Spawn(l, opts, func(*Process, int64, syscall.Signal) { childCheck(false, "exit callback") })
 	childCheck(errors.Is(err, EPERM) && p != nil && !p.IsActive(), "Spawn with flags %#x: %v, %v; want EPERM", opts.Flags, p, err)
 	closes := 0
 	childMust(p.Close(func() { closes++ }), "Close")
@@ -514,7 +514,7 @@ func procSetIDFails(t *testing.T, gid bool) {
 		}
 		p, err := Spawn(l, &ProcessOptions{File: "true", Args: []string{"true"}, Flags: flag | ProcessWindowsHide |
 			ProcessWindowsHideConsole | ProcessWindowsHideGUI | ProcessWindowsVerbatimArguments},
-			func(*Process, int64, int) { t.Error("exit callback") })
+			func(*Process, int64, syscall.Signal) { t.Error("exit callback") })
 		if !errors.Is(err, EPERM) || p == nil {
 			t.Fatalf("Spawn setting %s 0: %v, %v; want EPERM", which, p, err)
 		}
@@ -616,7 +616,7 @@ func procBesideRound(t *testing.T) {
 			name, want = "false", 1
 		}
 		started++
-		_, err := Spawn(l, &ProcessOptions{File: name, Args: []string{name}}, func(p *Process, status int64, sig int) {
+		_, err := Spawn(l, &ProcessOptions{File: name, Args: []string{name}}, func(p *Process, status int64, sig syscall.Signal) {
 			exited++
 			if status != want || sig != 0 {
 				t.Errorf("%s: exit status %d, signal %d; want %d, 0", name, status, sig, want)
@@ -665,7 +665,7 @@ func TestProcessManyLoops(t *testing.T) {
 			for j := 0; j < children; j++ {
 				code := (i*children + j) % 2
 				name := []string{"true", "false"}[code]
-				p, err := Spawn(l, &ProcessOptions{File: name, Args: []string{name}}, func(p *Process, status int64, sig int) {
+				p, err := Spawn(l, &ProcessOptions{File: name, Args: []string{name}}, func(p *Process, status int64, sig syscall.Signal) {
 					if !mine[p] || status != int64(code) || sig != 0 {
 						t.Errorf("loop %d: exit of %p (mine %v): status %d, signal %d; want %d, 0", i, p, mine[p], status, sig, code)
 					}

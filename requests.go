@@ -94,6 +94,9 @@ func (r *req) done() {
 // goroutine may read it while the loop completes the request): it is cleared atomically.
 func (r *req) clear() { atomic.StorePointer(&r.ptr, nil) }
 
+// Cancel wraps uv_cancel: a pending fs, work, getaddrinfo, getnameinfo or random request is
+// cancelled and its callback receives ECANCELED (EAI_CANCELED for DNS); EBUSY when it already
+// runs, EINVAL for other request types. Loop-bound; ErrClosed once the request has completed.
 func (r *req) Cancel() error {
 	p := atomic.LoadPointer(&r.ptr)
 	if p == nil {
@@ -102,9 +105,12 @@ func (r *req) Cancel() error {
 	return status(C.uvg_cancel(r.loop.ptr, p))
 }
 
-// Type wraps uv_req_get_type; the Go side keeps the type, which stays known after completion.
+// Type wraps uv_req_get_type; the request's type (kept by the Go side), still after
+// completion. Safe for concurrent use.
 func (r *req) Type() ReqType { return r.typ }
 
+// TypeName wraps uv_req_type_name of the request's type ("write", "fs", ...); still after
+// completion. Loop-bound.
 func (r *req) TypeName() string { return r.Type().String() }
 
 // restoreReq returns the Go object of a C request, in its trampoline. It reads the public data

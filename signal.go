@@ -5,9 +5,7 @@ package uv
 // uvg_sigstate_t uvg_sigstate = {PTHREAD_MUTEX_INITIALIZER};
 import "C"
 
-import (
-	"syscall"
-)
+import "syscall"
 
 // Signal wraps uv_signal_t: a watcher of a Unix signal, delivered to the loop. Each watcher of a
 // signal, in any loop of the process, gets a callback for each delivery libuv catches; the kernel
@@ -33,7 +31,7 @@ import (
 // running. Several loops in several goroutines may watch signals at once.
 type Signal struct {
 	handle
-	cb func(signum int)
+	cb func(signum syscall.Signal)
 }
 
 // NewSignal wraps uv_signal_init. Loop-bound.
@@ -55,7 +53,9 @@ func NewSignal(l *Loop) (*Signal, error) {
 // again, for one delivery. A signal the Go runtime owns is EINVAL, and so is a nil cb (libuv
 // would call it); an invalid number (0, negative, SIGKILL, SIGSTOP, beyond the last signal)
 // is libuv's EINVAL. Loop-bound.
-func (s *Signal) Start(cb func(signum int), signum int) error { return s.start(cb, signum, 0) }
+func (s *Signal) Start(signum syscall.Signal, cb func(signum syscall.Signal)) error {
+	return s.start(signum, cb, 0)
+}
 
 // StartOneshot wraps uv_signal_start_oneshot: Start for one delivery only; libuv stops the
 // watcher after cb returns. libuv installs its handler with SA_RESETHAND while only one-shot
@@ -63,11 +63,11 @@ func (s *Signal) Start(cb func(signum int), signum int) error { return s.start(c
 // doing so, except for SIGCHLD: a second delivery before the callback reaches libuv's handler
 // instead of the signal's default action, and libuv drops it (with the messages read after it at
 // that iteration, as libuv drops those of a watcher stopped meanwhile). Loop-bound.
-func (s *Signal) StartOneshot(cb func(signum int), signum int) error {
-	return s.start(cb, signum, 1)
+func (s *Signal) StartOneshot(signum syscall.Signal, cb func(signum syscall.Signal)) error {
+	return s.start(signum, cb, 1)
 }
 
-func (s *Signal) start(cb func(int), signum int, oneshot C.int) error {
+func (s *Signal) start(signum syscall.Signal, cb func(syscall.Signal), oneshot C.int) error {
 	p, err := s.live()
 	if err != nil {
 		return err
@@ -75,11 +75,11 @@ func (s *Signal) start(cb func(int), signum int, oneshot C.int) error {
 	if cb == nil || goOwnedSignal(signum) {
 		return EINVAL
 	}
-	csig, err := cint(signum)
+	cs, err := cint(signum)
 	if err != nil {
-		return err
+		cs = -1 // as invalid for libuv as the number given, which stops the watcher as libuv does
 	}
-	if err := status(C.uvg_signal_start(s.loop.ptr, p, csig, oneshot)); err != nil {
+	if err := status(C.uvg_signal_start(s.loop.ptr, p, cs, oneshot)); err != nil {
 		return err
 	}
 	s.cb = cb
@@ -110,18 +110,18 @@ func (s *Signal) Close(cb func()) error {
 
 // Signum reads the signum field of uv_signal_t: the signal the watcher watches, 0 when it is
 // stopped or closed. Loop-bound.
-func (s *Signal) Signum() int {
+func (s *Signal) Signum() syscall.Signal {
 	s.loop.assertOwner()
 	if s.ptr == nil {
 		return 0
 	}
-	return int((*C.uv_signal_t)(s.ptr).signum)
+	return syscall.Signal((*C.uv_signal_t)(s.ptr).signum)
 }
 
 // goOwnedSignal reports the signals the Go runtime needs for itself: preemption, profiling, the
 // faults it turns into panics, and the two glibc keeps for thread cancellation and setxid.
-func goOwnedSignal(signum int) bool {
-	switch syscall.Signal(signum) {
+func goOwnedSignal(signum syscall.Signal) bool {
+	switch signum {
 	case syscall.SIGURG, syscall.SIGPROF, syscall.SIGSEGV, syscall.SIGBUS, syscall.SIGFPE,
 		syscall.SIGILL, 32, 33:
 		return true

@@ -120,14 +120,14 @@ func startWatcher(t *testing.T, l *Loop, signum syscall.Signal, ctx *signalCtx, 
 	must(t, err)
 	ctx.h = h
 	if oneShot {
-		must(t, h.StartOneshot(ctx.oneShotCb, int(signum)))
+		must(t, h.StartOneshot(signum, ctx.oneShotCb))
 	} else {
-		must(t, h.Start(ctx.cb, int(signum)))
+		must(t, h.Start(signum, ctx.cb))
 	}
 }
 
-func (c *signalCtx) cb(signum int) {
-	if signum != int(c.signum) {
+func (c *signalCtx) cb(signum syscall.Signal) {
+	if signum != c.signum {
 		c.t.Errorf("signal callback with %d, want %d", signum, c.signum)
 	}
 	c.ncalls++
@@ -143,8 +143,8 @@ func (c *signalCtx) cb(signum int) {
 	}
 }
 
-func (c *signalCtx) oneShotCb(signum int) {
-	if signum != int(c.signum) {
+func (c *signalCtx) oneShotCb(signum syscall.Signal) {
+	if signum != c.signum {
 		c.t.Errorf("one-shot callback with %d, want %d", signum, c.signum)
 	}
 	c.ncalls++
@@ -166,13 +166,13 @@ func startTimer(t *testing.T, l *Loop, signum syscall.Signal, ctx *timerCtx) {
 	ctx.ncalls = 0
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {
+	must(t, tm.Start(5*time.Millisecond, 5*time.Millisecond, func() {
 		raise(t, signum)
 		ctx.ncalls++
 		if ctx.ncalls == nSignals {
 			must(t, tm.Close(nil))
 		}
-	}, 5*time.Millisecond, 5*time.Millisecond))
+	}))
 }
 
 // checkCalls fails t when the timer or the watcher of a step of test-signal.c did not run as
@@ -186,7 +186,7 @@ func checkCalls(t *testing.T, step string, timer, wantTimer, signal, wantSignal 
 
 // libuv: kill_invalid_signum
 func TestKillInvalidSignum(t *testing.T) {
-	for _, n := range []int{-1, 4096} {
+	for _, n := range []syscall.Signal{-1, 4096} {
 		if err := Kill(os.Getpid(), n); !errors.Is(err, EINVAL) {
 			t.Errorf("Kill(getpid, %d): %v, want EINVAL", n, err)
 		}
@@ -213,7 +213,7 @@ func TestWeGetSignal(t *testing.T) {
 
 	sc.ncalls = 0
 	sc.action = sigClose
-	must(t, sc.h.Start(sc.cb, int(syscall.SIGCHLD)))
+	must(t, sc.h.Start(syscall.SIGCHLD, sc.cb))
 	startTimer(t, l, syscall.SIGCHLD, &tc)
 	run(t, l, RunDefault)
 	checkCalls(t, "restarted watcher", tc.ncalls, nSignals, sc.ncalls, nSignals)
@@ -264,7 +264,7 @@ func TestWeGetSignalOneShot(t *testing.T) {
 
 	sc.ncalls = 0
 	sc.action = sigClose
-	must(t, sc.h.StartOneshot(sc.oneShotCb, int(syscall.SIGCHLD)))
+	must(t, sc.h.StartOneshot(syscall.SIGCHLD, sc.oneShotCb))
 	startTimer(t, l, syscall.SIGCHLD, &tc)
 	run(t, l, RunDefault)
 	checkCalls(t, "restarted", tc.ncalls, nSignals, sc.ncalls, 1)
@@ -361,7 +361,7 @@ func TestSignalMultipleLoops(t *testing.T) {
 				}
 				s, err := NewSignal(l)
 				if err == nil {
-					err = s.Start(func(int) { t.Error("SIGTERM callback") }, int(syscall.SIGTERM))
+					err = s.Start(syscall.SIGTERM, func(syscall.Signal) { t.Error("SIGTERM callback") })
 				}
 				if err == nil {
 					err = s.Close(nil)
@@ -398,13 +398,13 @@ func TestSignalMultipleLoops(t *testing.T) {
 				calls  *atomic.Int64
 			}
 			start := func(w watch) {
-				if err := w.s.Start(func(n int) {
-					if n != int(w.signum) {
+				if err := w.s.Start(w.signum, func(n syscall.Signal) {
+					if n != w.signum {
 						t.Errorf("callback with %d, want %d", n, w.signum)
 					}
 					w.calls.Add(1)
 					w.s.Stop()
-				}, int(w.signum)); err != nil {
+				}); err != nil {
 					t.Error(err)
 				}
 			}
@@ -476,7 +476,7 @@ func TestSignalMultipleLoops(t *testing.T) {
 // libuv: signal_pending_on_close
 func TestSignalPendingOnClose(t *testing.T) {
 	l, sig := newSignalTest(t, syscall.SIGPIPE)
-	must(t, sig.Start(func(int) { t.Error("SIGPIPE callback") }, int(syscall.SIGPIPE)))
+	must(t, sig.Start(syscall.SIGPIPE, func(syscall.Signal) { t.Error("SIGPIPE callback") }))
 	fds, err := Pipe2(0, 0)
 	must(t, err)
 	p, err := NewPipe(l, false)
@@ -487,14 +487,14 @@ func TestSignalPendingOnClose(t *testing.T) {
 		buf[i] = '.'
 	}
 	closed, wrote := 0, 0
-	_, err = p.Write(func(err error) {
+	_, err = p.Write([][]byte{buf}, func(err error) {
 		wrote++
 		if !errors.Is(err, EPIPE) {
 			t.Errorf("write callback: %v, want EPIPE", err)
 		}
 		must(t, p.Close(func() { closed++ }))
 		must(t, sig.Close(func() { closed++ }))
-	}, buf)
+	})
 	must(t, err)
 	must(t, syscall.Close(fds[0])) // a SIGPIPE on the write of the next iteration
 	run(t, l, RunDefault)
@@ -506,14 +506,14 @@ func TestSignalPendingOnClose(t *testing.T) {
 // libuv: signal_close_loop_alive
 func TestSignalCloseLoopAlive(t *testing.T) {
 	l, sig := newSignalTest(t, syscall.SIGPIPE)
-	must(t, sig.Start(func(signum int) {
-		if signum != int(syscall.SIGPIPE) {
+	must(t, sig.Start(syscall.SIGPIPE, func(signum syscall.Signal) {
+		if signum != syscall.SIGPIPE {
 			t.Errorf("callback with %d", signum)
 		}
 		must(t, l.Stop())
-	}, int(syscall.SIGPIPE)))
+	}))
 	must(t, sig.Unref())
-	must(t, Kill(os.Getpid(), int(syscall.SIGPIPE)))
+	must(t, Kill(os.Getpid(), syscall.SIGPIPE))
 	if run(t, l, RunDefault) {
 		t.Fatal("Run: alive with only an unreferenced watcher")
 	}
@@ -534,7 +534,7 @@ func TestSignalCloseLoopAlive(t *testing.T) {
 // thread of NewThread sends SIGUSR1 to the process and then writes what the read waits for.
 func TestEintrHandling(t *testing.T) {
 	l, sig := newSignalTest(t, syscall.SIGUSR1)
-	must(t, sig.Start(func(int) { must(t, sig.Stop()) }, int(syscall.SIGUSR1)))
+	must(t, sig.Start(syscall.SIGUSR1, func(syscall.Signal) { must(t, sig.Stop()) }))
 	var fds [2]int
 	must(t, syscall.Pipe(fds[:]))
 	defer syscall.Close(fds[0])
@@ -589,19 +589,19 @@ func TestSignalEPIPE(t *testing.T) {
 	calls := 0
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() { // on the loop's thread, in uv_run
-		if _, err := p.TryWrite(data); !errors.Is(err, EPIPE) {
+	must(t, tm.Start(0, 0, func() { // on the loop's thread, in uv_run
+		if _, err := p.TryWrite([][]byte{data}); !errors.Is(err, EPIPE) {
 			t.Errorf("TryWrite: %v, want EPIPE", err)
 		}
-		_, err = p.Write(func(err error) {
+		_, err = p.Write([][]byte{data}, func(err error) {
 			calls++
 			if !errors.Is(err, EPIPE) {
 				t.Errorf("Write: %v, want EPIPE", err)
 			}
-		}, data)
+		})
 		must(t, err)
 		must(t, tm.Close(nil))
-	}, 0, 0))
+	}))
 	run(t, l, RunDefault)
 	if calls != 1 {
 		t.Fatalf("write callbacks %d, want 1", calls)
@@ -676,12 +676,12 @@ func runLoop(l *Loop) <-chan error {
 func TestSignalStormWhileStacksGrow(t *testing.T) {
 	l, sig := newSignalTest(t, syscall.SIGUSR1)
 	var got atomic.Int64
-	must(t, sig.Start(func(signum int) {
-		if signum != int(syscall.SIGUSR1) {
+	must(t, sig.Start(syscall.SIGUSR1, func(signum syscall.Signal) {
+		if signum != syscall.SIGUSR1 {
 			t.Errorf("callback with %d", signum)
 		}
 		got.Add(1)
-	}, int(syscall.SIGUSR1)))
+	}))
 	checkOnstack(t, syscall.SIGUSR1)
 	done := runLoop(l)
 
@@ -740,7 +740,7 @@ func TestSignalNotifyAfterLastStop(t *testing.T) {
 		sig, err := NewSignal(l)
 		must(t, err)
 		calls := 0
-		cb := func(int) {
+		cb := func(syscall.Signal) {
 			calls++
 			switch how {
 			case "Stop":
@@ -750,9 +750,9 @@ func TestSignalNotifyAfterLastStop(t *testing.T) {
 			}
 		}
 		if how == "StartOneshot" {
-			must(t, sig.StartOneshot(cb, int(usr1)))
+			must(t, sig.StartOneshot(usr1, cb))
 		} else {
-			must(t, sig.Start(cb, int(usr1)))
+			must(t, sig.Start(usr1, cb))
 		}
 		if disposition(t, usr1) == orig {
 			t.Fatalf("%s: libuv's handler not installed", how)
@@ -797,9 +797,9 @@ func TestSignalRestoreCounting(t *testing.T) {
 	must(t, err)
 	b, err := NewSignal(l2)
 	must(t, err)
-	nop := func(int) {}
-	must(t, a.Start(nop, int(usr1)))
-	must(t, b.Start(nop, int(usr1)))
+	nop := func(syscall.Signal) {}
+	must(t, a.Start(usr1, nop))
+	must(t, b.Start(usr1, nop))
 	libuv := disposition(t, usr1)
 	if libuv == orig1 || libuv.flags&saOnstack == 0 {
 		t.Fatalf("SIGUSR1 watched: %+v, want libuv's handler with SA_ONSTACK", libuv)
@@ -808,19 +808,19 @@ func TestSignalRestoreCounting(t *testing.T) {
 	if disposition(t, usr1) != libuv {
 		t.Fatal("SIGUSR1 not libuv's while the watcher of another loop is active")
 	}
-	must(t, a.Start(nop, int(usr1))) // the same signal again: libuv only replaces the callback
-	must(t, b.Start(nop, int(usr2))) // b moves to SIGUSR2
-	if a.Signum() != int(usr1) || b.Signum() != int(usr2) {
+	must(t, a.Start(usr1, nop)) // the same signal again: libuv only replaces the callback
+	must(t, b.Start(usr2, nop)) // b moves to SIGUSR2
+	if a.Signum() != usr1 || b.Signum() != usr2 {
 		t.Fatalf("Signum %d and %d, want %d and %d", a.Signum(), b.Signum(), usr1, usr2)
 	}
 	if disposition(t, usr1) != libuv {
 		t.Fatal("SIGUSR1 not libuv's while a watches it")
 	}
 	checkOnstack(t, usr2)
-	if err := b.Start(nop, 0); !errors.Is(err, EINVAL) {
+	if err := b.Start(0, nop); !errors.Is(err, EINVAL) {
 		t.Fatalf("Start(0): %v, want EINVAL", err)
 	}
-	if err := a.Start(nop, -1); !errors.Is(err, EINVAL) {
+	if err := a.Start(-1, nop); !errors.Is(err, EINVAL) {
 		t.Fatalf("Start(-1): %v, want EINVAL", err)
 	}
 	if a.IsActive() || a.Signum() != 0 {
@@ -836,7 +836,7 @@ func TestSignalRestoreCounting(t *testing.T) {
 	// One-shot watchers alone: libuv would install its handler again with SA_RESETHAND when
 	// the last regular watcher leaves them; the binding's own watcher of SIGUSR2 keeps it from
 	// doing so. SIGCHLD is left to libuv: it does, and the binding adds SA_ONSTACK.
-	must(t, a.StartOneshot(nop, int(usr2)))
+	must(t, a.StartOneshot(usr2, nop))
 	must(t, b.Stop())
 	if sa := disposition(t, usr2); sa.flags&saResethand != 0 || sa.flags&saOnstack == 0 {
 		t.Fatalf("SIGUSR2, one-shot watchers only: flags %#x, want SA_ONSTACK without SA_RESETHAND", sa.flags)
@@ -844,8 +844,8 @@ func TestSignalRestoreCounting(t *testing.T) {
 	// libuv keeps its handler of SIGCHLD for good once a process has been spawned (the process
 	// section's own watcher): then no SA_RESETHAND either.
 	spawned := disposition(t, syscall.SIGCHLD).handler == libuv.handler
-	must(t, b.Start(nop, int(syscall.SIGCHLD)))
-	must(t, a.StartOneshot(nop, int(syscall.SIGCHLD)))
+	must(t, b.Start(syscall.SIGCHLD, nop))
+	must(t, a.StartOneshot(syscall.SIGCHLD, nop))
 	if disposition(t, usr2) != orig2 {
 		t.Fatal("SIGUSR2 not restored after its last watcher moved to SIGCHLD")
 	}
@@ -868,10 +868,10 @@ func TestSignalOneshotSticky(t *testing.T) {
 	l, sig := newSignalTest(t, syscall.SIGUSR1)
 	orig := disposition(t, syscall.SIGUSR1)
 	calls := 0
-	cb := func(int) { calls++ }
-	must(t, sig.StartOneshot(cb, int(syscall.SIGUSR1)))
+	cb := func(syscall.Signal) { calls++ }
+	must(t, sig.StartOneshot(syscall.SIGUSR1, cb))
 	must(t, sig.Stop())
-	must(t, sig.Start(cb, int(syscall.SIGUSR1)))
+	must(t, sig.Start(syscall.SIGUSR1, cb))
 	kill(t, syscall.SIGUSR1)
 	run(t, l, RunDefault) // returns once the watcher has stopped itself
 	if calls != 1 || sig.IsActive() || sig.Signum() != 0 {
@@ -891,26 +891,26 @@ func TestSignalRefused(t *testing.T) {
 	l := newTestLoop(t)
 	sig, err := NewSignal(l)
 	must(t, err)
-	nop := func(int) {}
+	nop := func(syscall.Signal) {}
 	for _, s := range []syscall.Signal{syscall.SIGURG, syscall.SIGPROF, syscall.SIGSEGV, syscall.SIGBUS,
 		syscall.SIGFPE, syscall.SIGILL, 32, 33} {
 		before := disposition(t, s)
-		if err := sig.Start(nop, int(s)); !errors.Is(err, EINVAL) {
+		if err := sig.Start(s, nop); !errors.Is(err, EINVAL) {
 			t.Errorf("Start(%d): %v, want EINVAL", s, err)
 		}
-		if err := sig.StartOneshot(nop, int(s)); !errors.Is(err, EINVAL) {
+		if err := sig.StartOneshot(s, nop); !errors.Is(err, EINVAL) {
 			t.Errorf("StartOneshot(%d): %v, want EINVAL", s, err)
 		}
 		if disposition(t, s) != before {
 			t.Errorf("%d: disposition changed", s)
 		}
 	}
-	for _, n := range []int{0, -1, 65, 1024, int(syscall.SIGKILL), int(syscall.SIGSTOP), math.MaxInt64, math.MinInt64} {
-		if err := sig.Start(nop, n); !errors.Is(err, EINVAL) {
+	for _, n := range []syscall.Signal{0, -1, 65, 1024, syscall.SIGKILL, syscall.SIGSTOP, math.MaxInt64, math.MinInt64} {
+		if err := sig.Start(n, nop); !errors.Is(err, EINVAL) {
 			t.Errorf("Start(%d): %v, want EINVAL", n, err)
 		}
 	}
-	if err := sig.Start(nil, int(syscall.SIGUSR1)); !errors.Is(err, EINVAL) {
+	if err := sig.Start(syscall.SIGUSR1, nil); !errors.Is(err, EINVAL) {
 		t.Errorf("Start with a nil callback: %v, want EINVAL", err)
 	}
 	if sig.IsActive() || sig.Signum() != 0 {
@@ -918,7 +918,7 @@ func TestSignalRefused(t *testing.T) {
 	}
 	must(t, sig.Close(nil))
 	for name, err := range map[string]error{
-		"Start": sig.Start(nop, int(syscall.SIGUSR1)), "StartOneshot": sig.StartOneshot(nop, int(syscall.SIGUSR1)),
+		"Start": sig.Start(syscall.SIGUSR1, nop), "StartOneshot": sig.StartOneshot(syscall.SIGUSR1, nop),
 		"Stop": sig.Stop(), "Close": sig.Close(nil),
 	} {
 		if !errors.Is(err, ErrClosed) {
@@ -958,21 +958,21 @@ func TestSignalEightLoopsAtOnce(t *testing.T) {
 	for i := range loops {
 		go func() {
 			s := sigs[i]
-			nop := func(int) {}
+			nop := func(syscall.Signal) {}
 			for j := 0; j < 200; j++ { // no signal is sent meanwhile: it may be SIG_DFL between
-				if s.Start(nop, int(usr1)) != nil || s.Start(nop, int(usr2)) != nil || s.Stop() != nil {
+				if s.Start(usr1, nop) != nil || s.Start(usr2, nop) != nil || s.Stop() != nil {
 					t.Error("Start or Stop failed")
 					break
 				}
 			}
 			churned.Done()
 			churned.Wait()
-			if err := s.Start(func(signum int) {
-				if signum != int(usr1) {
+			if err := s.Start(usr1, func(signum syscall.Signal) {
+				if signum != usr1 {
 					t.Errorf("callback with %d", signum)
 				}
 				got[i].Add(1)
-			}, int(usr1)); err != nil {
+			}); err != nil {
 				t.Error(err)
 			}
 			started.Done()

@@ -41,7 +41,7 @@ func procSpawnMissing(t *testing.T, l *Loop) *Process {
 	t.Helper()
 	const missing = "program-that-had-better-not-exist"
 	p, err := Spawn(l, &ProcessOptions{File: missing, Args: []string{missing}},
-		func(*Process, int64, int) { t.Error("exit callback of a failed spawn") })
+		func(*Process, int64, syscall.Signal) { t.Error("exit callback of a failed spawn") })
 	if (!errors.Is(err, ENOENT) && !errors.Is(err, EACCES)) || p == nil {
 		t.Fatalf("Spawn of a missing program: %v, %v; want a Process and ENOENT or EACCES", p, err)
 	}
@@ -156,10 +156,10 @@ func procPing(t *testing.T, msg string, ping bool) string {
 		// Signal 0 checks that the child is alive.
 		must(t, c.p.Kill(0))
 	}
-	_, err := in.Write(func(err error) {
+	_, err := in.Write([][]byte{[]byte(msg)}, func(err error) {
 		hndCheck(t, err)
 		hndCheck(t, in.Close(func() { closes++ }))
-	}, []byte(msg))
+	})
 	must(t, err)
 	var output bytes.Buffer
 	procReader(t, out, &output, &closes)
@@ -198,7 +198,7 @@ func TestSpawnIgnoredStdio(t *testing.T) {
 // procKillCb is libuv's kill_cb: the child ended by SIGTERM, and is gone (signal 0: ESRCH).
 func procKillCb(t *testing.T, closes *int) func(c *procChild) {
 	return func(c *procChild) {
-		closeOnExit(t, 0, int(syscall.SIGTERM), closes)(c)
+		closeOnExit(t, 0, syscall.SIGTERM, closes)(c)
 		pid := c.p.PID()
 		if err := Kill(pid, 0); !errors.Is(err, ESRCH) {
 			t.Errorf("Kill(%d, 0) after the exit: %v, want ESRCH", pid, err)
@@ -211,10 +211,10 @@ func procKillLater(t *testing.T, l *Loop, c *procChild, d time.Duration, closes 
 	t.Helper()
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {
-		hndCheck(t, c.p.Kill(int(syscall.SIGTERM)))
+	must(t, tm.Start(d, 0, func() {
+		hndCheck(t, c.p.Kill(syscall.SIGTERM))
 		hndCheck(t, tm.Close(func() { *closes++ }))
-	}, d, 0))
+	}))
 }
 
 // libuv: spawn_and_kill
@@ -237,10 +237,10 @@ func TestSpawnAndKillWithStd(t *testing.T) {
 	closes := 0
 	c := procSpawn(t, l, opts, procKillCb(t, &closes))
 	msg := []byte("Nancy's joining me because the message this evening is not my message but ours.")
-	_, err := in.Write(func(err error) {
+	_, err := in.Write([][]byte{msg}, func(err error) {
 		hndCheck(t, err)
 		hndCheck(t, in.Close(func() { closes++ }))
-	}, msg)
+	})
 	must(t, err)
 	var output bytes.Buffer
 	procReader(t, out, &output, &closes)
@@ -284,7 +284,7 @@ func TestSpawnDetached(t *testing.T) {
 	opts := procHelper(t, "spawn_helper4")
 	opts.Flags |= ProcessDetached
 	closes := 0
-	c := procSpawn(t, l, opts, closeOnExit(t, 0, int(syscall.SIGTERM), &closes))
+	c := procSpawn(t, l, opts, closeOnExit(t, 0, syscall.SIGTERM, &closes))
 	must(t, c.p.Unref())
 	if run(t, l, RunDefault) {
 		t.Error("Run: alive with the detached process unreferenced")
@@ -297,7 +297,7 @@ func TestSpawnDetached(t *testing.T) {
 		t.Errorf("getsid(%d): %d, %v; want the child's own session", pid, sid, e)
 	}
 	must(t, Kill(pid, 0))
-	must(t, Kill(pid, int(syscall.SIGTERM)))
+	must(t, Kill(pid, syscall.SIGTERM))
 	must(t, c.p.Ref())
 	procWait(t, l, c, &closes, 1)
 }
@@ -465,10 +465,10 @@ func TestSpawnClosedProcessIO(t *testing.T) {
 	must(t, syscall.Close(0))
 	closes := 0
 	c := procSpawn(t, l, opts, closeOnExit(t, 1, 0, &closes))
-	_, err = in.Write(func(err error) {
+	_, err = in.Write([][]byte{[]byte("hello-from-spawn_stdin\n")}, func(err error) {
 		hndCheck(t, err)
 		hndCheck(t, in.Close(func() { closes++ }))
-	}, []byte("hello-from-spawn_stdin\n"))
+	})
 	must(t, err)
 	procWait(t, l, c, &closes, 2)
 }
@@ -516,10 +516,10 @@ func TestSpawnInheritStreams(t *testing.T) {
 	for i := range ubuf {
 		ubuf[i] = byte(i)
 	}
-	_, err = stdinParent.Write(func(err error) {
+	_, err = stdinParent.Write([][]byte{ubuf}, func(err error) {
 		hndCheck(t, err)
 		hndCheck(t, stdinParent.Close(func() { closes++ }))
-	}, ubuf)
+	})
 	must(t, err)
 	var output bytes.Buffer
 	procReader(t, stdoutParent, &output, &closes)
@@ -591,7 +591,7 @@ func TestKill(t *testing.T) {
 	signal.Reset(syscall.SIGTERM)
 	pid := c.p.PID()
 	must(t, Kill(pid, 0))
-	must(t, Kill(pid, int(syscall.SIGTERM)))
+	must(t, Kill(pid, syscall.SIGTERM))
 	procWait(t, l, c, &closes, 1)
 }
 
@@ -609,10 +609,10 @@ func TestSpawnFSOpen(t *testing.T) {
 	closes := 0
 	c := procSpawn(t, l, opts, closeOnExit(t, 1, 0, &closes))
 	fd := int32(f.Fd())
-	_, err = in.Write(func(err error) {
+	_, err = in.Write([][]byte{(*[4]byte)(unsafe.Pointer(&fd))[:]}, func(err error) {
 		hndCheck(t, err)
 		hndCheck(t, in.Close(func() { closes++ }))
-	}, (*[4]byte)(unsafe.Pointer(&fd))[:])
+	})
 	must(t, err)
 	procWait(t, l, c, &closes, 2)
 }
@@ -628,7 +628,7 @@ func TestClosedFdEvents(t *testing.T) {
 	opts := procHelper(t, "spawn_helper4")
 	opts.Stdio = []StdioContainer{InheritFD(fds[0]), Ignore(), Ignore()}
 	closes := 0
-	c := procSpawn(t, l, opts, closeOnExit(t, 0, int(syscall.SIGTERM), &closes))
+	c := procSpawn(t, l, opts, closeOnExit(t, 0, syscall.SIGTERM, &closes))
 	must(t, c.p.Unref())
 	p := pipeNew(t, l, false)
 	must(t, p.Open(fds[0]))
@@ -652,7 +652,7 @@ func TestClosedFdEvents(t *testing.T) {
 	timer, err := NewTimer(l)
 	must(t, err)
 	fired := 0
-	must(t, timer.Start(func() { fired++ }, 10*time.Millisecond, 0))
+	must(t, timer.Start(10*time.Millisecond, 0, func() { fired++ }))
 	if run(t, l, RunOnce) {
 		run(t, l, RunOnce)
 	}
@@ -660,7 +660,7 @@ func TestClosedFdEvents(t *testing.T) {
 		t.Errorf("timer fired %d times, %d bytes read; want 1, 1 (no events after the close)", fired, read)
 	}
 	timer.Close(nil)
-	must(t, c.p.Kill(int(syscall.SIGTERM)))
+	must(t, c.p.Kill(syscall.SIGTERM))
 	must(t, c.p.Ref())
 	procWait(t, l, c, &closes, 2)
 }
@@ -675,7 +675,7 @@ func TestProcessRef(t *testing.T) {
 	pid := p.PID()
 	must(t, p.Unref())
 	run(t, l, RunDefault)
-	must(t, p.Kill(int(syscall.SIGTERM)))
+	must(t, p.Kill(syscall.SIGTERM))
 	hndDoClose(t, l, p)
 	var ws syscall.WaitStatus
 	if got, err := syscall.Wait4(pid, &ws, 0, nil); got != pid || err != nil || ws.Signal() != syscall.SIGTERM {
@@ -713,10 +713,10 @@ func procStdioOverPipes(t *testing.T, overlapped bool) {
 			if !bytes.HasPrefix(output, []byte("hello world\n")) {
 				t.Errorf("output %q", output)
 			}
-			_, err := in.Write(func(err error) {
+			_, err := in.Write([][]byte{append([]byte(nil), output[:12]...)}, func(err error) {
 				hndCheck(t, err)
 				writes++
-			}, append([]byte(nil), output[:12]...))
+			})
 			hndCheck(t, err)
 		}
 	}))
@@ -729,3 +729,12 @@ func procStdioOverPipes(t *testing.T, overlapped bool) {
 
 // libuv: stdio_emulate_iocp
 func TestStdioEmulateIOCP(t *testing.T) { procStdioOverPipes(t, true) }
+
+// libuv: spawn_same_stdout_stderr
+//
+// libuv's test has the body of spawn_and_ping (stdin and stdout pipes, signal 0, "TEST" echoed).
+func TestSpawnSameStdoutStderr(t *testing.T) {
+	if out := procPing(t, "TEST", true); out != "TEST" {
+		t.Errorf("output %q", out)
+	}
+}

@@ -36,19 +36,19 @@ type Stream interface {
 	// Zero copy: the slices are pinned and read by libuv until cb runs; do not modify them
 	// before, and write a copy of a read callback's data (the next read reuses its buffer).
 	// No buffer at all is EINVAL (libuv asserts). The WriteReq is valid until cb.
-	Write(cb func(err error), bufs ...[]byte) (*WriteReq, error)
+	Write(bufs [][]byte, cb func(err error)) (*WriteReq, error)
 	// Write2 wraps uv_write2: Write over an IPC pipe that also sends send, a TCP, pipe or UDP
 	// handle, to the other end; libuv's EINVAL on other streams. A nil send is EINVAL. send
 	// may be closed before cb: a write still queued then fails with EBADF (the binding keeps
 	// send's C memory until cb, since libuv reads it when the write's turn comes).
-	Write2(send Handle, cb func(err error), bufs ...[]byte) (*WriteReq, error)
+	Write2(bufs [][]byte, send Handle, cb func(err error)) (*WriteReq, error)
 	// TryWrite wraps uv_try_write: writes what can be written now, without queuing, and
 	// returns the number of bytes written, or EAGAIN when nothing could be. libuv does not
 	// keep bufs: they may be reused at once. No buffer at all is EINVAL.
-	TryWrite(bufs ...[]byte) (int, error)
+	TryWrite(bufs [][]byte) (int, error)
 	// TryWrite2 wraps uv_try_write2: TryWrite that also sends a handle over an IPC pipe (as
 	// Write2). libuv 1.44 does not check the stream's kind here: on TCP only the bytes go.
-	TryWrite2(send Handle, bufs ...[]byte) (int, error)
+	TryWrite2(bufs [][]byte, send Handle) (int, error)
 	// Shutdown wraps uv_shutdown: shuts the write side down once the queued writes are done;
 	// cb (may be nil) runs on the loop with the result. Writes after it are EPIPE.
 	Shutdown(cb func(err error)) (*ShutdownReq, error)
@@ -76,6 +76,8 @@ type stream struct {
 
 func (s *stream) streamBase() *stream { return s }
 
+// Listen wraps uv_listen: cb runs on the loop for each incoming connection, to Accept.
+// Loop-bound; ErrClosed after Close.
 func (s *stream) Listen(backlog int, cb func(err error)) error {
 	cbacklog, err := cint(backlog)
 	if err != nil {
@@ -95,6 +97,8 @@ func (s *stream) Listen(backlog int, cb func(err error)) error {
 	return nil
 }
 
+// Accept wraps uv_accept: client takes the pending connection (or received handle), in the
+// Listen callback. Loop-bound; ErrClosed after Close of either stream.
 func (s *stream) Accept(client Stream) error {
 	p, err := s.live()
 	if err != nil {
@@ -110,6 +114,8 @@ func (s *stream) Accept(client Stream) error {
 	return status(C.uvg_accept(s.loop.ptr, client.streamBase().loop.ptr, p, c))
 }
 
+// ReadStart wraps uv_read_start: cb runs on the loop with each read, data valid only during
+// the callback. Loop-bound; ErrClosed after Close.
 func (s *stream) ReadStart(cb func(data []byte, err error)) error {
 	p, err := s.live()
 	if err != nil {
@@ -122,6 +128,8 @@ func (s *stream) ReadStart(cb func(data []byte, err error)) error {
 	return nil
 }
 
+// ReadStop wraps uv_read_stop: no read callback runs after it returns. Loop-bound; ErrClosed
+// after Close.
 func (s *stream) ReadStop() error {
 	p, err := s.live()
 	if err != nil {
@@ -142,11 +150,16 @@ func (s *stream) read(nread C.ssize_t, buf *C.uv_buf_t) {
 	}
 }
 
-func (s *stream) Write(cb func(err error), bufs ...[]byte) (*WriteReq, error) {
+// Write wraps uv_write: bufs go out in order, after the writes queued before; cb (may be nil)
+// runs on the loop with the result, and bufs stay pinned until then (zero copy). Loop-bound;
+// ErrClosed after Close.
+func (s *stream) Write(bufs [][]byte, cb func(err error)) (*WriteReq, error) {
 	return s.write(nil, cb, bufs)
 }
 
-func (s *stream) Write2(send Handle, cb func(err error), bufs ...[]byte) (*WriteReq, error) {
+// Write2 wraps uv_write2: Write over an IPC pipe that also sends the handle send. Loop-bound;
+// ErrClosed after Close of the stream or of send.
+func (s *stream) Write2(bufs [][]byte, send Handle, cb func(err error)) (*WriteReq, error) {
 	if send == nil {
 		return nil, EINVAL
 	}
@@ -202,9 +215,13 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 	return w, nil
 }
 
-func (s *stream) TryWrite(bufs ...[]byte) (int, error) { return s.tryWrite(nil, bufs) }
+// TryWrite wraps uv_try_write: writes what can be written now, without queuing; EAGAIN when
+// nothing could be. Loop-bound; ErrClosed after Close.
+func (s *stream) TryWrite(bufs [][]byte) (int, error) { return s.tryWrite(nil, bufs) }
 
-func (s *stream) TryWrite2(send Handle, bufs ...[]byte) (int, error) {
+// TryWrite2 wraps uv_try_write2: TryWrite over an IPC pipe that also sends the handle send.
+// Loop-bound; ErrClosed after Close of the stream or of send.
+func (s *stream) TryWrite2(bufs [][]byte, send Handle) (int, error) {
 	if send == nil {
 		return 0, EINVAL
 	}
@@ -240,6 +257,8 @@ func (s *stream) tryWrite(send *handle, bs [][]byte) (int, error) {
 	return int(r), nil
 }
 
+// Shutdown wraps uv_shutdown: the write side shuts down once the queued writes are done, then
+// cb (may be nil) runs on the loop. Loop-bound; ErrClosed after Close.
 func (s *stream) Shutdown(cb func(err error)) (*ShutdownReq, error) {
 	p, err := s.live()
 	if err != nil {
@@ -256,16 +275,20 @@ func (s *stream) Shutdown(cb func(err error)) (*ShutdownReq, error) {
 	return r, nil
 }
 
+// IsReadable wraps uv_is_readable. Loop-bound; false once the stream is closed.
 func (s *stream) IsReadable() bool {
 	s.loop.assertOwner()
 	return s.ptr != nil && C.uv_is_readable((*C.uv_stream_t)(s.ptr)) != 0
 }
 
+// IsWritable wraps uv_is_writable. Loop-bound; false once the stream is closed.
 func (s *stream) IsWritable() bool {
 	s.loop.assertOwner()
 	return s.ptr != nil && C.uv_is_writable((*C.uv_stream_t)(s.ptr)) != 0
 }
 
+// SetBlocking wraps uv_stream_set_blocking: writes complete synchronously in blocking mode
+// (meant for TTYs and pipes). Loop-bound; ErrClosed after Close.
 func (s *stream) SetBlocking(blocking bool) error {
 	p, err := s.live()
 	if err != nil {
@@ -274,6 +297,8 @@ func (s *stream) SetBlocking(blocking bool) error {
 	return status(C.uvg_stream_set_blocking(s.loop.ptr, p, boolInt(blocking)))
 }
 
+// WriteQueueSize wraps uv_stream_get_write_queue_size: the bytes queued, not yet written.
+// Loop-bound; 0 once the stream is closed.
 func (s *stream) WriteQueueSize() int {
 	s.loop.assertOwner()
 	if s.ptr == nil {

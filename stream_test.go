@@ -18,10 +18,10 @@ func streamCalls(t *testing.T, h, other *TCP) map[string]error {
 	errs["Accept"] = h.Accept(other)
 	errs["ReadStart"] = h.ReadStart(func([]byte, error) {})
 	errs["ReadStop"] = h.ReadStop()
-	_, errs["Write"] = h.Write(ok, []byte("x"))
-	_, errs["Write2"] = h.Write2(other, ok, []byte("x"))
-	_, errs["TryWrite"] = h.TryWrite([]byte("x"))
-	_, errs["TryWrite2"] = h.TryWrite2(other, []byte("x"))
+	_, errs["Write"] = h.Write([][]byte{[]byte("x")}, ok)
+	_, errs["Write2"] = h.Write2([][]byte{[]byte("x")}, other, ok)
+	_, errs["TryWrite"] = h.TryWrite([][]byte{[]byte("x")})
+	_, errs["TryWrite2"] = h.TryWrite2([][]byte{[]byte("x")}, other)
 	_, errs["Shutdown"] = h.Shutdown(ok)
 	errs["SetBlocking"] = h.SetBlocking(true)
 	errs["Open"] = h.Open(0)
@@ -118,24 +118,24 @@ func TestStreamBadArguments(t *testing.T) {
 	}
 	must(t, client.ReadStop())
 	must(t, client.ReadStop()) // libuv: stopping a stopped stream is fine
-	if _, err := client.Write(nil); !errors.Is(err, EINVAL) {
+	if _, err := client.Write(nil, nil); !errors.Is(err, EINVAL) {
 		t.Errorf("Write with no buffer: %v, want EINVAL", err)
 	}
-	if _, err := client.TryWrite(); !errors.Is(err, EINVAL) {
+	if _, err := client.TryWrite(nil); !errors.Is(err, EINVAL) {
 		t.Errorf("TryWrite with no buffer: %v, want EINVAL", err)
 	}
-	if _, err := client.Write2(nil, nil, []byte("x")); !errors.Is(err, EINVAL) {
+	if _, err := client.Write2([][]byte{[]byte("x")}, nil, nil); !errors.Is(err, EINVAL) {
 		t.Errorf("Write2(nil): %v, want EINVAL", err)
 	}
-	if _, err := client.TryWrite2(nil, []byte("x")); !errors.Is(err, EINVAL) {
+	if _, err := client.TryWrite2([][]byte{[]byte("x")}, nil); !errors.Is(err, EINVAL) {
 		t.Errorf("TryWrite2(nil): %v, want EINVAL", err)
 	}
 	// Sending a handle needs an IPC pipe: libuv refuses it on TCP.
-	if _, err := client.Write2(peer, nil, []byte("x")); !errors.Is(err, EINVAL) {
+	if _, err := client.Write2([][]byte{[]byte("x")}, peer, nil); !errors.Is(err, EINVAL) {
 		t.Errorf("Write2 on TCP: %v, want EINVAL", err)
 	}
 	// uv_try_write2 does not check for an IPC pipe (libuv 1.44): on TCP it writes the bytes.
-	if n, err := client.TryWrite2(peer, []byte("x")); err == nil && n != 1 {
+	if n, err := client.TryWrite2([][]byte{[]byte("x")}, peer); err == nil && n != 1 {
 		t.Errorf("TryWrite2 on TCP = %d, nil; want 1 byte or an error", n)
 	}
 	if n := liveTokens.Load(); n != before {
@@ -177,7 +177,7 @@ func TestStreamStates(t *testing.T) {
 	if h.TypeName() != "tcp" || h.Type() != HandleTCP {
 		t.Errorf("Type %v %q", h.Type(), h.TypeName())
 	}
-	wr, err := h.Write(nil, []byte("x"))
+	wr, err := h.Write([][]byte{[]byte("x")}, nil)
 	must(t, err)
 	if wr.Type() != ReqWrite {
 		t.Errorf("WriteReq type %v", wr.Type())
@@ -190,7 +190,7 @@ func TestStreamStates(t *testing.T) {
 	if h.IsWritable() {
 		t.Errorf("IsWritable after Shutdown = true")
 	}
-	if _, err := h.Write(func(error) { t.Error("refused write called back") }, []byte("x")); !errors.Is(err, EPIPE) {
+	if _, err := h.Write([][]byte{[]byte("x")}, func(error) { t.Error("refused write called back") }); !errors.Is(err, EPIPE) {
 		t.Errorf("Write after Shutdown: %v, want EPIPE", err)
 	}
 	if _, err := h.Shutdown(nil); err == nil {
@@ -221,7 +221,7 @@ func TestStreamResetMidRead(t *testing.T) {
 			hndCheck(t, peer.CloseReset(nil))
 		}
 	}))
-	_, err := peer.Write(func(err error) { hndCheck(t, err) }, []byte("hello"))
+	_, err := peer.Write([][]byte{[]byte("hello")}, func(err error) { hndCheck(t, err) })
 	must(t, err)
 	run(t, l, RunDefault)
 	if got != 5 || !errors.Is(last, ECONNRESET) {
@@ -243,8 +243,8 @@ func TestStreamWrongThread(t *testing.T) {
 		return errors.Is(err, ErrWrongThread)
 	}
 	calls := map[string]func() error{
-		"Write":      func() error { _, err := client.Write(nil, []byte("x")); return err },
-		"Write2":     func() error { _, err := client.Write(nil, []byte("x"), []byte("y")); return err },
+		"Write":      func() error { _, err := client.Write([][]byte{[]byte("x")}, nil); return err },
+		"Write2":     func() error { _, err := client.Write([][]byte{[]byte("x"), []byte("y")}, nil); return err },
 		"ReadStart":  func() error { return client.ReadStart(func([]byte, error) {}) },
 		"Shutdown":   func() error { _, err := client.Shutdown(nil); return err },
 		"Connect":    func() error { _, err := client.Connect(tcpLo4, nil); return err },
@@ -276,7 +276,7 @@ func TestStreamReadPanic(t *testing.T) {
 	l := newTestLoop(t)
 	client, peer := tcpPair(t, l)
 	must(t, peer.ReadStart(func([]byte, error) { panic("boom") }))
-	_, err := client.TryWrite([]byte("x"))
+	_, err := client.TryWrite([][]byte{[]byte("x")})
 	must(t, err)
 	if v := loopRecover(func() { l.Run(RunDefault) }); v != "boom" {
 		t.Errorf("Run re-panicked with %v, want boom", v)
@@ -464,7 +464,7 @@ func (e *strEcho) onRead(c Stream, data []byte, err error) {
 		}
 	}
 	// The write fails only when the peer is already gone.
-	c.Write(nil, bytes.Clone(data))
+	c.Write([][]byte{bytes.Clone(data)}, nil)
 	if shutdown {
 		c.Shutdown(nil)
 	}
@@ -512,7 +512,7 @@ func strPinger2(t *testing.T, w, r Stream, vec bool, pong string, n int, done fu
 				bufs = append(bufs, strPing[i:i+1])
 			}
 		}
-		_, err := w.Write(func(err error) { hndCheck(t, err) }, bufs...)
+		_, err := w.Write(bufs, func(err error) { hndCheck(t, err) })
 		hndCheck(t, err)
 	}
 	write()
@@ -607,7 +607,7 @@ func testPingPong(t *testing.T, ip netip.Addr, vec, pair bool) {
 			return
 		}
 		out := bytes.ReplaceAll(data, []byte("I"), []byte("O"))
-		_, err = ponger.Write(func(err error) { hndCheck(t, err) }, out)
+		_, err = ponger.Write([][]byte{out}, func(err error) { hndCheck(t, err) })
 		hndCheck(t, err)
 	}))
 	run(t, l, RunDefault)
@@ -721,7 +721,7 @@ func TestShutdownEOF(t *testing.T) {
 				gotEOF = true
 			}
 		}))
-		_, err = c.Write(nil, []byte("Q"))
+		_, err = c.Write([][]byte{[]byte("Q")}, nil)
 		hndCheck(t, err)
 		_, err = c.Shutdown(func(err error) {
 			hndCheck(t, err)
@@ -736,7 +736,7 @@ func TestShutdownEOF(t *testing.T) {
 			t.Errorf("shutdown callback ran inside Shutdown")
 		}
 	})
-	must(t, tm.Start(func() {
+	must(t, tm.Start(50*time.Millisecond, 0, func() {
 		hndCheck(t, tm.Close(n.inc("timer close")))
 		if n["tcp close"] != 0 {
 			t.Errorf("the handle was closed before the timer (libuv closed it on EOF)")
@@ -748,7 +748,7 @@ func TestShutdownEOF(t *testing.T) {
 			n["tcp close"]++
 		}))
 		n["timer"]++
-	}, 50*time.Millisecond, 0))
+	}))
 	run(t, l, RunDefault)
 	n.want(t, map[string]int{"connect": 1, "shutdown": 1, "tcp close": 1, "timer close": 1, "timer": 1})
 	if !gotQ || !gotEOF {
@@ -802,7 +802,7 @@ func TestShutdownSimultaneous(t *testing.T) {
 		if err := c.ReadStart(nil); !errors.Is(err, EINVAL) && !errors.Is(err, EALREADY) {
 			t.Errorf("ReadStart(nil): %v, want EINVAL or EALREADY", err)
 		}
-		if n, err := c.TryWrite([]byte("QQSS")); n != 4 || err != nil {
+		if n, err := c.TryWrite([][]byte{[]byte("QQSS")}); n != 4 || err != nil {
 			t.Errorf("TryWrite = %d, %v; want 4, nil", n, err)
 		}
 		n["connect"]++
@@ -872,14 +872,14 @@ func testConnectionFail(t *testing.T, closeInCb bool) {
 			hndCheck(t, h.Close(n.inc("close")))
 			return
 		}
-		hndCheck(t, tm.Start(func() {
+		hndCheck(t, tm.Start(20*time.Millisecond, 0, func() {
 			n["timer"]++
 			if n["close"] != 0 || n["connect"] != 1 || h.IsClosing() {
 				t.Errorf("timer: %v, closing %v; libuv must not close the handle by itself", n, h.IsClosing())
 			}
 			hndCheck(t, h.Close(n.inc("close")))
 			hndCheck(t, tm.Close(n.inc("timer close")))
-		}, 20*time.Millisecond, 0))
+		}))
 	})
 	must(t, err)
 	run(t, l, RunDefault)
@@ -953,7 +953,7 @@ func TestDelayedAccept(t *testing.T) {
 		n["connection"]++
 		tm, err := NewTimer(l)
 		hndCheck(t, err)
-		hndCheck(t, tm.Start(func() {
+		hndCheck(t, tm.Start(20*time.Millisecond, 0, func() {
 			c, err := NewTCP(l)
 			hndCheck(t, err)
 			hndCheck(t, srv.Accept(c))
@@ -963,7 +963,7 @@ func TestDelayedAccept(t *testing.T) {
 				hndCheck(t, srv.Close(n.inc("close")))
 			}
 			hndCheck(t, tm.Close(n.inc("close")))
-		}, 20*time.Millisecond, 0))
+		}))
 	}))
 	for i := 0; i < 2; i++ {
 		tcpConnect(t, l, netip.AddrPortFrom(tcpLo4.Addr(), a.Port()), func(c *TCP, err error) {
@@ -1065,23 +1065,23 @@ func TestCallbackStack(t *testing.T) {
 		fresh("connect")
 		n["connect"]++
 		nested++
-		_, err = client.Write(func(err error) {
+		_, err = client.Write([][]byte{msg}, func(err error) {
 			hndCheck(t, err)
 			fresh("write")
 			n["write"]++
 			// Read only once the echo is surely waiting in the socket's buffer: the most
 			// tempting case for a binding that would call back from ReadStart.
 			nested++
-			hndCheck(t, tm.Start(func() {
+			hndCheck(t, tm.Start(20*time.Millisecond, 0, func() {
 				fresh("timer")
 				n["timer"]++
 				nested++
 				hndCheck(t, client.ReadStart(onRead))
 				nested--
 				hndCheck(t, tm.Close(func() { fresh("close"); n["close"]++ }))
-			}, 20*time.Millisecond, 0))
+			}))
 			nested--
-		}, msg)
+		})
 		hndCheck(t, err)
 		nested--
 	})
@@ -1325,7 +1325,7 @@ func TestReadableOnEOF(t *testing.T) {
 		hndCheck(t, err)
 		n["connect"]++
 		onRead(nil, EOF)
-		_, err = c.Write(func(err error) { hndCheck(t, err); n["write"]++ }, []byte("QS"))
+		_, err = c.Write([][]byte{[]byte("QS")}, func(err error) { hndCheck(t, err); n["write"]++ })
 		hndCheck(t, err)
 	})
 	run(t, l, RunDefault)
@@ -1353,7 +1353,7 @@ func TestNotReadableNorWritableOnReadError(t *testing.T) {
 			}
 			hndCheck(t, c.Close(n.inc("close")))
 		}))
-		_, err = c.Write(func(err error) { hndCheck(t, err); n["write"]++ }, []byte("QSH"))
+		_, err = c.Write([][]byte{[]byte("QSH")}, func(err error) { hndCheck(t, err); n["write"]++ })
 		hndCheck(t, err)
 	})
 	run(t, l, RunDefault)
@@ -1415,7 +1415,7 @@ func TestGetsocknameUDP(t *testing.T) {
 		hndCheck(t, sender.Close(nil))
 		hndCheck(t, srv.Close(nil))
 	}))
-	_, err = sender.Send(netip.AddrPortFrom(tcpLo4.Addr(), sa.Port()), func(err error) { hndCheck(t, err) }, []byte("PING"))
+	_, err = sender.Send(netip.AddrPortFrom(tcpLo4.Addr(), sa.Port()), [][]byte{[]byte("PING")}, func(err error) { hndCheck(t, err) })
 	must(t, err)
 	run(t, l, RunDefault)
 	if socknames != 2 {
@@ -1447,7 +1447,7 @@ func TestWatcherCrossStop(t *testing.T) {
 		socks[i] = u
 		must(t, u.Bind(addr, UDPReuseAddr))
 		must(t, u.RecvStart(func([]byte, netip.AddrPort, UDPFlags, error) { recvs++ }))
-		_, err = u.Send(addr, func(error) { sends++ }, big)
+		_, err = u.Send(addr, [][]byte{big}, func(error) { sends++ })
 		must(t, err)
 	}
 	for recvs == 0 {
@@ -1507,14 +1507,14 @@ func testStreamReset(t *testing.T, unread bool) {
 	tm, err := NewTimer(l)
 	must(t, err)
 	srv, addr := tcpServer(t, l, tcpLo4, func(c *TCP) {
-		_, err := c.Write(func(err error) {
+		_, err := c.Write([][]byte{data}, func(err error) {
 			n["server write"]++
 			if unread {
 				tcpIs(t, "server write", err, ECANCELED)
 			} else {
 				hndCheck(t, err)
 			}
-		}, data)
+		})
 		hndCheck(t, err)
 		hndCheck(t, c.ReadStart(func(b []byte, err error) {
 			if err == nil && bytes.Equal(b, []byte("R")) {
@@ -1537,7 +1537,7 @@ func testStreamReset(t *testing.T, unread bool) {
 	})
 	must(t, err)
 	askReset := func() {
-		_, err := client.Write(nil, []byte("R"))
+		_, err := client.Write([][]byte{[]byte("R")}, nil)
 		hndCheck(t, err)
 	}
 	onRead = func(b []byte, err error) {
@@ -1562,9 +1562,9 @@ func testStreamReset(t *testing.T, unread bool) {
 			n["stopped"]++
 			hndCheck(t, client.ReadStop())
 			askReset()
-			hndCheck(t, tm.Start(func() {
+			hndCheck(t, tm.Start(50*time.Millisecond, 0, func() {
 				hndCheck(t, client.ReadStart(onRead))
-			}, 50*time.Millisecond, 0))
+			}))
 		}
 	}
 	run(t, l, RunDefault)
@@ -1618,7 +1618,7 @@ func TestStreamWriteAfterShutdown(t *testing.T) {
 		for i := 0; i < 100; i++ {
 			chunk := bytes.Repeat([]byte{byte(i)}, 1000+i)
 			want = append(want, chunk...)
-			_, err := c.Write(func(err error) { hndCheck(t, err); n["write"]++ }, chunk)
+			_, err := c.Write([][]byte{chunk}, func(err error) { hndCheck(t, err); n["write"]++ })
 			hndCheck(t, err)
 		}
 		_, err = c.Shutdown(func(err error) {
@@ -1627,16 +1627,16 @@ func TestStreamWriteAfterShutdown(t *testing.T) {
 			if n["write"] != 100 {
 				t.Errorf("shutdown callback after %d of 100 write callbacks", n["write"])
 			}
-			if r, err := c.Write(n.incErr("late write"), []byte("late")); !errors.Is(err, EPIPE) || r != nil {
+			if r, err := c.Write([][]byte{[]byte("late")}, n.incErr("late write")); !errors.Is(err, EPIPE) || r != nil {
 				t.Errorf("Write after the shutdown completed = %v, %v; want nil, EPIPE", r, err)
 			}
 			hndCheck(t, c.Close(n.inc("close")))
 		})
 		hndCheck(t, err)
-		if r, err := c.Write(n.incErr("late write"), []byte("late")); !errors.Is(err, EPIPE) || r != nil {
+		if r, err := c.Write([][]byte{[]byte("late")}, n.incErr("late write")); !errors.Is(err, EPIPE) || r != nil {
 			t.Errorf("Write after Shutdown = %v, %v; want nil, EPIPE", r, err)
 		}
-		if _, err := c.TryWrite([]byte("late")); !errors.Is(err, EPIPE) {
+		if _, err := c.TryWrite([][]byte{[]byte("late")}); !errors.Is(err, EPIPE) {
 			t.Errorf("TryWrite after Shutdown: %v, want EPIPE", err)
 		}
 	})

@@ -19,8 +19,16 @@ type TCP struct {
 // TCPFlags are the flags of (*TCP).Bind.
 type TCPFlags uint
 
-// TCPIPv6Only (UV_TCP_IPV6ONLY) binds an IPv6 address only: no dual-stack IPv4 support.
-const TCPIPv6Only TCPFlags = C.UV_TCP_IPV6ONLY
+// The flags of (*TCP).Bind.
+const (
+	// TCPIPv6Only (UV_TCP_IPV6ONLY) binds an IPv6 address only: no dual-stack IPv4 support.
+	TCPIPv6Only TCPFlags = C.UV_TCP_IPV6ONLY
+	// TCPReusePort (UV_TCP_REUSEPORT, libuv 1.49) sets SO_REUSEPORT: several sockets, of this
+	// process or others, that all set it bind the same address, and the system spreads the
+	// incoming connections over them. libuv answers ENOTSUP where the system lacks it; Bind
+	// answers ENOSYS when the loaded libuv is older than 1.49 (which would ignore the flag).
+	TCPReusePort TCPFlags = C.UVG_TCP_REUSEPORT
+)
 
 // NonblockPipe (UV_NONBLOCK_PIPE) opens a descriptor of Socketpair (or of a pipe) in
 // non-blocking mode, as the streams of libuv want it.
@@ -112,8 +120,9 @@ func (t *TCP) SetSimultaneousAccepts(enable bool) error {
 }
 
 // Bind wraps uv_tcp_bind: binds the socket to addr (port 0 picks a free one; read it with
-// SockName). flags may hold TCPIPv6Only. libuv may report a used address (EADDRINUSE) here or
-// only at Listen or Connect, as the system does. An invalid addr is EINVAL. Loop-bound.
+// SockName). flags may hold TCPIPv6Only and TCPReusePort. libuv may report a used address
+// (EADDRINUSE) here or only at Listen or Connect, as the system does. An invalid addr is
+// EINVAL. Loop-bound.
 func (t *TCP) Bind(addr netip.AddrPort, flags TCPFlags) error {
 	cflags, err := cuint[C.uint](flags)
 	if err != nil {
@@ -122,6 +131,9 @@ func (t *TCP) Bind(addr netip.AddrPort, flags TCPFlags) error {
 	p, err := t.live()
 	if err != nil {
 		return err
+	}
+	if flags&TCPReusePort != 0 && Version() < 0x013100 {
+		return ENOSYS
 	}
 	var sa sockaddr
 	if err := sa.setAddrPort(addr); err != nil {

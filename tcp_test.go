@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/netip"
 	"runtime"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -147,7 +149,7 @@ func TestTCPSmoke(t *testing.T) {
 				hndCheck(t, srv.Close(func() { closes++ }))
 				return
 			}
-			_, err = c.Write(func(err error) { hndCheck(t, err) }, bytes.Clone(data))
+			_, err = c.Write([][]byte{bytes.Clone(data)}, func(err error) { hndCheck(t, err) })
 			hndCheck(t, err)
 		}))
 	})
@@ -169,7 +171,7 @@ func TestTCPSmoke(t *testing.T) {
 				hndCheck(t, cl.Close(func() { closes++ }))
 			}
 		}))
-		_, err = cl.Write(func(err error) { hndCheck(t, err) }, msg)
+		_, err = cl.Write([][]byte{msg}, func(err error) { hndCheck(t, err) })
 		hndCheck(t, err)
 	})
 	run(t, l, RunDefault)
@@ -399,7 +401,7 @@ func TestTCPBindWritableFlags(t *testing.T) {
 	if s.IsWritable() || s.IsReadable() {
 		t.Errorf("listener: IsWritable %v, IsReadable %v; want false, false", s.IsWritable(), s.IsReadable())
 	}
-	if _, err := s.Write(nil, []byte("PING")); !errors.Is(err, EPIPE) {
+	if _, err := s.Write([][]byte{[]byte("PING")}, nil); !errors.Is(err, EPIPE) {
 		t.Errorf("Write on a listener: %v, want EPIPE", err)
 	}
 	if _, err := s.Shutdown(nil); !errors.Is(err, ENOTCONN) {
@@ -489,7 +491,7 @@ func TestTCPCloseAccept(t *testing.T) {
 	for i := 0; i < n; i++ {
 		out = append(out, tcpConnect(t, l, addr, func(c *TCP, err error) {
 			hndCheck(t, err)
-			_, err = c.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("x"))
+			_, err = c.Write([][]byte{[]byte("x")}, func(err error) { hndCheck(t, err); writes++ })
 			hndCheck(t, err)
 		}))
 	}
@@ -527,14 +529,14 @@ func TestTCPCloseAfterReadTimeout(t *testing.T) {
 			}
 			reads++
 		}))
-		hndCheck(t, tm.Start(func() {
+		hndCheck(t, tm.Start(20*time.Millisecond, 0, func() {
 			if reads != 0 {
 				t.Errorf("%d reads before the timeout, want 0", reads)
 			}
 			hndCheck(t, c.ReadStop())
 			hndCheck(t, c.Close(onClose))
 			hndCheck(t, tm.Close(onClose))
-		}, 20*time.Millisecond, 0))
+		}))
 	})
 	run(t, l, RunDefault)
 	if reads != 1 || closes != 3 {
@@ -599,12 +601,12 @@ func testTCPCloseReset(t *testing.T, clientClose bool, shutdownBefore int) {
 			}
 		}))
 		for i := 0; i < 4; i++ {
-			_, err := c.Write(func(err error) {
+			_, err := c.Write([][]byte{[]byte("PING")}, func(err error) {
 				if closes != 0 {
 					t.Errorf("write callback after the close callback")
 				}
 				writes++
-			}, []byte("PING"))
+			})
 			hndCheck(t, err)
 		}
 		if clientClose {
@@ -663,12 +665,12 @@ func TestTCPCloseWhileConnecting(t *testing.T) {
 	})
 	t1, err := NewTimer(l)
 	must(t, err)
-	must(t, t1.Start(func() {
+	must(t, t1.Start(10*time.Millisecond, 0, func() {
 		hndCheck(t, t1.Close(func() { closes++ }))
 		hndCheck(t, h.Close(func() { closes++ }))
 		timer1++
-	}, 10*time.Millisecond, 0))
-	must(t, t2.Start(func() { t.Error("timer2 fired") }, 86400*time.Second, 0))
+	}))
+	must(t, t2.Start(86400*time.Second, 0, func() { t.Error("timer2 fired") }))
 	run(t, l, RunDefault)
 	if connects != 1 || timer1 != 1 || closes != 2 {
 		t.Errorf("%d connects, %d timer1, %d closes; want 1, 1, 2", connects, timer1, closes)
@@ -695,7 +697,7 @@ func TestTCPClose(t *testing.T) {
 	tcpConnect(t, l, addr, func(c *TCP, err error) {
 		hndCheck(t, err)
 		for i := 0; i < writes; i++ {
-			_, err := c.Write(func(err error) {
+			_, err := c.Write([][]byte{[]byte("PING")}, func(err error) {
 				if err != nil && !errors.Is(err, ECANCELED) {
 					t.Errorf("write: %v", err)
 				}
@@ -703,7 +705,7 @@ func TestTCPClose(t *testing.T) {
 					t.Errorf("write callback after the close callback")
 				}
 				wcalls++
-			}, []byte("PING"))
+			})
 			hndCheck(t, err)
 		}
 		hndCheck(t, c.Close(func() { closes++ }))
@@ -725,7 +727,7 @@ func TestTCPConnectErrorAfterWrite(t *testing.T) {
 		}
 		writes++
 	}
-	if _, err := conn.Write(writeCb, []byte("TEST")); !errors.Is(err, EBADF) {
+	if _, err := conn.Write([][]byte{[]byte("TEST")}, writeCb); !errors.Is(err, EBADF) {
 		t.Errorf("Write before Connect: %v, want EBADF", err)
 	}
 	_, err := conn.Connect(tcpFreePort(t, tcpLo4.Addr()), func(err error) {
@@ -736,7 +738,7 @@ func TestTCPConnectErrorAfterWrite(t *testing.T) {
 		hndCheck(t, conn.Close(func() { closes++ }))
 	})
 	must(t, err)
-	_, err = conn.Write(writeCb, []byte("TEST"))
+	_, err = conn.Write([][]byte{[]byte("TEST")}, writeCb)
 	must(t, err)
 	run(t, l, RunDefault)
 	if connects != 1 || writes != 1 || closes != 1 {
@@ -773,10 +775,10 @@ func TestTCPConnectTimeout(t *testing.T) {
 	})
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {
+	must(t, tm.Start(10*time.Millisecond, 0, func() {
 		hndCheck(t, conn.Close(func() { closes++ }))
 		hndCheck(t, tm.Close(func() { closes++ }))
-	}, 10*time.Millisecond, 0))
+	}))
 	run(t, l, RunDefault)
 	if connects != 1 || closes != 2 {
 		t.Errorf("%d connects, %d closes; want 1, 2", connects, closes)
@@ -797,7 +799,7 @@ func testTCPLocalConnectTimeout(t *testing.T, ip netip.Addr) {
 		connects++
 		hndCheck(t, tm.Stop())
 	})
-	must(t, tm.Start(func() { t.Error("the connection did not fail at once") }, time.Second, 0))
+	must(t, tm.Start(time.Second, 0, func() { t.Error("the connection did not fail at once") }))
 	run(t, l, RunDefault)
 	if connects != 1 {
 		t.Errorf("%d connect callbacks, want 1", connects)
@@ -1019,7 +1021,7 @@ func TestTCPOpen(t *testing.T) {
 	_, err := client.Connect(echo, func(err error) {
 		hndCheck(t, err)
 		connects++
-		_, err = client.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("PING"))
+		_, err = client.Write([][]byte{[]byte("PING")}, func(err error) { hndCheck(t, err); writes++ })
 		hndCheck(t, err)
 		_, err = client.Shutdown(func(err error) { hndCheck(t, err); shutdowns++ })
 		hndCheck(t, err)
@@ -1096,7 +1098,7 @@ func TestTCPOpenConnected(t *testing.T) {
 		t.Errorf("PeerName = %v, %v; want %v", peer, err, echo)
 	}
 	shutdowns, writes, closes := 0, 0, 0
-	_, err := client.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("PING"))
+	_, err := client.Write([][]byte{[]byte("PING")}, func(err error) { hndCheck(t, err); writes++ })
 	must(t, err)
 	_, err = client.Shutdown(func(err error) { hndCheck(t, err); shutdowns++ })
 	must(t, err)
@@ -1131,20 +1133,20 @@ func TestTCPWriteReady(t *testing.T) {
 		if requested > 0 {
 			return
 		}
-		_, err = client.Write(write1, p)
+		_, err = client.Write([][]byte{p}, write1)
 		hndCheck(t, err)
 		writes++
 	}
 	_, err = client.Connect(echo, func(err error) {
 		hndCheck(t, err)
 		connects++
-		hndCheck(t, tm.Start(func() {
+		hndCheck(t, tm.Start(50*time.Millisecond, 0, func() {
 			_, err := client.Shutdown(func(err error) { hndCheck(t, err); shutdowns++ })
 			hndCheck(t, err)
 			requested++
 			hndCheck(t, tm.Close(nil))
-		}, 50*time.Millisecond, 0))
-		_, err = client.Write(write1, p)
+		}))
+		_, err = client.Write([][]byte{p}, write1)
 		hndCheck(t, err)
 		hndCheck(t, client.ReadStart(func(data []byte, err error) {
 			if err != nil {
@@ -1179,7 +1181,7 @@ func TestTCPReadStopStart(t *testing.T) {
 			if err != nil {
 				t.Errorf("first read: %v", err)
 			}
-			_, err = c.Write(func(err error) { hndCheck(t, err) }, msg)
+			_, err = c.Write([][]byte{msg}, func(err error) { hndCheck(t, err) })
 			hndCheck(t, err)
 			hndCheck(t, c.ReadStop())
 			hndCheck(t, c.ReadStart(func(data []byte, err error) {
@@ -1195,10 +1197,10 @@ func TestTCPReadStopStart(t *testing.T) {
 	})
 	tcpConnect(t, l, addr, func(c *TCP, err error) {
 		hndCheck(t, err)
-		_, err = c.Write(func(err error) {
+		_, err = c.Write([][]byte{msg}, func(err error) {
 			hndCheck(t, err)
 			hndCheck(t, c.Close(nil))
-		}, msg)
+		})
 		hndCheck(t, err)
 	})
 	run(t, l, RunDefault)
@@ -1218,15 +1220,15 @@ func TestTCPReadStop(t *testing.T) {
 	writes := 0
 	tcpConnect(t, l, echo, func(c *TCP, err error) {
 		hndCheck(t, err)
-		hndCheck(t, tm.Start(func() {
-			_, err := c.Write(func(error) {
+		hndCheck(t, tm.Start(10*time.Millisecond, 0, func() {
+			_, err := c.Write([][]byte{[]byte("PING")}, func(error) {
 				writes++
 				hndCheck(t, tm.Close(nil))
 				hndCheck(t, c.Close(nil))
-			}, []byte("PING"))
+			})
 			hndCheck(t, err)
 			hndCheck(t, c.ReadStop())
-		}, 10*time.Millisecond, 0))
+		}))
 		hndCheck(t, c.ReadStart(func(data []byte, err error) { t.Errorf("read callback ran: %q, %v", data, err) }))
 	})
 	run(t, l, RunDefault)
@@ -1256,7 +1258,7 @@ func TestTCPRst(t *testing.T) {
 			}
 			hndCheck(t, c.Close(func() { closes++ }))
 		}))
-		n, err := c.TryWrite([]byte("QSH"))
+		n, err := c.TryWrite([][]byte{[]byte("QSH")})
 		if n != 3 || err != nil {
 			t.Errorf("TryWrite = %d, %v; want 3, nil", n, err)
 		}
@@ -1281,9 +1283,9 @@ func TestTCPShutdownAfterWrite(t *testing.T) {
 		connects++
 		hndCheck(t, c.ReadStart(func([]byte, error) {}))
 	})
-	must(t, tm.Start(func() {
+	must(t, tm.Start(20*time.Millisecond, 0, func() {
 		hndCheck(t, tm.Close(func() { timerCloses++ }))
-		_, err := conn.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("TEST"))
+		_, err := conn.Write([][]byte{[]byte("TEST")}, func(err error) { hndCheck(t, err); writes++ })
 		hndCheck(t, err)
 		_, err = conn.Shutdown(func(err error) {
 			hndCheck(t, err)
@@ -1291,7 +1293,7 @@ func TestTCPShutdownAfterWrite(t *testing.T) {
 			hndCheck(t, conn.Close(func() { connCloses++ }))
 		})
 		hndCheck(t, err)
-	}, 20*time.Millisecond, 0))
+	}))
 	run(t, l, RunDefault)
 	if connects != 1 || writes != 1 || shutdowns != 1 || connCloses != 1 || timerCloses != 1 {
 		t.Errorf("%d connects, %d writes, %d shutdowns, %d conn closes, %d timer closes; want 1 each",
@@ -1321,7 +1323,7 @@ func TestTCPTryWrite(t *testing.T) {
 		hndCheck(t, err)
 		connects++
 		for {
-			n, err := c.TryWrite([]byte("PING"))
+			n, err := c.TryWrite([][]byte{[]byte("PING")})
 			if n > 0 {
 				written += n
 				break
@@ -1356,7 +1358,7 @@ func TestTCPTryWriteError(t *testing.T) {
 			closes++
 			var err error
 			for n := 1; n > 0; {
-				n, err = client.TryWrite([]byte("meow"))
+				n, err = client.TryWrite([][]byte{[]byte("meow")})
 			}
 			tcpIs(t, "TryWrite to a closed peer", err, EPIPE)
 			if q := client.WriteQueueSize(); q != 0 {
@@ -1399,15 +1401,15 @@ func TestTCPUnexpectedRead(t *testing.T) {
 		hndCheck(t, err)
 		hndCheck(t, srv.Accept(peer))
 		hndCheck(t, peer.ReadStart(func(data []byte, err error) { t.Errorf("read callback ran: %q, %v", data, err) }))
-		_, err = peer.Write(func(err error) { hndCheck(t, err) }, []byte("PING"))
+		_, err = peer.Write([][]byte{[]byte("PING")}, func(err error) { hndCheck(t, err) })
 		hndCheck(t, err)
 	}))
 	client := tcpConnect(t, l, addr, func(_ *TCP, err error) { hndCheck(t, err) })
-	must(t, tm.Start(func() {
+	must(t, tm.Start(100*time.Millisecond, 0, func() {
 		for _, h := range []Handle{check, tm, srv, client, peer} {
 			hndCheck(t, h.Close(nil))
 		}
-	}, 100*time.Millisecond, 0))
+	}))
 	run(t, l, RunDefault)
 	if ticks > 20 {
 		t.Errorf("%d loop iterations in 100 ms: the loop spins", ticks)
@@ -1426,11 +1428,11 @@ func TestTCPWriteAfterConnect(t *testing.T) {
 		connects++
 	})
 	must(t, err)
-	_, err = conn.Write(func(err error) {
+	_, err = conn.Write([][]byte{[]byte("HELL")}, func(err error) {
 		tcpIs(t, "write", err, ECANCELED)
 		writes++
 		hndCheck(t, conn.Close(nil))
-	}, []byte("HELL"))
+	})
 	must(t, err)
 	run(t, l, RunDefault)
 	if connects != 1 || writes != 1 {
@@ -1457,13 +1459,13 @@ func TestTCPWriteFail(t *testing.T) {
 		hndCheck(t, err)
 		hndCheck(t, syscall.Dup3(ro, fd, syscall.O_CLOEXEC))
 		hndCheck(t, syscall.Close(ro))
-		_, err = c.Write(func(err error) {
+		_, err = c.Write([][]byte{[]byte("hello\n")}, func(err error) {
 			if err == nil {
 				t.Errorf("write on a dead socket succeeded")
 			}
 			writes++
 			hndCheck(t, c.Close(func() { closes++ }))
-		}, []byte("hello\n"))
+		})
 		hndCheck(t, err)
 	})
 	run(t, l, RunDefault)
@@ -1497,7 +1499,7 @@ func TestTCPWriteQueueOrder(t *testing.T) {
 		connects++
 		i := 0
 		for ; i < 1<<16; i++ {
-			_, err := c.Write(writeCb, buf)
+			_, err := c.Write([][]byte{buf}, writeCb)
 			hndCheck(t, err)
 			reqs++
 			if c.WriteQueueSize() > 0 {
@@ -1505,7 +1507,7 @@ func TestTCPWriteQueueOrder(t *testing.T) {
 			}
 		}
 		for j := 0; j < i+1; j++ {
-			_, err := c.Write(writeCb, buf)
+			_, err := c.Write([][]byte{buf}, writeCb)
 			hndCheck(t, err)
 			reqs++
 		}
@@ -1514,11 +1516,11 @@ func TestTCPWriteQueueOrder(t *testing.T) {
 	tm, err := NewTimer(l)
 	must(t, err)
 	closes := 0
-	must(t, tm.Start(func() {
+	must(t, tm.Start(50*time.Millisecond, 0, func() {
 		for _, h := range []Handle{client, srv, incoming, tm} {
 			hndCheck(t, h.Close(func() { closes++ }))
 		}
-	}, 50*time.Millisecond, 0))
+	}))
 	run(t, l, RunDefault)
 	if connects != 1 || incoming == nil || ok == 0 || cancelled == 0 || ok+cancelled+failed != reqs || closes != 4 {
 		t.Errorf("%d connects, %d ok, %d cancelled, %d failed of %d writes, %d closes; want 1, >0, >0, sum, 4",
@@ -1543,7 +1545,7 @@ func TestTCPWriteToHalfOpenConnection(t *testing.T) {
 			}
 			reads++
 		}))
-		_, err := c.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("hello\n"))
+		_, err := c.Write([][]byte{[]byte("hello\n")}, func(err error) { hndCheck(t, err); writes++ })
 		hndCheck(t, err)
 	})
 	tcpConnect(t, l, addr, func(c *TCP, err error) {
@@ -1580,7 +1582,7 @@ func TestTCPWritealot(t *testing.T) {
 				off := (i*chunks + j) * chunk
 				bufs = append(bufs, send[off:off+chunk])
 			}
-			_, err := c.Write(func(err error) { hndCheck(t, err); wcalls++ }, bufs...)
+			_, err := c.Write(bufs, func(err error) { hndCheck(t, err); wcalls++ })
 			hndCheck(t, err)
 		}
 		_, err = c.Shutdown(func(err error) {
@@ -1655,7 +1657,7 @@ func testTCPRefConnect(t *testing.T, write bool) {
 	h := tcpConnect(t, l, echo, func(c *TCP, err error) {
 		hndCheck(t, err)
 		if write {
-			_, err := c.Write(func(err error) { hndCheck(t, err); writes++ }, []byte("PING"))
+			_, err := c.Write([][]byte{[]byte("PING")}, func(err error) { hndCheck(t, err); writes++ })
 			hndCheck(t, err)
 		}
 		_, err = c.Shutdown(func(err error) { hndCheck(t, err); shutdowns++ })
@@ -1769,7 +1771,7 @@ func TestTCPWriteOneMiB(t *testing.T) {
 		}
 	}))
 	writes := 0
-	_, err := client.Write(func(err error) { hndCheck(t, err); writes++ }, tcpPattern(n, 1))
+	_, err := client.Write([][]byte{tcpPattern(n, 1)}, func(err error) { hndCheck(t, err); writes++ })
 	must(t, err)
 	run(t, l, RunDefault)
 	if writes != 1 || !bytes.Equal(got, tcpPattern(n, 1)) {
@@ -1801,13 +1803,13 @@ func TestTCPWriteManyQueued(t *testing.T) {
 		b := tcpPattern(size, i)
 		want = append(want, b...)
 		i := i
-		_, err := client.Write(func(err error) {
+		_, err := client.Write([][]byte{b}, func(err error) {
 			hndCheck(t, err)
 			if i != next {
 				t.Errorf("write callback %d ran in place of %d", i, next)
 			}
 			next++
-		}, b)
+		})
 		must(t, err)
 		queued = queued || client.WriteQueueSize() > 0
 	}
@@ -1841,10 +1843,10 @@ func TestTCPWriteVectored(t *testing.T) {
 		}
 	}))
 	writes := 0
-	_, err := client.Write(func(err error) { hndCheck(t, err); writes++ }, bufs...)
+	_, err := client.Write(bufs, func(err error) { hndCheck(t, err); writes++ })
 	must(t, err)
 	// A write of one empty buffer is valid: libuv completes it.
-	_, err = client.Write(func(err error) { hndCheck(t, err); writes++ }, nil)
+	_, err = client.Write([][]byte{nil}, func(err error) { hndCheck(t, err); writes++ })
 	must(t, err)
 	run(t, l, RunDefault)
 	if writes != 2 || !bytes.Equal(got, want) {
@@ -1866,7 +1868,7 @@ func TestTCPReadAllocs(t *testing.T) {
 	msg := []byte("0123456789abcdef")
 	step := func() {
 		want += len(msg)
-		if n, err := client.TryWrite(msg); n != len(msg) || err != nil {
+		if n, err := client.TryWrite([][]byte{msg}); n != len(msg) || err != nil {
 			t.Fatalf("TryWrite = %d, %v", n, err)
 		}
 		for got < want {
@@ -1895,7 +1897,7 @@ func TestTCPWriteAllocs(t *testing.T) {
 	step := func() {
 		want += len(msg)
 		n := done
-		if _, err := client.Write(cb, msg); err != nil {
+		if _, err := client.Write([][]byte{msg}, cb); err != nil {
 			t.Fatal(err)
 		}
 		for got < want || done == n {
@@ -1952,4 +1954,141 @@ func TestTCPIPv6(t *testing.T) {
 	if refused != 1 {
 		t.Errorf("%d connect callbacks, want 1", refused)
 	}
+}
+
+// libuv: tcp_write_in_a_row
+//
+// A 10 MB write that the socket cannot take at once, then a 1-byte write queued behind it: the
+// second completes right after the first (the queue is empty in both callbacks). libuv 1.44
+// completes the second write one poll later.
+func TestTCPWriteInARow(t *testing.T) {
+	skipBeforeLibuv(t, 0x012d00, "writing the next queued write right after one completes")
+	l := newTestLoop(t)
+	hndGuard(t, l, 10*time.Second)
+	connections, connects, writes, closes := 0, 0, 0, 0
+	var incoming *TCP
+	server, addr := tcpServer(t, l, tcpLo4, func(c *TCP) {
+		connections++
+		incoming = c
+		hndCheck(t, c.ReadStart(func([]byte, error) {}))
+	})
+	data := make([]byte, 10<<20)
+	var client *TCP
+	writeCb := func(err error) {
+		hndCheck(t, err)
+		if n := client.WriteQueueSize(); n != 0 {
+			t.Errorf("write queue %d bytes in write callback %d, want 0", n, writes+1)
+		}
+		writes++
+		if writes == 2 {
+			for _, h := range []Handle{client, incoming, server} {
+				hndCheck(t, h.Close(func() { closes++ }))
+			}
+		}
+	}
+	client = tcpConnect(t, l, addr, func(c *TCP, err error) {
+		hndCheck(t, err)
+		connects++
+		_, err = c.Write([][]byte{data}, writeCb)
+		hndCheck(t, err)
+		q0 := c.WriteQueueSize()
+		if q0 <= 0 {
+			t.Errorf("write queue %d after the big write, want > 0", q0)
+		}
+		_, err = c.Write([][]byte{[]byte("A")}, writeCb)
+		hndCheck(t, err)
+		if q1 := c.WriteQueueSize(); q1 != q0+1 {
+			t.Errorf("write queue %d after the small write, want %d", q1, q0+1)
+		}
+	})
+	run(t, l, RunDefault)
+	if connects != 1 || connections != 1 || writes != 2 || closes != 3 {
+		t.Errorf("%d connects, %d connections, %d writes, %d closes; want 1, 1, 2, 3", connects, connections, writes, closes)
+	}
+}
+
+// reuseportLoops mirrors the two listening threads of libuv's reuseport tests: two loops,
+// each with a socket that listen makes on addr (the first on a free port, the second on the
+// address the first got) and counts what it receives in *count, and a timer every 10 ms that
+// closes itself and the socket once total reaches want. Each loop runs on its own goroutine;
+// wait waits for both Runs to return. It returns the address and the two counts.
+func reuseportLoops(t *testing.T, addr netip.AddrPort, want int32, total *atomic.Int32,
+	listen func(l *Loop, addr netip.AddrPort, count *int) (Handle, netip.AddrPort)) (netip.AddrPort, *[2]int, func()) {
+	t.Helper()
+	if AvailableParallelism() < 2 {
+		t.Skip("libuv's test: unreliable without thread parallelism")
+	}
+	counts := new([2]int)
+	var wg sync.WaitGroup
+	for i := range counts {
+		l := newTestLoop(t)
+		var h Handle
+		h, addr = listen(l, addr, &counts[i])
+		tm, err := NewTimer(l)
+		must(t, err)
+		must(t, tm.Start(0, 10*time.Millisecond, func() {
+			if total.Load() == want {
+				hndCheck(t, tm.Close(nil))
+				hndCheck(t, h.Close(nil))
+			}
+		}))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if alive, err := l.Run(RunDefault); err != nil || alive {
+				t.Errorf("Run of a listening loop: alive %v, %v; want 0, nil", alive, err)
+			}
+		}()
+	}
+	return addr, counts, wg.Wait
+}
+
+// libuv: tcp_reuseport
+func TestTCPReuseport(t *testing.T) {
+	skipBeforeLibuv(t, 0x013100, "UV_TCP_REUSEPORT")
+	const clients = 10
+	var accepted atomic.Int32
+	addr, counts, wait := reuseportLoops(t, tcpLo4, clients, &accepted, func(l *Loop, addr netip.AddrPort, count *int) (Handle, netip.AddrPort) {
+		s := tcpNew(t, l)
+		must(t, s.Bind(addr, TCPReusePort))
+		must(t, s.Listen(128, func(err error) {
+			hndCheck(t, err)
+			c, err := NewTCP(l)
+			hndCheck(t, err)
+			hndCheck(t, s.Accept(c))
+			hndCheck(t, c.Close(nil))
+			*count++
+			accepted.Add(1)
+		}))
+		a, err := s.SockName()
+		must(t, err)
+		return s, a
+	})
+	l := newTestLoop(t)
+	connected := 0
+	for i := 0; i < clients; i++ {
+		tcpConnect(t, l, addr, func(c *TCP, err error) {
+			hndCheck(t, err)
+			connected++
+			hndCheck(t, c.Close(nil))
+		})
+	}
+	run(t, l, RunDefault)
+	wait()
+	if accepted.Load() != clients || connected != clients || counts[0] == 0 || counts[1] == 0 || counts[0]+counts[1] != connected {
+		t.Errorf("accepted %d (%d and %d), connected %d; want %d, each listener some", accepted.Load(), counts[0], counts[1], connected, clients)
+	}
+}
+
+// Before libuv 1.49, TCPReusePort is refused (libuv would ignore it); from 1.49 it binds.
+func TestTCPReusePortVersions(t *testing.T) {
+	l := newTestLoop(t)
+	s := tcpNew(t, l)
+	err := s.Bind(tcpLo4, TCPReusePort)
+	if Version() < 0x013100 && !errors.Is(err, ENOSYS) {
+		t.Errorf("Bind(TCPReusePort) on libuv %s: %v, want ENOSYS", VersionString(), err)
+	} else if Version() >= 0x013100 && err != nil {
+		t.Errorf("Bind(TCPReusePort) on libuv %s: %v", VersionString(), err)
+	}
+	tcpClosed(t, l, s)
 }

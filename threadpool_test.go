@@ -177,7 +177,7 @@ func TestThreadpoolCancelWork(t *testing.T) {
 	timers := 0
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {
+	must(t, tm.Start(10*time.Millisecond, 0, func() {
 		timers++
 		for i, w := range reqs {
 			if err := w.Cancel(); err != nil {
@@ -186,7 +186,7 @@ func TestThreadpoolCancelWork(t *testing.T) {
 		}
 		hndCheck(t, tm.Close(nil))
 		b.unblock()
-	}, 10*time.Millisecond, 0))
+	}))
 	run(t, l, RunDefault)
 	if timers != 1 || afters != len(reqs) {
 		t.Errorf("timer ran %d times, afters %d; want 1, %d", timers, afters, len(reqs))
@@ -314,7 +314,7 @@ func TestThreadpoolQueueWorkMisuse(t *testing.T) {
 	must(t, err)
 	var otherErr error
 	var otherPanic any
-	must(t, tm.Start(func() {
+	must(t, tm.Start(0, 0, func() {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
@@ -324,7 +324,7 @@ func TestThreadpoolQueueWorkMisuse(t *testing.T) {
 		}()
 		<-done
 		hndCheck(t, tm.Close(nil))
-	}, 0, 0))
+	}))
 	run(t, l, RunDefault)
 	if otherPanic == nil && !errors.Is(otherErr, ErrWrongThread) {
 		t.Errorf("QueueWork from another goroutine: %v, want ErrWrongThread (or the uvdebug panic)", otherErr)
@@ -341,7 +341,7 @@ func tpCancelAll(t *testing.T, l *Loop, b *tpBlockers, d time.Duration, reqs fun
 	calls := 0
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {
+	must(t, tm.Start(d, 0, func() {
 		calls++
 		for i, r := range reqs() {
 			if err := r.Cancel(); err != nil {
@@ -350,7 +350,7 @@ func tpCancelAll(t *testing.T, l *Loop, b *tpBlockers, d time.Duration, reqs fun
 		}
 		hndCheck(t, tm.Close(nil))
 		b.unblock()
-	}, d, 0))
+	}))
 	return &calls
 }
 
@@ -427,19 +427,33 @@ func TestThreadpoolCancelRandom(t *testing.T) {
 	tpCancelOne(t, l, b, r, &calls)
 }
 
-// libuv: threadpool_cancel_fs
+// libuv: threadpool_cancel_fs threadpool_cancel_fs_iouring
 //
 // libuv's test points the 26 requests at "/" and descriptor 0, which is safe only because none
-// of them runs; this one gives them a path that does not exist and descriptor -1, so that a
-// request the pool ran by mistake (the test then fails) could not change anything.
-func TestThreadpoolCancelFs(t *testing.T) {
-	l := newTestLoop(t)
+// of them runs; this one gives them a path in a directory that does not exist and descriptor
+// -1, so that a request that ran (by mistake, or on io_uring) could not change anything.
+func TestThreadpoolCancelFs(t *testing.T) { fsLoopModes(t, tpCancelFs) }
+
+// tpKnownBroken lists the fs operations that libuv 1.45 and newer submit to io_uring where
+// the loop has a ring: libuv cannot cancel them (its test's known_broken), so on such a loop
+// their Cancel and their result are not checked.
+var tpKnownBroken = map[FSType]bool{
+	FSTypeClose: true, FSTypeFdatasync: true, FSTypeFstat: true, FSTypeFsync: true, FSTypeFtruncate: true,
+	FSTypeLink: true, FSTypeLstat: true, FSTypeMkdir: true, FSTypeOpen: true, FSTypeRead: true,
+	FSTypeRename: true, FSTypeStat: true, FSTypeSymlink: true, FSTypeWrite: true, FSTypeUnlink: true,
+}
+
+func tpCancelFs(t *testing.T, l *Loop) {
 	b := tpSaturate(t, l)
-	p := filepath.Join(t.TempDir(), "absent")
+	_, ring := ioUringLoops.Load(l)
+	p := filepath.Join(t.TempDir(), "absent", "file")
 	var reqs []Req
 	calls := 0
 	cb := func(r *FSReq) {
 		calls++
+		if ring && tpKnownBroken[r.FSType()] {
+			return
+		}
 		if r.Result() != int64(ECANCELED) || !errors.Is(r.Err(), ECANCELED) {
 			t.Errorf("%v callback: result %d, %v; want ECANCELED", r.FSType(), r.Result(), r.Err())
 		}
@@ -481,8 +495,22 @@ func TestThreadpoolCancelFs(t *testing.T) {
 	if len(reqs) != 26 {
 		t.Fatalf("%d requests, want libuv's 26", len(reqs))
 	}
-	timers := tpCancelAll(t, l, b, 10*time.Millisecond, func() []Req { return reqs })
-	tpRunCancelled(t, l, b, timers, &calls, len(reqs))
+	n := len(reqs)
+	timers := tpCancelAll(t, l, b, 10*time.Millisecond, func() []Req {
+		if !ring {
+			return reqs
+		}
+		var checked []Req // Cancel is called on every request, as libuv's test does
+		for _, r := range reqs {
+			if tpKnownBroken[r.(*FSReq).FSType()] {
+				r.Cancel()
+			} else {
+				checked = append(checked, r)
+			}
+		}
+		return checked
+	})
+	tpRunCancelled(t, l, b, timers, &calls, n)
 	if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Lstat of the requests' path: %v, want ENOENT (none ran)", err)
 	}

@@ -15,7 +15,7 @@ type Timer struct {
 	cb func()
 }
 
-// NewTimer wraps uv_timer_init.
+// NewTimer wraps uv_timer_init. Loop-bound; ErrClosed on a closed loop.
 func NewTimer(l *Loop) (*Timer, error) {
 	t := &Timer{}
 	if err := t.open(l, t, HandleTimer); err != nil {
@@ -29,9 +29,12 @@ func NewTimer(l *Loop) (*Timer, error) {
 
 // Start wraps uv_timer_start: cb runs on the loop after timeout, then every repeat when repeat
 // is not 0. libuv counts whole milliseconds: both durations are rounded up to the next
-// millisecond. Starting a started timer restarts it. A nil cb is libuv's EINVAL; a negative
-// duration is ErrNegative.
-func (t *Timer) Start(cb func(), timeout, repeat time.Duration) error {
+// millisecond. The timeout counts from the loop's cached time (uv_now, Loop.Now), which libuv
+// updates once per iteration, not from the wall clock: a timer started after 100 ms of work in
+// a callback counts from before that work, and fires at the next iteration, unless
+// Loop.UpdateTime is called before Start. Starting a started timer restarts it. A nil cb is
+// libuv's EINVAL; a negative duration is ErrNegative.
+func (t *Timer) Start(timeout, repeat time.Duration, cb func()) error {
 	p, err := t.live()
 	if err != nil {
 		return err
@@ -46,7 +49,7 @@ func (t *Timer) Start(cb func(), timeout, repeat time.Duration) error {
 	return nil
 }
 
-// Stop wraps uv_timer_stop.
+// Stop wraps uv_timer_stop. Loop-bound; ErrClosed after Close.
 func (t *Timer) Stop() error {
 	p, err := t.live()
 	if err != nil {
@@ -56,7 +59,7 @@ func (t *Timer) Stop() error {
 }
 
 // Again wraps uv_timer_again: restarts a repeating timer with its repeat as timeout; libuv's
-// EINVAL when the timer was never started.
+// EINVAL when the timer was never started. Loop-bound; ErrClosed after Close.
 func (t *Timer) Again() error {
 	p, err := t.live()
 	if err != nil {
@@ -66,7 +69,7 @@ func (t *Timer) Again() error {
 }
 
 // SetRepeat wraps uv_timer_set_repeat (rounded up to the millisecond); it takes effect at the
-// next expiry.
+// next expiry. Loop-bound; ErrClosed after Close.
 func (t *Timer) SetRepeat(repeat time.Duration) error {
 	p, err := t.live()
 	if err != nil {
@@ -78,7 +81,7 @@ func (t *Timer) SetRepeat(repeat time.Duration) error {
 	return status(C.uvg_timer_set_repeat(t.loop.ptr, p, millis(repeat)))
 }
 
-// Repeat wraps uv_timer_get_repeat; 0 once the timer is closed.
+// Repeat wraps uv_timer_get_repeat; 0 once the timer is closed. Loop-bound.
 func (t *Timer) Repeat() time.Duration {
 	t.loop.assertOwner()
 	if t.ptr == nil {
@@ -89,7 +92,7 @@ func (t *Timer) Repeat() time.Duration {
 
 // DueIn wraps uv_timer_get_due_in: the time until the timer's timeout, measured from the loop's
 // cached time (0 once passed). libuv answers from the last timeout set, even when the timer is
-// stopped; 0 once the timer is closed.
+// stopped; 0 once the timer is closed. Loop-bound.
 func (t *Timer) DueIn() time.Duration {
 	t.loop.assertOwner()
 	if t.ptr == nil {

@@ -22,7 +22,7 @@ func TestTimer(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		once, err := NewTimer(l)
 		must(t, err)
-		must(t, once.Start(func() {
+		must(t, once.Start(time.Duration(i)*5*time.Millisecond, 0, func() {
 			if once.IsActive() {
 				t.Errorf("once timer active in its callback")
 			}
@@ -34,13 +34,13 @@ func TestTimer(t *testing.T) {
 				onceCloses++
 			}))
 			hndCheck(t, l.UpdateTime()) // as libuv's test, for coverage
-		}, time.Duration(i)*5*time.Millisecond, 0))
+		}))
 	}
 
 	repeatCalls, repeatCloses := 0, 0
 	repeat, err := NewTimer(l)
 	must(t, err)
-	must(t, repeat.Start(func() {
+	must(t, repeat.Start(10*time.Millisecond, 10*time.Millisecond, func() {
 		if !repeat.IsActive() {
 			t.Errorf("repeating timer not active in its callback")
 		}
@@ -48,11 +48,11 @@ func TestTimer(t *testing.T) {
 		if repeatCalls == 5 {
 			hndCheck(t, repeat.Close(func() { repeatCloses++ }))
 		}
-	}, 10*time.Millisecond, 10*time.Millisecond))
+	}))
 
 	never, err := NewTimer(l)
 	must(t, err)
-	must(t, never.Start(func() { t.Errorf("stopped timer fired") }, 10*time.Millisecond, 10*time.Millisecond))
+	must(t, never.Start(10*time.Millisecond, 10*time.Millisecond, func() { t.Errorf("stopped timer fired") }))
 	must(t, never.Stop())
 	must(t, never.Unref())
 
@@ -75,15 +75,15 @@ func TestTimerStartTwice(t *testing.T) {
 	l := newTestLoop(t)
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() { t.Errorf("first callback ran after the restart") }, 86400*time.Second, 0))
+	must(t, tm.Start(86400*time.Second, 0, func() { t.Errorf("first callback ran after the restart") }))
 	calls, closes := 0, 0
-	must(t, tm.Start(func() {
+	must(t, tm.Start(10*time.Millisecond, 0, func() {
 		if tm.IsActive() {
 			t.Errorf("timer active in its callback")
 		}
 		calls++
 		hndCheck(t, tm.Close(func() { closes++ }))
-	}, 10*time.Millisecond, 0))
+	}))
 	if run(t, l, RunDefault) {
 		t.Errorf("Run reported the loop alive")
 	}
@@ -121,8 +121,8 @@ func TestTimerOrder(t *testing.T) {
 	cbB := func() { got = append(got, "b") }
 
 	// Equal timeouts fire in the order the timers were started.
-	must(t, a.Start(cbA, 0, 0))
-	must(t, b.Start(cbB, 0, 0))
+	must(t, a.Start(0, 0, cbA))
+	must(t, b.Start(0, 0, cbB))
 	if run(t, l, RunDefault) {
 		t.Errorf("Run reported the loop alive")
 	}
@@ -133,8 +133,8 @@ func TestTimerOrder(t *testing.T) {
 	must(t, b.Stop())
 
 	got = nil
-	must(t, b.Start(cbB, 0, 0))
-	must(t, a.Start(cbA, 0, 0))
+	must(t, b.Start(0, 0, cbB))
+	must(t, a.Start(0, 0, cbA))
 	if run(t, l, RunDefault) {
 		t.Errorf("Run reported the loop alive")
 	}
@@ -146,13 +146,13 @@ func TestTimerOrder(t *testing.T) {
 }
 
 // The largest durations Go expresses: libuv's tests use 0xffffffffffff ms and UINT64_MAX ms,
-// which a time.Duration cannot hold (its maximum is about 9.2e12 ms, 292 years). hndMaxWholeMs
+// which a time.Duration cannot hold (its maximum is about 9.2e12 ms, 292 years). hndMaxWhole
 // is the largest whole number of milliseconds; math.MaxInt64 is rounded up to one millisecond
 // more, which DueIn and Repeat report saturated at math.MaxInt64.
-const hndMaxWholeMs = time.Duration(math.MaxInt64/int64(time.Millisecond)) * time.Millisecond
+const hndMaxWhole = time.Duration(math.MaxInt64/int64(time.Millisecond)) * time.Millisecond
 
 // Differs from libuv's test: libuv starts the huge timers with 0xffffffffffff ms and UINT64_MAX
-// ms (which it clamps at UINT64_MAX); the binding's largest timeouts are hndMaxWholeMs and
+// ms (which it clamps at UINT64_MAX); the binding's largest timeouts are hndMaxWhole and
 // math.MaxInt64 (rounded up to 9223372036855 ms), which do not overflow libuv's clock and so are
 // kept exactly. As in libuv, the huge timers are accepted, report their due time, do not fire,
 // and do not delay the tiny one.
@@ -172,14 +172,14 @@ func TestTimerHugeTimeout(t *testing.T) {
 		hndCheck(t, huge1.Close(nil))
 		hndCheck(t, huge2.Close(nil))
 	}
-	must(t, tiny.Start(closeAll, time.Millisecond, 0))
-	must(t, huge1.Start(func() { t.Errorf("huge timer 1 fired") }, hndMaxWholeMs, 0))
-	must(t, huge2.Start(func() { t.Errorf("huge timer 2 fired") }, math.MaxInt64, 0))
+	must(t, tiny.Start(time.Millisecond, 0, closeAll))
+	must(t, huge1.Start(hndMaxWhole, 0, func() { t.Errorf("huge timer 1 fired") }))
+	must(t, huge2.Start(math.MaxInt64, 0, func() { t.Errorf("huge timer 2 fired") }))
 	if d := tiny.DueIn(); d != time.Millisecond {
 		t.Errorf("tiny DueIn = %v, want 1ms", d)
 	}
-	if d := huge1.DueIn(); d != hndMaxWholeMs {
-		t.Errorf("huge1 DueIn = %v (%d), want %d", d, int64(d), int64(hndMaxWholeMs))
+	if d := huge1.DueIn(); d != hndMaxWhole {
+		t.Errorf("huge1 DueIn = %v (%d), want %d", d, int64(d), int64(hndMaxWhole))
 	}
 	if d := huge2.DueIn(); d != math.MaxInt64 {
 		t.Errorf("huge2 DueIn = %d, want math.MaxInt64 (saturated)", int64(d))
@@ -210,8 +210,8 @@ func TestTimerHugeRepeat(t *testing.T) {
 			hndCheck(t, huge.Close(nil))
 		}
 	}
-	must(t, tiny.Start(func() { step("tiny") }, 2*time.Millisecond, 2*time.Millisecond))
-	must(t, huge.Start(func() {
+	must(t, tiny.Start(2*time.Millisecond, 2*time.Millisecond, func() { step("tiny") }))
+	must(t, huge.Start(time.Millisecond, math.MaxInt64, func() {
 		if r := huge.Repeat(); r != math.MaxInt64 {
 			t.Errorf("huge Repeat = %d, want math.MaxInt64 (saturated)", int64(r))
 		}
@@ -220,7 +220,7 @@ func TestTimerHugeRepeat(t *testing.T) {
 			t.Errorf("huge DueIn in its callback = %d, want math.MaxInt64 (saturated)", int64(d))
 		}
 		step("huge")
-	}, time.Millisecond, math.MaxInt64))
+	}))
 	if run(t, l, RunDefault) {
 		t.Errorf("Run reported the loop alive")
 	}
@@ -241,14 +241,14 @@ func TestTimerRunOnce(t *testing.T) {
 	must(t, err)
 	calls := 0
 	cb := func() { calls++ }
-	must(t, tm.Start(cb, 0, 0))
+	must(t, tm.Start(0, 0, cb))
 	if run(t, l, RunOnce) {
 		t.Errorf("RunOnce reported the loop alive after the timer fired")
 	}
 	if calls != 1 {
 		t.Errorf("after the first RunOnce: %d calls, want 1", calls)
 	}
-	must(t, tm.Start(cb, time.Millisecond, 0))
+	must(t, tm.Start(time.Millisecond, 0, cb))
 	if run(t, l, RunOnce) {
 		t.Errorf("RunOnce reported the loop alive after the timer fired")
 	}
@@ -269,7 +269,7 @@ func TestTimerIsClosing(t *testing.T) {
 	tm, err := NewTimer(l)
 	must(t, err)
 	must(t, tm.Close(nil))
-	if err := tm.Start(func() { t.Errorf("closed timer fired") }, 100*time.Millisecond, 100*time.Millisecond); !errors.Is(err, ErrClosed) {
+	if err := tm.Start(100*time.Millisecond, 100*time.Millisecond, func() { t.Errorf("closed timer fired") }); !errors.Is(err, ErrClosed) {
 		t.Errorf("Start on a closing timer = %v, want ErrClosed", err)
 	}
 	run(t, l, RunDefault)
@@ -280,7 +280,7 @@ func TestTimerNullCallback(t *testing.T) {
 	l := newTestLoop(t)
 	tm, err := NewTimer(l)
 	must(t, err)
-	if err := tm.Start(nil, 100*time.Millisecond, 100*time.Millisecond); !errors.Is(err, EINVAL) {
+	if err := tm.Start(100*time.Millisecond, 100*time.Millisecond, nil); !errors.Is(err, EINVAL) {
 		t.Errorf("Start(nil) = %v, want EINVAL", err)
 	}
 	if tm.IsActive() {
@@ -293,16 +293,16 @@ func TestTimerNullCallback(t *testing.T) {
 func TestTimerEarlyCheck(t *testing.T) {
 	l := newTestLoop(t)
 	const timeoutMs = 10
-	expected := l.Now() + timeoutMs
+	expected := l.Now() + timeoutMs*time.Millisecond
 	tm, err := NewTimer(l)
 	must(t, err)
 	calls := 0
-	must(t, tm.Start(func() {
+	must(t, tm.Start(timeoutMs*time.Millisecond, 0, func() {
 		calls++
-		if now := Hrtime() / 1e6; now < expected {
-			t.Errorf("timer fired early: hrtime %d ms < %d ms", now, expected)
+		if now := time.Duration(Hrtime()/1e6) * time.Millisecond; now < expected {
+			t.Errorf("timer fired early: hrtime %v < %v", now, expected)
 		}
-	}, timeoutMs*time.Millisecond, 0))
+	}))
 	if run(t, l, RunDefault) {
 		t.Errorf("Run reported the loop alive")
 	}
@@ -335,7 +335,7 @@ func TestTimerAgain(t *testing.T) {
 	repeat2, err := NewTimer(l)
 	must(t, err)
 
-	must(t, repeat1.Start(func() {
+	must(t, repeat1.Start(r1, 0, func() {
 		if r := repeat1.Repeat(); r != r1 {
 			t.Errorf("repeat1 Repeat = %v, want %v", r, r1)
 		}
@@ -345,7 +345,7 @@ func TestTimerAgain(t *testing.T) {
 			hndCheck(t, repeat1.Close(func() { closes++ }))
 			repeat2Allowed = true
 		}
-	}, r1, 0))
+	}))
 	if r := repeat1.Repeat(); r != 0 {
 		t.Errorf("repeat1 Repeat after Start = %v, want 0", r)
 	}
@@ -354,7 +354,7 @@ func TestTimerAgain(t *testing.T) {
 		t.Errorf("repeat1 Repeat after SetRepeat = %v, want %v", r, r1)
 	}
 
-	must(t, repeat2.Start(func() {
+	must(t, repeat2.Start(r2, r2, func() {
 		if !repeat2Allowed {
 			t.Errorf("repeat2 fired while repeat1 still calls Again")
 		}
@@ -370,7 +370,7 @@ func TestTimerAgain(t *testing.T) {
 			t.Errorf("repeat2 Repeat = %v, want %v", r, r2)
 		}
 		hndCheck(t, repeat2.SetRepeat(0)) // takes effect at the next expiry, not now
-	}, r2, r2))
+	}))
 	if r := repeat2.Repeat(); r != r2 {
 		t.Errorf("repeat2 Repeat after Start = %v, want %v", r, r2)
 	}
@@ -401,8 +401,7 @@ func TestTimerFromCheck(t *testing.T) {
 	prepareCalls, checkCalls, timerCalls := 0, 0, 0
 	counts := func() [3]int { return [3]int{prepareCalls, checkCalls, timerCalls} }
 
-	var timerCb func()
-	timerCb = func() {
+	timerCb := func() {
 		hndCheck(t, tm.Stop())
 		if got := counts(); got != [3]int{1, 1, 0} {
 			t.Errorf("in timer callback: prepare, check, timer calls %v, want [1 1 0]", got)
@@ -419,14 +418,14 @@ func TestTimerFromCheck(t *testing.T) {
 	must(t, c.Start(func() {
 		hndCheck(t, c.Stop())
 		hndCheck(t, tm.Stop()) // the check runs before the timer's expiry
-		hndCheck(t, tm.Start(timerCb, 50*time.Millisecond, 0))
+		hndCheck(t, tm.Start(50*time.Millisecond, 0, timerCb))
 		hndCheck(t, p.Start(prepareCb))
 		if got := counts(); got != [3]int{0, 0, 0} {
 			t.Errorf("in check callback: prepare, check, timer calls %v, want [0 0 0]", got)
 		}
 		checkCalls++
 	}))
-	must(t, tm.Start(timerCb, 50*time.Millisecond, 0))
+	must(t, tm.Start(50*time.Millisecond, 0, timerCb))
 	if run(t, l, RunDefault) {
 		t.Errorf("Run reported the loop alive")
 	}
@@ -453,7 +452,7 @@ func TestTimerDurations(t *testing.T) {
 		{time.Millisecond + time.Nanosecond, 2 * time.Millisecond},
 		{1500 * time.Microsecond, 2 * time.Millisecond},
 	} {
-		must(t, tm.Start(cb, c.in, c.in))
+		must(t, tm.Start(c.in, c.in, cb))
 		if d := tm.DueIn(); d != c.want {
 			t.Errorf("Start(%v): DueIn = %v, want %v", c.in, d, c.want)
 		}
@@ -467,10 +466,10 @@ func TestTimerDurations(t *testing.T) {
 	}
 	must(t, tm.Stop())
 
-	if err := tm.Start(cb, -time.Nanosecond, 0); !errors.Is(err, ErrNegative) {
+	if err := tm.Start(-time.Nanosecond, 0, cb); !errors.Is(err, ErrNegative) {
 		t.Errorf("Start with a negative timeout = %v, want ErrNegative", err)
 	}
-	if err := tm.Start(cb, 0, -time.Millisecond); !errors.Is(err, ErrNegative) {
+	if err := tm.Start(0, -time.Millisecond, cb); !errors.Is(err, ErrNegative) {
 		t.Errorf("Start with a negative repeat = %v, want ErrNegative", err)
 	}
 	if err := tm.SetRepeat(-1); !errors.Is(err, ErrNegative) {
@@ -488,7 +487,7 @@ func TestTimerDueInStopped(t *testing.T) {
 	l := newTestLoop(t)
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(func() {}, 50*time.Millisecond, 0))
+	must(t, tm.Start(50*time.Millisecond, 0, func() {}))
 	must(t, tm.Stop())
 	if d := tm.DueIn(); d != 50*time.Millisecond {
 		t.Errorf("DueIn of a stopped timer = %v, want libuv's 50ms", d)
@@ -503,8 +502,8 @@ func TestTimerNilCallbackOnStartedTimer(t *testing.T) {
 	tm, err := NewTimer(l)
 	must(t, err)
 	calls := 0
-	must(t, tm.Start(func() { calls++; hndCheck(t, tm.Close(nil)) }, time.Millisecond, 0))
-	if err := tm.Start(nil, time.Millisecond, 0); !errors.Is(err, EINVAL) {
+	must(t, tm.Start(time.Millisecond, 0, func() { calls++; hndCheck(t, tm.Close(nil)) }))
+	if err := tm.Start(time.Millisecond, 0, nil); !errors.Is(err, EINVAL) {
 		t.Errorf("Start(nil) on a started timer = %v, want EINVAL", err)
 	}
 	if !tm.IsActive() {
@@ -523,4 +522,75 @@ func TestTimerNilCallbackOnStartedTimer(t *testing.T) {
 	if calls != 1 {
 		t.Errorf("old callback ran %d times, want 1", calls)
 	}
+}
+
+// libuv: timer_zero_timeout
+//
+// libuv 1.44 runs a timer restarted with timeout 0 from its callback again in the same pass,
+// for ever: the test needs the timer queue of 1.45.
+func TestTimerZeroTimeout(t *testing.T) {
+	skipBeforeLibuv(t, 0x012d00, "running a timer restarted from its callback on the next pass")
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	calls := 0
+	var cb func()
+	cb = func() {
+		hndCheck(t, tm.Start(0, 0, cb))
+		hndCheck(t, l.Stop())
+		calls++
+	}
+	must(t, tm.Start(0, 0, cb))
+	if !run(t, l, RunDefault) {
+		t.Errorf("Run returned 0 after Stop with the timer restarted, want non-zero")
+	}
+	if calls != 1 {
+		t.Errorf("callback ran %d times, want 1", calls)
+	}
+	must(t, tm.Close(nil))
+	if run(t, l, RunDefault) {
+		t.Errorf("Run after Close reported the loop alive")
+	}
+	if calls != 1 {
+		t.Errorf("callback ran %d times after Close, want 1", calls)
+	}
+}
+
+// timerNoDoubleCall mirrors libuv's timer_no_double_call tests: a 10 ms timer repeating every
+// 10 ms, overdue by 10 ms when mode runs the loop once, fires once (libuv 1.44 ran the due
+// timers again after the poll).
+func timerNoDoubleCall(t *testing.T, mode RunMode) {
+	skipBeforeLibuv(t, 0x012d00, "running due timers once per iteration")
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	calls := 0
+	must(t, tm.Start(10*time.Millisecond, 10*time.Millisecond, func() { calls++ }))
+	must(t, Sleep(20*time.Millisecond))
+	if !run(t, l, mode) {
+		t.Errorf("Run returned 0 with a repeating timer, want non-zero")
+	}
+	if calls != 1 {
+		t.Errorf("callback ran %d times, want 1", calls)
+	}
+	hndDoClose(t, l, tm)
+}
+
+// libuv: timer_no_double_call_once
+func TestTimerNoDoubleCallOnce(t *testing.T) { timerNoDoubleCall(t, RunOnce) }
+
+// libuv: timer_no_double_call_nowait
+func TestTimerNoDoubleCallNowait(t *testing.T) { timerNoDoubleCall(t, RunNoWait) }
+
+// libuv: timer_no_run_on_unref
+func TestTimerNoRunOnUnref(t *testing.T) {
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	must(t, tm.Start(0, 0, func() { t.Errorf("the callback of an unreferenced timer ran") }))
+	must(t, tm.Unref())
+	if run(t, l, RunDefault) {
+		t.Errorf("Run reported the loop alive with only an unreferenced timer")
+	}
+	hndDoClose(t, l, tm)
 }

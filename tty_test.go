@@ -207,7 +207,7 @@ func TestTTYPtyRead(t *testing.T) {
 			st.Close(nil)
 		}
 	}))
-	_, err := st.Write(func(err error) { hndCheck(t, err) }, []byte("he"), []byte("llo"))
+	_, err := st.Write([][]byte{[]byte("he"), []byte("llo")}, func(err error) { hndCheck(t, err) })
 	must(t, err)
 	run(t, l, RunDefault)
 	if string(got) != "hello" {

@@ -42,6 +42,11 @@ const (
 	UDPLinuxRecvErr UDPFlags = C.UV_UDP_LINUX_RECVERR
 	// UDPRecvmmsg (NewUDPEx) makes libuv read with recvmmsg where the system has it.
 	UDPRecvmmsg UDPFlags = C.UV_UDP_RECVMMSG
+	// UDPReusePort (Bind; UV_UDP_REUSEPORT, libuv 1.49) sets SO_REUSEPORT: several sockets
+	// that all set it bind the same address, and the system spreads the incoming datagrams
+	// over them. libuv answers ENOTSUP where the system lacks it; a libuv older than 1.49
+	// refuses the flag with EINVAL.
+	UDPReusePort UDPFlags = C.UVG_UDP_REUSEPORT
 )
 
 // Membership wraps uv_membership.
@@ -107,8 +112,8 @@ func (u *UDP) Open(fd int) error {
 }
 
 // Bind wraps uv_udp_bind: binds the socket to addr (port 0: any free port; read it back with
-// SockName), with flags UDPIPv6Only, UDPReuseAddr or UDPLinuxRecvErr. An invalid addr is
-// EINVAL. Loop-bound.
+// SockName), with flags UDPIPv6Only, UDPReuseAddr, UDPReusePort or UDPLinuxRecvErr. An
+// invalid addr is EINVAL. Loop-bound.
 func (u *UDP) Bind(addr netip.AddrPort, flags UDPFlags) error {
 	cflags, err := cuint[C.uint](flags)
 	if err != nil {
@@ -174,43 +179,51 @@ func (u *UDP) name(peer C.int) (netip.AddrPort, error) {
 }
 
 // SetMembership wraps uv_udp_set_membership: joins or leaves the multicast group on the
-// interface whose address is iface ("": the system chooses). libuv binds an unbound socket to
-// the wildcard address first. A NUL in a string is ErrNUL. Loop-bound.
-func (u *UDP) SetMembership(multicast, iface string, membership Membership) error {
-	return u.membership(multicast, iface, nil, membership)
+// interface whose address is iface (the zero Addr is libuv's NULL: the system chooses; an IPv6
+// zone names the interface). libuv binds an unbound socket to the wildcard address first. A
+// zero group is EINVAL. Loop-bound.
+func (u *UDP) SetMembership(group, iface netip.Addr, membership Membership) error {
+	return u.membership(group, iface, netip.Addr{}, membership)
 }
 
 // SetSourceMembership wraps uv_udp_set_source_membership: SetMembership for the datagrams
-// that source sends (source-specific multicast). Loop-bound.
-func (u *UDP) SetSourceMembership(multicast, iface, source string, membership Membership) error {
-	return u.membership(multicast, iface, &source, membership)
+// that source sends (source-specific multicast). A zero group or source is EINVAL. Loop-bound.
+func (u *UDP) SetSourceMembership(group, iface, source netip.Addr, membership Membership) error {
+	if !source.IsValid() {
+		if _, err := u.live(); err != nil {
+			return err
+		}
+		return EINVAL
+	}
+	return u.membership(group, iface, source, membership)
 }
 
-func (u *UDP) membership(group, iface string, source *string, m Membership) error {
+// membership joins or leaves group; a zero source is uv_udp_set_membership, another one
+// uv_udp_set_source_membership.
+func (u *UDP) membership(group, iface, source netip.Addr, m Membership) error {
 	p, err := u.live()
 	if err != nil {
 		return err
 	}
-	var cs [3]*C.char
+	if !group.IsValid() {
+		return EINVAL
+	}
+	cs := [3]*C.char{addrCString(group), addrCString(iface), addrCString(source)}
 	defer func() {
 		for _, s := range cs {
 			C.free(unsafe.Pointer(s))
 		}
 	}()
-	if cs[0], err = cString(group); err != nil {
-		return err
-	}
-	if iface != "" {
-		if cs[1], err = cString(iface); err != nil {
-			return err
-		}
-	}
-	if source != nil {
-		if cs[2], err = cString(*source); err != nil {
-			return err
-		}
-	}
 	return status(C.uvg_udp_membership(u.loop.ptr, p, cs[0], cs[1], cs[2], C.uv_membership(m)))
+}
+
+// addrCString copies a's text form (with its zone) to C memory, to be freed with C.free; nil
+// for the zero Addr.
+func addrCString(a netip.Addr) *C.char {
+	if !a.IsValid() {
+		return nil
+	}
+	return C.CString(a.String())
 }
 
 // SetMulticastLoop wraps uv_udp_set_multicast_loop: whether the host receives the multicast
@@ -247,20 +260,15 @@ func (u *UDP) set(opt C.int, v C.int) error {
 }
 
 // SetMulticastInterface wraps uv_udp_set_multicast_interface: the interface, by its address,
-// that multicast datagrams are sent from ("": the system's choice). A NUL is ErrNUL.
-// Loop-bound.
-func (u *UDP) SetMulticastInterface(iface string) error {
+// that multicast datagrams are sent from (the zero Addr is libuv's NULL: the system's choice;
+// an IPv6 zone names the interface). Loop-bound.
+func (u *UDP) SetMulticastInterface(iface netip.Addr) error {
 	p, err := u.live()
 	if err != nil {
 		return err
 	}
-	var cs *C.char
-	if iface != "" {
-		if cs, err = cString(iface); err != nil {
-			return err
-		}
-		defer C.free(unsafe.Pointer(cs))
-	}
+	cs := addrCString(iface)
+	defer C.free(unsafe.Pointer(cs))
 	return status(C.uvg_udp_set_multicast_interface(u.loop.ptr, p, cs))
 }
 
@@ -271,7 +279,7 @@ func (u *UDP) SetMulticastInterface(iface string) error {
 // handle is closed first (ECANCELED). Zero copy: the slices are pinned and read by libuv
 // until cb; do not modify them before. No buffer at all is EINVAL (libuv asserts).
 // Loop-bound.
-func (u *UDP) Send(addr netip.AddrPort, cb func(err error), bufs ...[]byte) (*UDPSendReq, error) {
+func (u *UDP) Send(addr netip.AddrPort, bufs [][]byte, cb func(err error)) (*UDPSendReq, error) {
 	p, err := u.live()
 	if err != nil {
 		return nil, err
@@ -307,7 +315,7 @@ func (u *UDP) Send(addr netip.AddrPort, cb func(err error), bufs ...[]byte) (*UD
 // TrySend wraps uv_udp_try_send: sends the datagram now, without queuing, and returns its
 // size; libuv's EAGAIN when it cannot be sent at once (or sends are queued). addr as in Send.
 // No buffer at all is EINVAL. Loop-bound.
-func (u *UDP) TrySend(addr netip.AddrPort, bs ...[]byte) (int, error) {
+func (u *UDP) TrySend(addr netip.AddrPort, bs [][]byte) (int, error) {
 	p, err := u.live()
 	if err != nil {
 		return 0, err

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -154,7 +155,7 @@ func TestUDPOpen(t *testing.T) {
 		hndCheck(t, client.RecvStop())
 		hndCheck(t, client.Close(func() { closes++ }))
 	})))
-	_, err = client.Send(addr, func(err error) { hndCheck(t, err); sends++ }, []byte("PING"))
+	_, err = client.Send(addr, [][]byte{[]byte("PING")}, func(err error) { hndCheck(t, err); sends++ })
 	must(t, err)
 
 	// A second handle cannot take the socket the first one holds.
@@ -218,7 +219,7 @@ func TestUDPOpenConnect(t *testing.T) {
 		hndCheck(t, client.Close(func() { closes++ }))
 	})))
 	// The zero AddrPort sends to the connected peer.
-	_, err := client.Send(netip.AddrPort{}, func(err error) { hndCheck(t, err); sends++ }, []byte("PING"))
+	_, err := client.Send(netip.AddrPort{}, [][]byte{[]byte("PING")}, func(err error) { hndCheck(t, err); sends++ })
 	must(t, err)
 	run(t, l, RunDefault)
 	udpCounts(t, sends, recvs, closes, 1, 1, 2)
@@ -267,13 +268,13 @@ func udpConnectTest(t *testing.T, lo netip.AddrPort, other netip.AddrPort) {
 		t.Errorf("PeerName = %v, %v; want %v", peer, err, addr)
 	}
 	// A connected socket sends to its peer only, with the zero AddrPort.
-	n, err := client.TrySend(addr, buf)
+	_, err := client.TrySend(addr, [][]byte{buf})
 	udpErrIs(t, "TrySend with an address when connected", err, EISCONN)
-	n, err = client.TrySend(netip.AddrPort{}, buf)
+	n, err := client.TrySend(netip.AddrPort{}, [][]byte{buf})
 	if n != 4 || err != nil {
 		t.Errorf("TrySend to the peer = %d, %v; want 4", n, err)
 	}
-	_, err = client.TrySend(other, buf)
+	_, err = client.TrySend(other, [][]byte{buf})
 	udpErrIs(t, "TrySend with another address when connected", err, EISCONN)
 
 	must(t, client.Disconnect())
@@ -281,15 +282,15 @@ func udpConnectTest(t *testing.T, lo netip.AddrPort, other netip.AddrPort) {
 	_, err = client.PeerName()
 	udpErrIs(t, "PeerName when not connected", err, ENOTCONN)
 	// A disconnected socket needs an address.
-	n, err = client.TrySend(addr, buf)
+	n, err = client.TrySend(addr, [][]byte{buf})
 	if n != 4 || err != nil {
 		t.Errorf("TrySend with an address when disconnected = %d, %v; want 4", n, err)
 	}
-	_, err = client.TrySend(netip.AddrPort{}, buf)
+	_, err = client.TrySend(netip.AddrPort{}, [][]byte{buf})
 	udpErrIs(t, "TrySend without an address when disconnected", err, EDESTADDRREQ)
 
 	must(t, client.Connect(addr))
-	_, err = client.Send(addr, func(error) { t.Error("refused Send's callback ran") }, buf)
+	_, err = client.Send(addr, [][]byte{buf}, func(error) { t.Error("refused Send's callback ran") })
 	udpErrIs(t, "Send with an address when connected", err, EISCONN)
 	sends := 0
 	var onSend func(error)
@@ -297,15 +298,15 @@ func udpConnectTest(t *testing.T, lo netip.AddrPort, other netip.AddrPort) {
 		hndCheck(t, err)
 		if sends++; sends == 1 {
 			hndCheck(t, client.Disconnect())
-			_, err := client.Send(netip.AddrPort{}, onSend, buf)
+			_, err := client.Send(netip.AddrPort{}, [][]byte{buf}, onSend)
 			udpErrIs(t, "Send without an address when disconnected", err, EDESTADDRREQ)
-			_, err = client.Send(addr, onSend, buf)
+			_, err = client.Send(addr, [][]byte{buf}, onSend)
 			hndCheck(t, err)
 		} else if q, c := client.SendQueueSize(), client.SendQueueCount(); q != 0 || c != 0 {
 			t.Errorf("send queue in the last send callback: %d bytes, %d sends; want 0 0", q, c)
 		}
 	}
-	_, err = client.Send(netip.AddrPort{}, onSend, buf)
+	_, err = client.Send(netip.AddrPort{}, [][]byte{buf}, onSend)
 	must(t, err)
 
 	run(t, l, RunDefault)
@@ -388,11 +389,11 @@ func TestUDPDgramTooBig(t *testing.T) {
 	dgram := bytes.Repeat([]byte{42}, 65536) // 64 KiB is more than a datagram can carry
 	dst := udpFreePort(t, l, udpLo4)
 	sends, closes := 0, 0
-	_, err := u.Send(dst, func(err error) {
+	_, err := u.Send(dst, [][]byte{dgram}, func(err error) {
 		sends++
 		udpErrIs(t, "send callback of a datagram too big", err, EMSGSIZE)
 		hndCheck(t, u.Close(func() { closes++ }))
-	}, dgram)
+	})
 	must(t, err)
 	if sends != 0 || closes != 0 {
 		t.Errorf("callbacks ran inside Send")
@@ -422,15 +423,15 @@ func udpDualStack(t *testing.T, flags UDPFlags) (int, error) {
 				t.Errorf("received %q from %v, want PING from ::ffff:127.0.0.1", data, from)
 			}
 		})))
-		_, err = client.Send(netip.AddrPortFrom(udpLo4.Addr(), addr.Port()), func(err error) {
+		_, err = client.Send(netip.AddrPortFrom(udpLo4.Addr(), addr.Port()), [][]byte{[]byte("PING")}, func(err error) {
 			hndCheck(t, err)
 			sends++
-		}, []byte("PING"))
+		})
 		must(t, err)
 	}
 	timer, err := NewTimer(l)
 	must(t, err)
-	must(t, timer.Start(func() { udpClose(t, server, client, timer) }, 100*time.Millisecond, 0))
+	must(t, timer.Start(100*time.Millisecond, 0, func() { udpClose(t, server, client, timer) }))
 	run(t, l, RunDefault)
 	if bindErr == nil && sends != 1 {
 		t.Errorf("send callbacks %d, want 1", sends)
@@ -497,7 +498,7 @@ func TestUDPMmsg(t *testing.T) {
 		}
 	}))
 	for i := 0; i < sends; i++ {
-		if n, err := sender.TrySend(addr, []byte("PING")); n != 4 || err != nil {
+		if n, err := sender.TrySend(addr, [][]byte{[]byte("PING")}); n != 4 || err != nil {
 			t.Fatalf("TrySend %d = %d, %v", i, n, err)
 		}
 	}
@@ -524,7 +525,7 @@ func udpMulticastSendTest(t *testing.T, set func(u *UDP) error) {
 	must(t, set(server))
 	dst := netip.MustParseAddrPort("239.255.0.1:9")
 	sends, closes := 0, 0
-	_, err := server.Send(dst, func(err error) {
+	_, err := server.Send(dst, [][]byte{[]byte("PING")}, func(err error) {
 		sends++
 		if err != nil && !errors.Is(err, ENETUNREACH) && !errors.Is(err, EPERM) && !errors.Is(err, EHOSTUNREACH) {
 			t.Errorf("multicast send: %v", err)
@@ -532,7 +533,7 @@ func udpMulticastSendTest(t *testing.T, set func(u *UDP) error) {
 			t.Logf("multicast send: %v (no multicast route, a pass as in libuv's test)", err)
 		}
 		hndCheck(t, server.Close(func() { closes++ }))
-	}, []byte("PING"))
+	})
 	must(t, err)
 	run(t, l, RunDefault)
 	if sends != 1 || closes != 1 || server.SendQueueSize() != 0 {
@@ -543,13 +544,13 @@ func udpMulticastSendTest(t *testing.T, set func(u *UDP) error) {
 // libuv: udp_multicast_interface
 func TestUDPMulticastInterface(t *testing.T) {
 	// libuv's test sets 0.0.0.0, the default interface: here, the loopback's address.
-	udpMulticastSendTest(t, func(u *UDP) error { return u.SetMulticastInterface("127.0.0.1") })
+	udpMulticastSendTest(t, func(u *UDP) error { return u.SetMulticastInterface(udpLo4.Addr()) })
 }
 
 // libuv: udp_multicast_ttl
 func TestUDPMulticastTTL(t *testing.T) {
 	udpMulticastSendTest(t, func(u *UDP) error {
-		if err := u.SetMulticastInterface("127.0.0.1"); err != nil { // keep it on the loopback
+		if err := u.SetMulticastInterface(udpLo4.Addr()); err != nil { // keep it on the loopback
 			return err
 		}
 		return u.SetMulticastTTL(32)
@@ -561,14 +562,14 @@ func TestUDPMulticastInterface6(t *testing.T) {
 	l := newTestLoop(t)
 	server, _ := udpBind(t, l, udpLo6, 0)
 	// libuv passes NULL on Linux: the system's choice. Here, the loopback interface.
-	must(t, server.SetMulticastInterface("::1%"+udpLoopbackName(t)))
+	must(t, server.SetMulticastInterface(udpLo6.Addr().WithZone(udpLoopbackName(t))))
 	dst := udpFreePort(t, l, udpLo6)
 	sends, closes := 0, 0
-	_, err := server.Send(dst, func(err error) {
+	_, err := server.Send(dst, [][]byte{[]byte("PING")}, func(err error) {
 		sends++
 		hndCheck(t, err)
 		hndCheck(t, server.Close(func() { closes++ }))
-	}, []byte("PING"))
+	})
 	must(t, err)
 	if sends != 0 || closes != 0 {
 		t.Errorf("callbacks ran inside Send")
@@ -585,13 +586,13 @@ func TestUDPMulticastInterface6(t *testing.T) {
 // receives a second one. The server is bound to the group's address (libuv binds the
 // wildcard address), the client to the loopback address, sending through the loopback
 // interface. It returns the error of the first send's callback, when there was one.
-func udpMulticastJoinTest(t *testing.T, group netip.AddrPort, lo netip.AddrPort, iface string) error {
+func udpMulticastJoinTest(t *testing.T, group netip.AddrPort, lo netip.AddrPort, iface netip.Addr) error {
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
 	server, addr := udpBind(t, l, group, 0)
 	client, _ := udpBind(t, l, lo, 0)
 	must(t, client.SetMulticastInterface(iface))
-	switch err := server.SetMembership(group.Addr().WithZone("").String(), iface, JoinGroup); {
+	switch err := server.SetMembership(group.Addr().WithZone(""), iface, JoinGroup); {
 	case errors.Is(err, ENODEV), errors.Is(err, syscall.ENOEXEC), errors.Is(err, ENOSYS):
 		loopCloseAll(t, l, server, client)
 		t.Skipf("no multicast support: %v (libuv's test skips on it too)", err)
@@ -610,9 +611,9 @@ func udpMulticastJoinTest(t *testing.T, group netip.AddrPort, lo netip.AddrPort,
 		}
 	}
 	rejoin := func(source netip.Addr) {
-		g := group.Addr().WithZone("").String()
+		g := group.Addr().WithZone("")
 		hndCheck(t, server.SetMembership(g, iface, LeaveGroup))
-		hndCheck(t, server.SetSourceMembership(g, iface, source.WithZone("").String(), JoinGroup))
+		hndCheck(t, server.SetSourceMembership(g, iface, source.WithZone(""), JoinGroup))
 	}
 	onSend = func(err error) {
 		sends++
@@ -633,10 +634,10 @@ func udpMulticastJoinTest(t *testing.T, group netip.AddrPort, lo netip.AddrPort,
 			return
 		}
 		rejoin(from.Addr())
-		_, err := client.Send(dst, onSend, []byte("PING"))
+		_, err := client.Send(dst, [][]byte{[]byte("PING")}, onSend)
 		hndCheck(t, err)
 	})))
-	_, err := client.Send(dst, onSend, []byte("PING"))
+	_, err := client.Send(dst, [][]byte{[]byte("PING")}, onSend)
 	must(t, err)
 	run(t, l, RunDefault)
 	if sendErr != nil {
@@ -648,7 +649,7 @@ func udpMulticastJoinTest(t *testing.T, group netip.AddrPort, lo netip.AddrPort,
 
 // libuv: udp_multicast_join
 func TestUDPMulticastJoin(t *testing.T) {
-	switch err := udpMulticastJoinTest(t, netip.MustParseAddrPort("239.255.0.1:0"), udpLo4, "127.0.0.1"); {
+	switch err := udpMulticastJoinTest(t, netip.MustParseAddrPort("239.255.0.1:0"), udpLo4, udpLo4.Addr()); {
 	case errors.Is(err, ENETUNREACH):
 		// As for udp_multicast_join6 below: no multicast route through the loopback interface.
 		t.Skipf("no IPv4 multicast route on the loopback interface: %v", err)
@@ -661,7 +662,7 @@ func TestUDPMulticastJoin(t *testing.T) {
 func TestUDPMulticastJoin6(t *testing.T) {
 	lo := udpLoopbackName(t)
 	group := netip.AddrPortFrom(netip.MustParseAddr("ff02::1").WithZone(lo), 0)
-	err := udpMulticastJoinTest(t, group, udpLo6, "::1%"+lo)
+	err := udpMulticastJoinTest(t, group, udpLo6, udpLo6.Addr().WithZone(lo))
 	switch {
 	case errors.Is(err, ENETUNREACH):
 		// libuv's test needs an external IPv6 interface and skips when there is no IPv6
@@ -717,7 +718,7 @@ func TestUDPNoAutobind(t *testing.T) {
 		"SetBroadcast":          u.SetBroadcast(true),
 		"SetTTL":                u.SetTTL(1),
 		"SetMulticastLoop":      u.SetMulticastLoop(true),
-		"SetMulticastInterface": u.SetMulticastInterface("0.0.0.0"),
+		"SetMulticastInterface": u.SetMulticastInterface(netip.IPv4Unspecified()),
 	} {
 		udpErrIs(t, name+" before the socket exists", err, EBADF)
 	}
@@ -737,16 +738,16 @@ func TestUDPSendAndRecv(t *testing.T) {
 			t.Errorf("server received %q from %v flags %d, want PING from %v", data, from, flags, caddr)
 		}
 		hndCheck(t, server.RecvStop())
-		_, err := server.Send(from, func(err error) {
+		_, err := server.Send(from, [][]byte{[]byte("PONG")}, func(err error) {
 			hndCheck(t, err)
 			hndCheck(t, server.Close(onClose))
 			svSends++
-		}, []byte("PONG"))
+		})
 		hndCheck(t, err)
 		svRecvs++
 	})))
 	// The client sends PING and expects PONG.
-	_, err := client.Send(addr, func(err error) {
+	_, err := client.Send(addr, [][]byte{[]byte("PING")}, func(err error) {
 		hndCheck(t, err)
 		hndCheck(t, client.RecvStart(udpOnDatagram(t, func(data []byte, from netip.AddrPort, flags UDPFlags) {
 			if string(data) != "PONG" || flags != 0 || from != addr {
@@ -756,7 +757,7 @@ func TestUDPSendAndRecv(t *testing.T) {
 			hndCheck(t, client.Close(onClose))
 		})))
 		clSends++
-	}, []byte("PING"))
+	})
 	must(t, err)
 	if closes+clSends+clRecvs+svSends+svRecvs != 0 {
 		t.Errorf("callbacks ran before the loop")
@@ -786,7 +787,7 @@ func TestUDPSendImmediate(t *testing.T) {
 	})))
 	// Both sends right away, before the loop runs.
 	for _, s := range []string{"PING", "PANG"} {
-		_, err := client.Send(addr, func(err error) { hndCheck(t, err); sends++ }, []byte(s))
+		_, err := client.Send(addr, [][]byte{[]byte(s)}, func(err error) { hndCheck(t, err); sends++ })
 		must(t, err)
 	}
 	run(t, l, RunDefault)
@@ -810,25 +811,25 @@ func TestUDPSendUnreachable(t *testing.T) {
 	must(t, client.RecvStart(onRecv))
 	must(t, client2.RecvStart(onRecv))
 	for _, s := range []string{"PING", "PANG"} {
-		_, err := client.Send(dst, func(err error) { hndCheck(t, err); sends++ }, []byte(s))
+		_, err := client.Send(dst, [][]byte{[]byte(s)}, func(err error) { hndCheck(t, err); sends++ })
 		must(t, err)
 	}
 	for _, s := range []string{"PING", "PANG"} {
-		_, err := client2.Send(dst, func(err error) {
+		_, err := client2.Send(dst, [][]byte{[]byte(s)}, func(err error) {
 			if err != nil && !errors.Is(err, ECONNREFUSED) {
 				t.Errorf("send with UDPLinuxRecvErr: %v, want nil or ECONNREFUSED", err)
 			}
 			sends++
-		}, []byte(s))
+		})
 		must(t, err)
 	}
 	timer, err := NewTimer(l)
 	must(t, err)
-	must(t, timer.Start(func() {
+	must(t, timer.Start(100*time.Millisecond, 0, func() {
 		for _, h := range []Handle{client, client2, timer} {
 			hndCheck(t, h.Close(func() { closes++ }))
 		}
-	}, 100*time.Millisecond, 0))
+	}))
 	run(t, l, RunDefault)
 	if sends != 4 || closes != 3 {
 		t.Errorf("send callbacks %d, close callbacks %d; want 4 3", sends, closes)
@@ -865,7 +866,7 @@ func TestUDPSendHangLoop(t *testing.T) {
 			hndCheck(t, idle.Close(nil))
 			return
 		}
-		_, err := client.Send(dst, onSend, data)
+		_, err := client.Send(dst, [][]byte{data}, onSend)
 		hndCheck(t, err)
 	}
 	must(t, idle.Start(onIdle))
@@ -885,7 +886,7 @@ func TestUDPSendmmsgError(t *testing.T) {
 	must(t, client.Connect(dst))
 	sends, closes := 0, 0
 	for i := 0; i < datagrams; i++ {
-		_, err := client.Send(netip.AddrPort{}, func(err error) {
+		_, err := client.Send(netip.AddrPort{}, [][]byte{[]byte("TEST")}, func(err error) {
 			if err != nil && !errors.Is(err, ECONNREFUSED) {
 				t.Errorf("send: %v, want nil or ECONNREFUSED", err)
 			}
@@ -895,7 +896,7 @@ func TestUDPSendmmsgError(t *testing.T) {
 				}
 				hndCheck(t, client.Close(func() { closes++ }))
 			}
-		}, []byte("TEST"))
+		})
 		must(t, err)
 	}
 	run(t, l, RunDefault)
@@ -919,9 +920,9 @@ func TestUDPTrySend(t *testing.T) {
 		hndCheck(t, server.Close(func() { closes++ }))
 		hndCheck(t, client.Close(func() { closes++ }))
 	})))
-	_, err := client.TrySend(addr, make([]byte, 64*1024))
+	_, err := client.TrySend(addr, [][]byte{make([]byte, 64*1024)})
 	udpErrIs(t, "TrySend of 64 KiB", err, EMSGSIZE)
-	if n, err := client.TrySend(addr, []byte("EX"), []byte("IT")); n != 4 || err != nil {
+	if n, err := client.TrySend(addr, [][]byte{[]byte("EX"), []byte("IT")}); n != 4 || err != nil {
 		t.Errorf("TrySend = %d, %v; want 4", n, err)
 	}
 	run(t, l, RunDefault)
@@ -963,7 +964,7 @@ func TestUDPRef3(t *testing.T) {
 	dst := udpFreePort(t, l, udpLo4)
 	u, _ := udpBind(t, l, udpLo4, 0)
 	sends := 0
-	_, err := u.Send(dst, func(error) { sends++ }, []byte("PING"))
+	_, err := u.Send(dst, [][]byte{[]byte("PING")}, func(error) { sends++ })
 	must(t, err)
 	udpUnrefRun(t, l, u) // the send request keeps the loop alive until its callback
 	if sends != 1 {
@@ -988,9 +989,9 @@ func TestUDPEmptyDatagram(t *testing.T) {
 			udpClose(t, server, client)
 		}
 	})))
-	_, err := client.Send(addr, nil, []byte{}) // a nil callback is allowed
+	_, err := client.Send(addr, [][]byte{[]byte{}}, nil) // a nil callback is allowed
 	must(t, err)
-	_, err = client.Send(addr, nil, []byte("x"), nil, []byte("yz"))
+	_, err = client.Send(addr, [][]byte{[]byte("x"), nil, []byte("yz")}, nil)
 	must(t, err)
 	run(t, l, RunDefault)
 	if len(got) != 2 || got[0] == nil || len(got[0]) != 0 || string(got[1]) != "xyz" {
@@ -1015,7 +1016,7 @@ func TestUDPLargeDatagram(t *testing.T) {
 		done = true
 		udpClose(t, server, client)
 	})))
-	_, err := client.Send(addr, func(err error) { hndCheck(t, err) }, big)
+	_, err := client.Send(addr, [][]byte{big}, func(err error) { hndCheck(t, err) })
 	must(t, err)
 	run(t, l, RunDefault)
 	if !done {
@@ -1035,13 +1036,13 @@ func TestUDPBadInput(t *testing.T) {
 	udpErrIs(t, "Bind(invalid)", unbound.Bind(noAddr, 0), EINVAL)
 	udpErrIs(t, "Connect(zero AddrPort)", u.Connect(netip.AddrPort{}), EINVAL)
 	udpErrIs(t, "Connect(invalid)", u.Connect(noAddr), EINVAL)
-	_, err := u.Send(noAddr, cb, []byte("x"))
+	_, err := u.Send(noAddr, [][]byte{[]byte("x")}, cb)
 	udpErrIs(t, "Send to an invalid address", err, EINVAL)
-	_, err = u.TrySend(noAddr, []byte("x"))
+	_, err = u.TrySend(noAddr, [][]byte{[]byte("x")})
 	udpErrIs(t, "TrySend to an invalid address", err, EINVAL)
-	_, err = u.Send(addr, cb)
+	_, err = u.Send(addr, nil, cb)
 	udpErrIs(t, "Send with no buffer", err, EINVAL)
-	_, err = u.TrySend(addr)
+	_, err = u.TrySend(addr, nil)
 	udpErrIs(t, "TrySend with no buffer", err, EINVAL)
 	udpErrIs(t, "RecvStart(nil)", u.RecvStart(nil), EINVAL)
 	recv := func([]byte, netip.AddrPort, UDPFlags, error) {}
@@ -1050,22 +1051,23 @@ func TestUDPBadInput(t *testing.T) {
 	must(t, u.RecvStop())
 	must(t, u.RecvStop()) // libuv: stopping a stopped handle is fine
 
-	udpErrIs(t, "SetMembership with a bad group", u.SetMembership("not an address", "", JoinGroup), EINVAL)
+	ssmGroup := netip.MustParseAddr("232.1.1.1")
 	for name, err := range map[string]error{
-		"SetMembership(group)":        u.SetMembership("239.255.0.1\x00", "", JoinGroup),
-		"SetMembership(iface)":        u.SetMembership("239.255.0.1", "127.0.0.1\x00x", JoinGroup),
-		"SetSourceMembership(source)": u.SetSourceMembership("232.1.1.1", "127.0.0.1", "127.0.0.1\x00", JoinGroup),
-		"SetMulticastInterface":       u.SetMulticastInterface("lo\x00"),
+		"SetMembership(group)":              u.SetMembership(netip.Addr{}, netip.Addr{}, JoinGroup),
+		"SetSourceMembership(group)":        u.SetSourceMembership(netip.Addr{}, udpLo4.Addr(), udpLo4.Addr(), JoinGroup),
+		"SetSourceMembership(source)":       u.SetSourceMembership(ssmGroup, udpLo4.Addr(), netip.Addr{}, JoinGroup),
+		"SetMembership(not multicast)":      u.SetMembership(udpLo4.Addr(), netip.Addr{}, JoinGroup),
+		"SetSourceMembership(mixed family)": u.SetSourceMembership(ssmGroup, netip.Addr{}, udpLo6.Addr(), JoinGroup),
 	} {
-		udpErrIs(t, name+" with a NUL", err, ErrNUL)
+		udpErrIs(t, name+" zero or invalid", err, EINVAL)
 	}
 
 	// Every method of a closed handle.
 	h := udpNew(t, l)
 	must(t, h.Bind(udpLo4, 0))
 	must(t, h.Close(nil))
-	_, sendErr := h.Send(addr, cb, []byte("x"))
-	_, trySendErr := h.TrySend(addr, []byte("x"))
+	_, sendErr := h.Send(addr, [][]byte{[]byte("x")}, cb)
+	_, trySendErr := h.TrySend(addr, [][]byte{[]byte("x")})
 	_, peerErr := h.PeerName()
 	_, sockErr := h.SockName()
 	for name, err := range map[string]error{
@@ -1075,12 +1077,12 @@ func TestUDPBadInput(t *testing.T) {
 		"Disconnect":            h.Disconnect(),
 		"PeerName":              peerErr,
 		"SockName":              sockErr,
-		"SetMembership":         h.SetMembership("239.255.0.1", "", JoinGroup),
-		"SetSourceMembership":   h.SetSourceMembership("232.1.1.1", "", "127.0.0.1", JoinGroup),
+		"SetMembership":         h.SetMembership(netip.MustParseAddr("239.255.0.1"), netip.Addr{}, JoinGroup),
+		"SetSourceMembership":   h.SetSourceMembership(netip.MustParseAddr("232.1.1.1"), netip.Addr{}, udpLo4.Addr(), JoinGroup),
 		"SetMulticastLoop":      h.SetMulticastLoop(true),
 		"SetMulticastTTL":       h.SetMulticastTTL(1),
 		"SetMulticastTTL(big)":  h.SetMulticastTTL(1 << 40),
-		"SetMulticastInterface": h.SetMulticastInterface(""),
+		"SetMulticastInterface": h.SetMulticastInterface(netip.Addr{}),
 		"SetBroadcast":          h.SetBroadcast(true),
 		"SetTTL":                h.SetTTL(1),
 		"Send":                  sendErr,
@@ -1131,13 +1133,13 @@ func TestUDPWrongThread(t *testing.T) {
 	u, addr := udpBind(t, l, udpLo4, 0)
 	calls := map[string]func() error{
 		"Send": func() error {
-			_, err := u.Send(addr, func(error) { t.Error("refused Send's callback ran") }, []byte("x"))
+			_, err := u.Send(addr, [][]byte{[]byte("x")}, func(error) { t.Error("refused Send's callback ran") })
 			return err
 		},
-		"TrySend":       func() error { _, err := u.TrySend(addr, []byte("x")); return err },
+		"TrySend":       func() error { _, err := u.TrySend(addr, [][]byte{[]byte("x")}); return err },
 		"RecvStart":     func() error { return u.RecvStart(func([]byte, netip.AddrPort, UDPFlags, error) {}) },
 		"Connect":       func() error { return u.Connect(addr) },
-		"SetMembership": func() error { return u.SetMembership("239.255.0.1", "127.0.0.1", JoinGroup) },
+		"SetMembership": func() error { return u.SetMembership(netip.MustParseAddr("239.255.0.1"), udpLo4.Addr(), JoinGroup) },
 		"SetTTL":        func() error { return u.SetTTL(3) },
 		"Close":         func() error { return u.Close(nil) },
 	}
@@ -1154,6 +1156,60 @@ func TestUDPWrongThread(t *testing.T) {
 	}
 	if _, err := u.PeerName(); !errors.Is(err, ENOTCONN) {
 		t.Errorf("PeerName after the refused Connect: %v, want ENOTCONN", err)
+	}
+	loopCloseAll(t, l, u)
+}
+
+// libuv: udp_reuseport
+func TestUDPReuseport(t *testing.T) {
+	skipBeforeLibuv(t, 0x013100, "UV_UDP_REUSEPORT")
+	const datagrams = 10
+	var received atomic.Int32
+	addr, counts, wait := reuseportLoops(t, udpLo4, datagrams, &received, func(l *Loop, addr netip.AddrPort, count *int) (Handle, netip.AddrPort) {
+		u, a := udpBind(t, l, addr, UDPReuseAddr|UDPReusePort)
+		must(t, u.RecvStart(func(data []byte, from netip.AddrPort, flags UDPFlags, err error) {
+			hndCheck(t, err)
+			if flags != 0 {
+				t.Errorf("receive flags %v, want 0", flags)
+			}
+			if udpNothing(t, data, from, err) {
+				return
+			}
+			if string(data) != "Hello" {
+				t.Errorf("received %q, want Hello", data)
+			}
+			*count++
+			received.Add(1)
+		}))
+		return u, a
+	})
+	l := newTestLoop(t)
+	sent := 0
+	for i := 0; i < datagrams; i++ {
+		u := udpNew(t, l)
+		_, err := u.Send(addr, [][]byte{[]byte("Hello")}, func(err error) {
+			hndCheck(t, err)
+			sent++
+			hndCheck(t, u.Close(nil))
+		})
+		must(t, err)
+	}
+	run(t, l, RunDefault)
+	wait()
+	if received.Load() != datagrams || sent != datagrams || counts[0] == 0 || counts[1] == 0 || counts[0]+counts[1] != sent {
+		t.Errorf("received %d (%d and %d), sent %d; want %d, each socket some", received.Load(), counts[0], counts[1], sent, datagrams)
+	}
+}
+
+// Before libuv 1.49, libuv refuses UDPReusePort with EINVAL; from 1.49 it binds.
+func TestUDPReusePortVersions(t *testing.T) {
+	l := newTestLoop(t)
+	u := udpNew(t, l)
+	err := u.Bind(udpLo4, UDPReusePort)
+	if Version() < 0x013100 && !errors.Is(err, EINVAL) {
+		t.Errorf("Bind(UDPReusePort) on libuv %s: %v, want EINVAL", VersionString(), err)
+	} else if Version() >= 0x013100 && err != nil {
+		t.Errorf("Bind(UDPReusePort) on libuv %s: %v", VersionString(), err)
 	}
 	loopCloseAll(t, l, u)
 }

@@ -128,3 +128,12 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+// skipBeforeLibuv skips t when the loaded libuv is older than version (UV_VERSION_HEX form,
+// 0x013100 for 1.49.0), naming the version and what the test needs from it.
+func skipBeforeLibuv(t testing.TB, version uint32, what string) {
+	t.Helper()
+	if Version() < version {
+		t.Skipf("libuv %s: %s is new in %d.%d", VersionString(), what, version>>16, version>>8&0xff)
+	}
+}

@@ -133,9 +133,32 @@ static inline int uvg_loop_close(uv_loop_t* l, int is_default) {
   return 0;
 }
 
+/* UV_LOOP_USE_IO_URING_SQPOLL is new in 1.49: with older headers the binding's name keeps
+ * libuv's value and uvg_loop_configure answers UV_ENOSYS for it (a library older than 1.49
+ * answers UV_ENOSYS itself). */
+#if UV_VERSION_HEX >= 0x013100
+#define UVG_LOOP_USE_IO_URING_SQPOLL UV_LOOP_USE_IO_URING_SQPOLL
+#else
+#define UVG_LOOP_USE_IO_URING_SQPOLL 2
+#endif
+
+/* UV_TCP_REUSEPORT and UV_UDP_REUSEPORT are new in 1.49: with older headers the binding's
+ * names keep libuv's values (a library older than 1.49 ignores the TCP flag, which TCP.Bind
+ * refuses with ENOSYS, and refuses the UDP flag with UV_EINVAL). */
+#if UV_VERSION_HEX >= 0x013100
+#define UVG_TCP_REUSEPORT UV_TCP_REUSEPORT
+#define UVG_UDP_REUSEPORT UV_UDP_REUSEPORT
+#else
+#define UVG_TCP_REUSEPORT 2
+#define UVG_UDP_REUSEPORT 64
+#endif
+
 /* uv_loop_configure is variadic, which cgo cannot call. */
 static inline int uvg_loop_configure(uv_loop_t* l, uv_loop_option opt, int arg) {
   UVG_CHECK(l);
+#if UV_VERSION_HEX < 0x013100
+  if ((int) opt == UVG_LOOP_USE_IO_URING_SQPOLL) return UV_ENOSYS;
+#endif
   if (opt == UV_LOOP_BLOCK_SIGNAL) return uv_loop_configure(l, opt, arg);
   return uv_loop_configure(l, opt);
 }

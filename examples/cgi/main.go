@@ -17,6 +17,7 @@ import (
 	"net/netip"
 	"os"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/go-libuv/uv"
@@ -84,7 +85,7 @@ func invoke(loop *uv.Loop, exe string, ticks int, client *uv.TCP) {
 		Args:  []string{exe, "-tick", "-ticks", strconv.Itoa(ticks)},
 		Stdio: []uv.StdioContainer{uv.Ignore(), uv.InheritStream(client), uv.InheritFD(2)},
 	}
-	child, err := uv.Spawn(loop, opts, func(p *uv.Process, exitStatus int64, termSignal int) {
+	child, err := uv.Spawn(loop, opts, func(p *uv.Process, exitStatus int64, termSignal syscall.Signal) {
 		if exitStatus != 0 || termSignal != 0 {
 			log.Printf("tick exited with status %d, signal %d", exitStatus, termSignal)
 		}

@@ -81,12 +81,12 @@ func main() {
 		// this loop's copy is closed once the write is done.
 		ch := channels[next%len(channels)]
 		next++
-		_, err = ch.Write2(conn, func(err error) {
+		_, err = ch.Write2([][]byte{[]byte{'c'}}, conn, func(err error) {
 			if err != nil {
 				log.Printf("hand-off: %v", err)
 			}
 			conn.Close(nil)
-		}, []byte{'c'})
+		})
 		if err != nil {
 			log.Printf("hand-off: %v", err)
 			conn.Close(nil)
@@ -159,7 +159,7 @@ func echo(name string, conn *uv.TCP) {
 		}
 		// data is valid only during the callback; the write keeps its own copy.
 		out := append([]byte(name+": "), data...)
-		if _, err := conn.Write(nil, out); err != nil {
+		if _, err := conn.Write([][]byte{out}, nil); err != nil {
 			conn.Close(nil)
 		}
 	}))
@@ -174,7 +174,7 @@ func runClients(loop *uv.Loop, addr netip.AddrPort, n int, stop func()) {
 		check(err)
 		_, err = c.Connect(addr, func(err error) {
 			check(err)
-			_, err = c.Write(nil, []byte(fmt.Sprintf("hello from client %d", i)))
+			_, err = c.Write([][]byte{[]byte(fmt.Sprintf("hello from client %d", i))}, nil)
 			check(err)
 			_, err = c.Shutdown(nil)
 			check(err)

@@ -128,7 +128,7 @@ func runDemo(loop *uv.Loop, args []string) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	err = toucher.Start(func() {
+	err = toucher.Start(50*time.Millisecond, 0, func() {
 		fmt.Println("writing to the file")
 		f, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND, 0)
 		if err == nil {
@@ -141,7 +141,7 @@ func runDemo(loop *uv.Loop, args []string) {
 		if err := toucher.Close(nil); err != nil {
 			log.Fatal(err)
 		}
-	}, 50*time.Millisecond, 0)
+	})
 	if err != nil {
 		log.Fatal(err)
 	}

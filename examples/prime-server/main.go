@@ -124,7 +124,7 @@ func serve(loop *uv.Loop, addr netip.AddrPort, pool bool) (netip.AddrPort, func(
 		if !conns[c] {
 			return // closed while its number was tested
 		}
-		if _, err := c.Write(nil, []byte(text+"\n")); err != nil {
+		if _, err := c.Write([][]byte{[]byte(text + "\n")}, nil); err != nil {
 			log.Printf("server: write: %v", err)
 		}
 	}

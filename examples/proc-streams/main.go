@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log"
 	"strings"
+	"syscall"
 
 	"github.com/go-libuv/uv"
 )
@@ -33,7 +34,7 @@ func main() {
 			uv.InheritFD(2),
 		},
 	}
-	child, err := uv.Spawn(loop, opts, func(p *uv.Process, exitStatus int64, termSignal int) {
+	child, err := uv.Spawn(loop, opts, func(p *uv.Process, exitStatus int64, termSignal syscall.Signal) {
 		fmt.Printf("child exited with status %d, signal %d\n", exitStatus, termSignal)
 		p.Close(nil)
 	})

@@ -87,7 +87,7 @@ func serve(loop *uv.Loop, addr netip.AddrPort) (netip.AddrPort, *uv.TCP) {
 		c, err := uv.NewTCP(loop)
 		check(err)
 		check(srv.Accept(c))
-		if _, err := c.Write(nil, []byte("*")); err != nil {
+		if _, err := c.Write([][]byte{[]byte("*")}, nil); err != nil {
 			log.Printf("server: write: %v", err)
 			c.Close(nil)
 			return
@@ -106,7 +106,7 @@ func serve(loop *uv.Loop, addr netip.AddrPort) (netip.AddrPort, *uv.TCP) {
 				var out []byte
 				// out is a new slice: Write may read it until its callback.
 				if out, inFrame = answer(data, inFrame); len(out) > 0 {
-					if _, err := c.Write(nil, out); err != nil {
+					if _, err := c.Write([][]byte{out}, nil); err != nil {
 						log.Printf("server: write: %v", err)
 					}
 				}
@@ -143,10 +143,10 @@ func runClient(loop *uv.Loop, addr netip.AddrPort, done func()) *bool {
 			done()
 		}
 	}
-	check(timeout.Start(func() {
+	check(timeout.Start(5*time.Second, 0, func() {
 		log.Printf("client: no end within 5s")
 		finish(false)
-	}, 5*time.Second, 0))
+	}))
 
 	var got []byte
 	_, err = c.Connect(addr, func(err error) {
@@ -169,7 +169,7 @@ func runClient(loop *uv.Loop, addr netip.AddrPort, done func()) *bool {
 		}))
 		for _, m := range messages {
 			fmt.Printf("client: send %q\n", m)
-			if _, err := c.Write(nil, []byte(m)); err != nil {
+			if _, err := c.Write([][]byte{[]byte(m)}, nil); err != nil {
 				log.Printf("client: write: %v", err)
 				finish(false)
 				return

@@ -62,7 +62,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	err = timer.Start(func() {
+	err = timer.Start(cancelAfter, 0, func() {
 		fmt.Println("Cancelling the pending requests")
 		busy := 0
 		for _, r := range reqs {
@@ -80,7 +80,7 @@ func main() {
 		if err := timer.Close(nil); err != nil {
 			log.Fatal(err)
 		}
-	}, cancelAfter, 0)
+	})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func main() {
 	if err := gc.Unref(); err != nil {
 		log.Fatal(err)
 	}
-	err = gc.Start(func() { fmt.Println("Freeing unused objects") }, 0, 50*time.Millisecond)
+	err = gc.Start(0, 50*time.Millisecond, func() { fmt.Println("Freeing unused objects") })
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := job.Start(func() { fmt.Println("Fake job done") }, 230*time.Millisecond, 0); err != nil {
+	if err := job.Start(230*time.Millisecond, 0, func() { fmt.Println("Fake job done") }); err != nil {
 		log.Fatal(err)
 	}
 

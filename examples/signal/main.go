@@ -20,12 +20,12 @@ func watch(l *uv.Loop, name string) *uv.Signal {
 	if err != nil {
 		log.Fatal(err)
 	}
-	err = s.Start(func(signum int) {
-		fmt.Printf("%s: signal received: %d (%v)\n", name, signum, syscall.Signal(signum))
+	err = s.Start(syscall.SIGUSR1, func(signum syscall.Signal) {
+		fmt.Printf("%s: signal received: %d (%v)\n", name, signum, signum)
 		if err := s.Stop(); err != nil {
 			log.Fatal(err)
 		}
-	}, int(syscall.SIGUSR1))
+	})
 	if err != nil {
 		log.Fatal(err)
 	}

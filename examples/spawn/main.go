@@ -15,6 +15,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/go-libuv/uv"
 )
@@ -34,7 +35,7 @@ func main() {
 
 	loop, err := uv.DefaultLoop()
 	check(err)
-	child, err := uv.Spawn(loop, opts, func(p *uv.Process, exitStatus int64, termSignal int) {
+	child, err := uv.Spawn(loop, opts, func(p *uv.Process, exitStatus int64, termSignal syscall.Signal) {
 		fmt.Printf("Process exited with status %d, signal %d\n", exitStatus, termSignal)
 		p.Close(nil)
 	})

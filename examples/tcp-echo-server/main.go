@@ -87,7 +87,7 @@ func serve(loop *uv.Loop, addr netip.AddrPort) (netip.AddrPort, *uv.TCP) {
 				log.Printf("server: read: %v", err)
 				c.Close(nil)
 			case len(data) > 0:
-				if _, err := c.Write(nil, bytes.Clone(data)); err != nil {
+				if _, err := c.Write([][]byte{bytes.Clone(data)}, nil); err != nil {
 					log.Printf("server: write: %v", err)
 				}
 			}
@@ -115,16 +115,16 @@ func runClient(loop *uv.Loop, addr netip.AddrPort, lines []string, done func()) 
 			done()
 		}
 	}
-	check(timeout.Start(func() {
+	check(timeout.Start(5*time.Second, 0, func() {
 		log.Printf("client: no answer within 5s")
 		finish(false)
-	}, 5*time.Second, 0))
+	}))
 
 	var got []byte
 	next := 0
 	send := func() {
 		msg := []byte(lines[next] + "\n")
-		if _, err := c.Write(nil, msg); err != nil {
+		if _, err := c.Write([][]byte{msg}, nil); err != nil {
 			log.Printf("client: write: %v", err)
 			finish(false)
 		}

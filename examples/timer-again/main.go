@@ -46,7 +46,7 @@ func main() {
 
 	start := loop.Now()
 	fired := false
-	err = watchdog.Start(func() {
+	err = watchdog.Start(timeout, timeout, func() {
 		fired = true
 		// libuv fires a timer once the loop's clock has reached its due time, never earlier.
 		least := beats*beat + watchdog.Repeat()
@@ -59,14 +59,14 @@ func main() {
 		if err := watchdog.Close(nil); err != nil {
 			log.Fatal(err)
 		}
-	}, timeout, timeout)
+	})
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("watchdog started: fires when nothing happens for %v\n", timeout)
 
 	n := 0
-	err = heartbeat.Start(func() {
+	err = heartbeat.Start(beat, beat, func() {
 		n++
 		if n == 3 {
 			// Takes effect at the next Again (or expiry).
@@ -85,7 +85,7 @@ func main() {
 				log.Fatal(err)
 			}
 		}
-	}, beat, beat)
+	})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func timerTicks(loop *uv.Loop) {
 	check(err)
 	start := loop.Now()
 	n := 0
-	check(t.Start(func() {
+	check(t.Start(every, every, func() {
 		n++
 		// The loop's clock has reached the due time when a timer fires, never earlier.
 		least := time.Duration(n) * every
@@ -68,7 +68,7 @@ func timerTicks(loop *uv.Loop) {
 		if n == 3 {
 			check(t.Close(func() { fmt.Println("timer closed: its close callback ran") }))
 		}
-	}, every, every))
+	}))
 	alive := run(loop)
 	fmt.Printf("Run returned (alive=%v): no active handle left\n", alive)
 }
@@ -112,7 +112,7 @@ func iterationOrder(loop *uv.Loop) {
 		fmt.Println("         ... poll for I/O (zero timeout: an idle handle is active) ...")
 	}))
 	check(idle.Start(func() { fmt.Println("idle:    once per iteration, before prepare") }))
-	check(timer.Start(func() { fmt.Println("timer:   due timers run first") }, 0, 0))
+	check(timer.Start(0, 0, func() { fmt.Println("timer:   due timers run first") }))
 	run(loop)
 	fmt.Println("close callbacks run last in the iteration, the handle closed last first")
 }
@@ -177,7 +177,7 @@ func post(loop *uv.Loop) {
 	// The goroutines start from a callback, so that they run while the loop runs.
 	start, err := uv.NewTimer(loop)
 	check(err)
-	check(start.Start(func() {
+	check(start.Start(0, 0, func() {
 		check(start.Close(nil))
 		for g := range goroutines {
 			go func() {
@@ -193,7 +193,7 @@ func post(loop *uv.Loop) {
 				}
 			}()
 		}
-	}, 0, 0))
+	}))
 	run(loop)
 }
 
@@ -201,7 +201,7 @@ func walk(loop *uv.Loop) {
 	// Handles that stay open until CloseAll, none of them keeping the loop alive.
 	gc, err := uv.NewTimer(loop)
 	check(err)
-	check(gc.Start(func() {}, time.Hour, time.Hour))
+	check(gc.Start(time.Hour, time.Hour, func() {}))
 	check(gc.Unref())
 	_, err = uv.NewIdle(loop) // never started
 	check(err)
@@ -222,10 +222,10 @@ func walk(loop *uv.Loop) {
 func panicking(loop *uv.Loop) {
 	boom, err := uv.NewTimer(loop)
 	check(err)
-	check(boom.Start(func() { panic("boom") }, 0, 0))
+	check(boom.Start(0, 0, func() { panic("boom") }))
 	fmt.Printf("Run re-panicked with %q; the program recovered it\n", runRecovering(loop))
 
-	check(boom.Start(func() { fmt.Println("the same timer fires again on the same loop") }, 0, 0))
+	check(boom.Start(0, 0, func() { fmt.Println("the same timer fires again on the same loop") }))
 	run(loop)
 }
 

@@ -38,7 +38,7 @@ func main() {
 			log.Printf("server: %v", err)
 		case data == nil: // libuv's "nothing to read"
 		default:
-			if _, err := server.Send(from, nil, bytes.Clone(data)); err != nil {
+			if _, err := server.Send(from, [][]byte{bytes.Clone(data)}, nil); err != nil {
 				log.Printf("server: Send: %v", err)
 			}
 		}
@@ -83,15 +83,15 @@ func main() {
 		}
 	}))
 	for _, m := range messages {
-		if _, err := client.Send(addr, nil, []byte(m)); err != nil {
+		if _, err := client.Send(addr, [][]byte{[]byte(m)}, nil); err != nil {
 			log.Fatal(err)
 		}
 	}
-	check(timeout.Start(func() {
+	check(timeout.Start(5*time.Second, 0, func() {
 		fmt.Printf("no echo for %d message(s) after 5 s\n", len(pending))
 		failed = true
 		finish()
-	}, 5*time.Second, 0))
+	}))
 
 	_, err = loop.Run(uv.RunDefault)
 	check(err)

@@ -7,6 +7,7 @@ package main
 import (
 	"fmt"
 	"log"
+	"syscall"
 
 	"github.com/go-libuv/uv"
 )
@@ -34,7 +35,7 @@ func main() {
 			Env:   r.env,
 			Stdio: []uv.StdioContainer{uv.Ignore(), uv.InheritFD(1), uv.InheritFD(2)},
 		}
-		child, err := uv.Spawn(loop, opts, func(p *uv.Process, exitStatus int64, termSignal int) {
+		child, err := uv.Spawn(loop, opts, func(p *uv.Process, exitStatus int64, termSignal syscall.Signal) {
 			fmt.Printf("(exit status %d)\n", exitStatus)
 			p.Close(nil)
 			if next < len(runs) {
