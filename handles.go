@@ -149,7 +149,7 @@ func (h *handle) freed() {
 	releaseToken(h.token)
 	atomic.StorePointer(&h.ptr, nil)
 	h.token, h.closeCb = nil, nil
-	if cb != nil {
+	if cb != nil && !h.loop.halted() {
 		cb()
 	}
 }

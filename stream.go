@@ -353,7 +353,7 @@ type ConnectReq struct {
 // reqDone is the callback of a request whose Go callback only takes the status.
 func reqDone(r *req, cb func(error), st C.int) {
 	r.done()
-	if cb != nil {
+	if cb != nil && !r.loop.halted() {
 		cb(status(st))
 	}
 }
