@@ -6,7 +6,7 @@ export CGO_ENABLED := 1
 # rebuild the package.
 export CGO_CFLAGS := $(or $(CGO_CFLAGS),-O2 -g) -DUVG_SHIM_SUM=$(shell cat libuv/*.h | cksum | cut -d' ' -f1)
 
-.PHONY: deps demo test vet staticcheck extmod nocgo race cgocheck debug static bench examples lint
+.PHONY: deps demo test vet staticcheck extmod nocgo race cgocheck debug static libuv2 bench examples lint
 
 # deps installs libuv's headers, pkg-config and a C compiler with apt-get when they are missing.
 deps:
@@ -29,7 +29,7 @@ demo: deps
 	$(GO) run ./examples/tour
 	$(GO) run ./examples/tcp-echo-server -demo
 
-test: deps vet staticcheck extmod nocgo examples race cgocheck debug
+test: deps vet staticcheck extmod nocgo examples race cgocheck debug libuv2
 
 vet:
 	$(GO) vet ./...
@@ -69,6 +69,15 @@ debug: deps
 
 static: deps
 	$(GO) test -tags libuv_static -count=1 ./...
+
+# libuv2 runs the root package's tests against a second libuv, shared and static: Debian 13's
+# 1.50.0, built once from its source package into ~/.cache/go-libuv (testdata/libuv-debian.sh).
+LIBUV2 := 1.50.0-2 trixie
+libuv2: deps
+	@prefix=$$(./testdata/libuv-debian.sh $(LIBUV2)) && v=$$(PKG_CONFIG_PATH=$$prefix/lib/pkgconfig pkg-config --modversion libuv) && \
+	echo "uv: the tests against libuv $$v in $$prefix, shared and static" && \
+	PKG_CONFIG_PATH=$$prefix/lib/pkgconfig LD_LIBRARY_PATH=$$prefix/lib UV_TEST_LIBUV=$$v $(GO) test -count=1 . && \
+	PKG_CONFIG_PATH=$$prefix/lib/pkgconfig UV_TEST_LIBUV=$$v $(GO) test -tags libuv_static -count=1 .
 
 # bench builds the C twins, runs the Go benchmarks and the twins in one run and prints the
 # table of BENCHMARKS.md (about 2 minutes). BENCH_CPU=0 pins everything to CPU 0 (taskset).

@@ -103,14 +103,11 @@ func cint[T ~int | ~int64 | ~uint | ~uint32 | ~uint64](x T) (C.int, error) {
 	return C.int(x), nil
 }
 
-// cuint is cint's sibling for C's unsigned types (unsigned int, size_t, uint64_t, ...), named
-// as the type argument D: ErrNegative when x is negative, EINVAL when it exceeds D.
-func cuint[D ~uint32 | ~uint64, T ~int | ~int64 | ~uint | ~uint32 | ~uint64](x T) (D, error) {
-	if x < 0 {
-		return 0, ErrNegative
-	}
-	if uint64(x) > uint64(^D(0)) {
+// cuint is cint's sibling for C's unsigned int (uids, gids, flags, counts, seconds): EINVAL
+// when x is negative or above 1<<32-1.
+func cuint[T ~int | ~int64 | ~uint | ~uint32 | ~uint64](x T) (C.uint, error) {
+	if x < 0 || uint64(x) > 1<<32-1 {
 		return 0, EINVAL
 	}
-	return D(x), nil
+	return C.uint(x), nil
 }

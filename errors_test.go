@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
+	"net/netip"
 	"strings"
 	"syscall"
 	"testing"
@@ -135,5 +137,58 @@ func TestErrnoNameAndError(t *testing.T) {
 	}
 	if got := Errno(-1337).Name(); !strings.Contains(got, "-1337") {
 		t.Errorf("Name of an unknown code: %q, want the number in it", got)
+	}
+}
+
+// ErrClosed matches net.ErrClosed, as the standard library's closed connections do, from a
+// closed stream and a closed UDP handle alike.
+func TestErrClosedIsNetErrClosed(t *testing.T) {
+	l := newTestLoop(t)
+	if !errors.Is(ErrClosed, net.ErrClosed) || errors.Is(net.ErrClosed, ErrClosed) {
+		t.Error("errors.Is(ErrClosed, net.ErrClosed) false, or the converse true")
+	}
+	if !strings.HasPrefix(ErrClosed.Error(), "uv: ") {
+		t.Errorf("ErrClosed.Error() = %q, want the package's prefix", ErrClosed.Error())
+	}
+	tcp, err := NewTCP(l)
+	must(t, err)
+	udp, err := NewUDP(l)
+	must(t, err)
+	must(t, tcp.Close(nil))
+	must(t, udp.Close(nil))
+	run(t, l, RunDefault)
+	_, werr := tcp.Write([][]byte{[]byte("x")}, nil)
+	_, serr := udp.Send(netip.MustParseAddrPort("127.0.0.1:9"), [][]byte{[]byte("x")}, nil)
+	for name, err := range map[string]error{"TCP.Write": werr, "UDP.Send": serr} {
+		if !errors.Is(err, ErrClosed) || !errors.Is(err, net.ErrClosed) {
+			t.Errorf("%s after Close: %v, want ErrClosed and net.ErrClosed", name, err)
+		}
+	}
+}
+
+// The codes newer than libuv 1.44 have libuv's value (the negated errno) whatever headers the
+// package was built on; a libuv older than a code names it "Unknown system error".
+func TestErrnoNewerCodes(t *testing.T) {
+	newTestLoop(t) // the leak check
+	for _, c := range []struct {
+		code  Errno
+		sys   syscall.Errno
+		since uint32
+		name  string
+	}{
+		{ENODATA, syscall.ENODATA, 0x012d00, "ENODATA"},
+		{EUNATCH, syscall.EUNATCH, 0x012e00, "EUNATCH"},
+		{ENOEXEC, syscall.ENOEXEC, 0x013200, "ENOEXEC"},
+	} {
+		if c.code != Errno(-c.sys) || !errors.Is(c.code, c.sys) || TranslateSysError(c.sys) != c.code {
+			t.Errorf("%s = %d, want %d matching syscall.%s", c.name, int(c.code), -int(c.sys), c.name)
+		}
+		want := c.name
+		if Version() < c.since {
+			want = "Unknown system error"
+		}
+		if got := c.code.Name(); !strings.HasPrefix(got, want) {
+			t.Errorf("%s.Name() = %q on libuv %s, want %q", c.name, got, VersionString(), want)
+		}
 	}
 }

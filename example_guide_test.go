@@ -16,30 +16,25 @@ import (
 	"github.com/go-libuv/uv"
 )
 
-// Worker goroutines hand their results to the loop. Each result is applied on the loop, where
-// no lock is needed; a referenced Async keeps Run going until the last result has arrived.
-func ExampleLoop_Post_worker() {
+// Worker goroutines hand their results to the loop. A Hold, taken before Run for each piece of
+// work, keeps Run going until its goroutine posts the result: Hold.Post queues the function and
+// releases the hold in one step, so Run returns once the last result has been applied, and no
+// lock is needed around the results.
+func ExampleLoop_Hold_worker() {
 	loop, err := uv.NewLoop()
 	if err != nil {
 		log.Fatal(err)
 	}
 	texts := []string{"the quick brown fox", "jumps over", "the lazy dog"}
 	words := make([]int, len(texts))
-	pending := len(texts)
-	keep, err := uv.NewAsync(loop, nil) // referenced: Run does not return while it is open
-	if err != nil {
-		log.Fatal(err)
-	}
 	for i, text := range texts {
+		hold, err := loop.Hold()
+		if err != nil {
+			log.Fatal(err)
+		}
 		go func() {
-			n := len(strings.Fields(text)) // the work, off the loop
-			err := loop.Post(func() {      // on the loop
-				words[i] = n
-				if pending--; pending == 0 {
-					keep.Close(nil)
-				}
-			})
-			if err != nil {
+			n := len(strings.Fields(text))                             // the work, off the loop
+			if err := hold.Post(func() { words[i] = n }); err != nil { // on the loop
 				log.Fatal(err)
 			}
 		}()

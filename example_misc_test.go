@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/go-libuv/uv"
 )
@@ -144,4 +145,18 @@ func ExamplePrintActiveHandles() {
 	// Output:
 	// [RA-] timer
 	// <nil>
+}
+
+// A function newer than the libuv in use answers ENOSYS: here WTF8ToUTF16 (libuv 1.47), with
+// Go's own conversion as the fallback.
+func ExampleWTF8ToUTF16() {
+	s := "héllo, 世界"
+	u, err := uv.WTF8ToUTF16([]byte(s))
+	if errors.Is(err, uv.ENOSYS) {
+		u = utf16.Encode([]rune(s))
+	} else if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(s), "bytes,", len(u), "UTF-16 code units")
+	// Output: 14 bytes, 9 UTF-16 code units
 }

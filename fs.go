@@ -236,22 +236,24 @@ type Dirent struct {
 	Type DirentType // DirentUnknown when the file system does not tell
 }
 
-// Statfs is libuv's uv_statfs_t, every field: the file system's type, block size, block
-// counts (total, free, available to unprivileged users), file node counts, and the reserved
-// words.
+// Statfs is libuv's uv_statfs_t: the file system's type, block size, block counts (total,
+// free, available to unprivileged users), file node counts, and the fragment size. Frsize is
+// libuv 1.52's f_frsize: 0 when the package was built on older headers or the libuv in use is
+// older. libuv's reserved words (f_spare) are left out: their number changed in 1.52 and older
+// libuvs leave them unset.
 type Statfs struct {
 	// f_type, f_bsize, f_blocks, f_bfree, f_bavail, f_files and f_ffree, as statfs(2).
 	Type, Bsize, Blocks, Bfree, Bavail, Files, Ffree uint64
-	Spare                                            [4]uint64 // f_spare, reserved by libuv
+	Frsize                                           uint64 // f_frsize (libuv >= 1.52), else 0
 }
 
+// statfsFrsize reports whether the headers the package was built on have f_frsize (libuv 1.52).
+const statfsFrsize = C.UVG_STATFS_FRSIZE != 0
+
 func statfsOf(s *C.uv_statfs_t) Statfs {
-	return Statfs{
-		Type: uint64(s.f_type), Bsize: uint64(s.f_bsize), Blocks: uint64(s.f_blocks),
-		Bfree: uint64(s.f_bfree), Bavail: uint64(s.f_bavail), Files: uint64(s.f_files),
-		Ffree: uint64(s.f_ffree),
-		Spare: [4]uint64{uint64(s.f_spare[0]), uint64(s.f_spare[1]), uint64(s.f_spare[2]), uint64(s.f_spare[3])},
-	}
+	o := C.uvg_statfs_read(s)
+	return Statfs{Type: uint64(o._type), Bsize: uint64(o.bsize), Blocks: uint64(o.blocks), Bfree: uint64(o.bfree),
+		Bavail: uint64(o.bavail), Files: uint64(o.files), Ffree: uint64(o.ffree), Frsize: uint64(o.frsize)}
 }
 
 // Stat is libuv's uv_stat_t as Go values: every field, the times as time.Time.
@@ -1041,10 +1043,6 @@ func FSSendfile(l *Loop, outFd, inFd int, inOffset int64, length int, cb func(*F
 	if err != nil {
 		return nil, err
 	}
-	clen, err := cuint[C.size_t](length)
-	if err != nil {
-		return nil, err
-	}
 	if l == nil || l.ptr == nil {
 		return nil, ErrClosed
 	}
@@ -1057,7 +1055,7 @@ func FSSendfile(l *Loop, outFd, inFd int, inOffset int64, length int, cb func(*F
 	}
 	var res C.uvg_fs_res_t
 	return r.submit(&res, C.uvg_fs_sendfile(l.ptr, r.fs(), cout, cin, C.int64_t(inOffset),
-		clen, r.out(&res)))
+		C.size_t(length), r.out(&res)))
 }
 
 // FSAccess wraps uv_fs_access: checks that path exists (F_OK) or may be read, written or

@@ -85,7 +85,7 @@ func NewFSEvent(l *Loop) (*FSEvent, error) {
 // Errno; a path holding a NUL byte is ErrNUL; a nil cb is EINVAL (libuv would call it).
 // Loop-bound.
 func (h *FSEvent) Start(path string, flags FSEventFlags, cb func(filename string, events FSEventKind, err error)) error {
-	cflags, err := cuint[C.uint](flags)
+	cflags, err := cuint(flags)
 	if err != nil {
 		return err
 	}

@@ -6,4 +6,5 @@ package uv
 // (Debian: libuv1-dev ships libuv_a.a and libuv-static.pc).
 
 // #cgo pkg-config: --static libuv-static
+// #cgo CFLAGS: -DUVG_STATIC
 import "C"

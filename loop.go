@@ -4,6 +4,7 @@ package uv
 import "C"
 
 import (
+	"context"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -56,11 +57,13 @@ type Loop struct {
 	panicStk     []byte
 	panicHandler func(value any, stack []byte)
 
-	// Post's queue, drained by the unreferenced async handle post.
+	// Post's queue, drained by the async handle post, which is referenced only while
+	// functions wait in the queue or holds are outstanding (see Hold).
 	post    *Async
 	postMu  sync.Mutex
 	postQ   []func()
 	postRun []func()
+	holds   int  // under postMu: the Holds not yet released
 	closed  bool // under postMu: Post answers ErrClosed
 }
 
@@ -145,7 +148,8 @@ func (l *Loop) Alive() bool {
 
 // Close wraps uv_loop_close. It answers libuv's EBUSY while handles (closing ones included)
 // or requests remain, and also while functions handed to Post wait to run (run the loop once
-// more); the loop stays usable then. ErrRunning while the loop runs; ErrClosed the second time.
+// more) or Holds are not released yet (release them, then run the loop once more); the loop
+// stays usable then. ErrRunning while the loop runs; ErrClosed the second time.
 // Call it from the goroutine that owns the loop.
 func (l *Loop) Close() error {
 	if l.ptr == nil {
@@ -155,7 +159,7 @@ func (l *Loop) Close() error {
 		return ErrRunning
 	}
 	l.postMu.Lock()
-	busy := len(l.postQ) > 0 || C.uvg_loop_busy(l.ptr, l.post.ptr) != 0
+	busy := len(l.postQ) > 0 || l.holds > 0 || C.uvg_loop_busy(l.ptr, l.post.ptr) != 0
 	l.closed = !busy
 	l.postMu.Unlock()
 	if busy {
@@ -173,8 +177,8 @@ func (l *Loop) Close() error {
 }
 
 // CloseAll closes every handle of the loop that is not closing yet, runs the loop until their
-// close callbacks and every pending request have completed, then closes the loop: the clean-up
-// libuv leaves to its user. Call it from the goroutine that owns the loop, not while it runs.
+// close callbacks and every pending request have completed (and until the outstanding Holds
+// are released), then closes the loop: the clean-up libuv leaves to its user. Call it from the goroutine that owns the loop, not while it runs.
 func (l *Loop) CloseAll() error {
 	if l.running.Load() {
 		return ErrRunning
@@ -311,8 +315,9 @@ func (l *Loop) Fork() error {
 // the loop through the binding's own async handle. That handle is unreferenced, so Post does
 // not keep the loop alive: when nothing else does, Run may return before a function posted
 // meanwhile has run. Such a function runs during the next Run (which then stays alive for it),
-// and Close answers EBUSY until it has. Keep a referenced handle open while work may arrive.
-// Post returns ErrClosed once the loop is closed. Safe for concurrent use.
+// and Close answers EBUSY until it has. To keep Run going while goroutines work, take a Hold
+// for each piece of work and let it post the result (Hold.Post). Post returns ErrClosed once
+// the loop is closed. Safe for concurrent use.
 func (l *Loop) Post(fn func()) error {
 	l.postMu.Lock()
 	defer l.postMu.Unlock()
@@ -349,13 +354,68 @@ func (l *Loop) runPosted() {
 	if l.postRun == nil {
 		l.postRun = run[:0]
 	}
-	more := len(l.postQ) > 0
+	more := len(l.postQ) > 0 || l.holds > 0
 	l.postMu.Unlock()
 	if more {
-		l.post.Ref() // posted while these ran (from the loop, or a goroutine): this Run runs them
+		l.post.Ref() // posted while these ran, or holds outstanding: this Run goes on for them
 	} else {
 		l.post.Unref()
 	}
+}
+
+// Hold keeps a loop's Run going while a goroutine works for it: Run does not return while a
+// Hold is outstanding, and returns (when nothing else keeps the loop alive) once the last one is
+// released, with Post or Release.
+type Hold struct {
+	l        *Loop
+	released bool // under l.postMu
+}
+
+// Hold keeps l's Run going until the hold is released: it references the binding's async
+// handle that runs what Post queues, until the last Hold is released. Take it on the loop (in a
+// callback) or before Run, then hand it to the goroutine doing the work, which releases it
+// with Post (handing its result to the loop) or Release. Close answers EBUSY while a Hold is
+// outstanding. ErrClosed on a closed loop. Loop-bound.
+func (l *Loop) Hold() (*Hold, error) {
+	if l.ptr == nil {
+		return nil, ErrClosed
+	}
+	if err := l.post.Ref(); err != nil { // checks the thread, as every loop-bound call
+		return nil, err
+	}
+	l.postMu.Lock()
+	l.holds++
+	l.postMu.Unlock()
+	return &Hold{l: l}, nil
+}
+
+// Post queues fn on the loop (as Loop.Post) and releases the hold in the same step, so Run
+// cannot return between the two: fn runs in this Run. A second Post or Release of the hold is
+// ErrClosed (fn is not queued then). Safe for concurrent use.
+func (h *Hold) Post(fn func()) error { return h.release(fn) }
+
+// Release releases the hold without posting anything: Run returns after it when nothing else
+// keeps the loop alive. A second Release or Post is ErrClosed. Safe for concurrent use.
+func (h *Hold) Release() error { return h.release(nil) }
+
+// release queues fn (when not nil) and releases h under the post lock; the last release wakes
+// the loop, whose post callback then unreferences the async handle.
+func (h *Hold) release(fn func()) error {
+	l := h.l
+	l.postMu.Lock()
+	defer l.postMu.Unlock()
+	if h.released {
+		return ErrClosed
+	}
+	h.released = true
+	l.holds--
+	if fn != nil {
+		l.postQ = append(l.postQ, fn)
+	}
+	if l.holds == 0 || (fn != nil && len(l.postQ) == 1) {
+		return l.post.Send()
+	}
+	return nil
 }
 
 func (l *Loop) call(fn func()) {
@@ -445,4 +505,28 @@ func boolInt(b bool) C.int {
 		return 1
 	}
 	return 0
+}
+
+// RunContext wraps uv_run as Run does, and stops the loop (uv_stop, from a function handed to
+// Post) when ctx ends first: Run's answer then comes with ctx's error. A stop posted just as
+// the loop returned by itself does nothing (Close answers EBUSY until a Run has drained it).
+// Call it where Run may be called.
+func (l *Loop) RunContext(ctx context.Context, mode RunMode) (bool, error) {
+	var stopped, running bool // the loop's: read and written on the goroutine running it
+	stop := context.AfterFunc(ctx, func() {
+		l.Post(func() {
+			if running {
+				stopped = true
+				l.Stop()
+			}
+		})
+	})
+	running = true
+	alive, err := l.Run(mode)
+	running = false
+	stop()
+	if err == nil && stopped {
+		err = ctx.Err()
+	}
+	return alive, err
 }

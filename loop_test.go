@@ -356,7 +356,6 @@ func TestLoopHandles(t *testing.T) {
 		idle1Calls, idle1Closes, idles1Active int
 		idle2Calls, idle2Closes, idle2Started int
 		idle2Active                           bool
-		timerCalls                            int
 		prepare1, prepare2                    *Prepare
 		chk                                   *Check
 		idle2                                 *Idle
@@ -453,10 +452,12 @@ func TestLoopHandles(t *testing.T) {
 		checkCalls++
 	}))
 
-	// The timer keeps the loop polling without keeping it alive.
+	// The timer keeps the loop polling without keeping it alive. Whether it fires before the
+	// last iteration, and how often the idle callbacks run, depends on the machine and on the
+	// libuv version (from 1.45 io_uring completions end a poll early): libuv asserts neither.
 	tm, err := NewTimer(l)
 	must(t, err)
-	must(t, tm.Start(10*time.Millisecond, 10*time.Millisecond, func() { timerCalls++ }))
+	must(t, tm.Start(10*time.Millisecond, 10*time.Millisecond, func() {}))
 	must(t, tm.Unref())
 
 	if run(t, l, RunDefault) {
@@ -480,12 +481,6 @@ func TestLoopHandles(t *testing.T) {
 	check("idle2 close callbacks", idle2Closes, idle2Started)
 	if idle2Active {
 		t.Error("idle2 still active")
-	}
-	if idle2Started == 0 || idle2Calls == 0 || idle1Calls == 0 {
-		t.Errorf("idle1 calls %d, idle2 started %d, idle2 calls %d: want all > 0", idle1Calls, idle2Started, idle2Calls)
-	}
-	if timerCalls == 0 {
-		t.Error("the unreferenced timer never fired")
 	}
 	loopCloseAll(t, l, tm)
 }

@@ -2,6 +2,7 @@ package uv
 
 import (
 	"fmt"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -102,4 +103,68 @@ func TestMetricsIdleTimeZero(t *testing.T) {
 		t.Errorf("idle time of a loop that never waited: %v, want 0", d)
 	}
 	loopCloseAll(t, l, tm)
+}
+
+// libuv: metrics_info_check
+func TestMetricsInfoCheck(t *testing.T) {
+	l := newTestLoop(t)
+	if _, err := l.MetricsInfo(); !hasAPI(45) {
+		skipBefore(t, 45, err)
+	}
+	path := filepath.Join(t.TempDir(), "test_file")
+	buf := []byte("test-buffer\n\x00") // libuv writes sizeof(test_buf), its NUL included
+	info := func(count uint64) Metrics {
+		t.Helper()
+		m, err := l.MetricsInfo()
+		check(t, "MetricsInfo", err)
+		if m.LoopCount != count {
+			t.Errorf("LoopCount = %d, want %d", m.LoopCount, count)
+		}
+		return m
+	}
+	var last uint64
+	closed := 0
+	p, err := NewPrepare(l)
+	must(t, err)
+	must(t, p.Start(func() {
+		check(t, "Stop", p.Stop())
+		if m := info(0); m.Events != 0 {
+			t.Errorf("Events = %d before any, want 0", m.Events)
+		}
+		_, err := FSOpen(l, path, O_WRONLY|O_CREAT, 0o600, func(r *FSReq) {
+			m := info(1) // the event count is not checked yet, as in libuv
+			if r.Result() < 0 {
+				t.Errorf("open: %v", r.Err())
+				return
+			}
+			last = m.Events
+			fd := int(r.Result())
+			_, err := FSWrite(l, fd, [][]byte{buf}, 0, func(r *FSReq) {
+				m := info(2)
+				if m.Events <= last {
+					t.Errorf("after write: Events = %d, want more than %d", m.Events, last)
+				}
+				if r.Result() != int64(len(buf)) {
+					t.Errorf("write: %d, want %d", r.Result(), len(buf))
+				}
+				last = m.Events
+				_, err := FSClose(l, fd, func(r *FSReq) {
+					m := info(3)
+					if m.Events <= last {
+						t.Errorf("after close: Events = %d, want more than %d", m.Events, last)
+					}
+					closed++
+				})
+				check(t, "FSClose", err)
+			})
+			check(t, "FSWrite", err)
+		})
+		check(t, "FSOpen", err)
+	}))
+	run(t, l, RunDefault)
+	if closed != 1 {
+		t.Errorf("close callback ran %d times, want 1", closed)
+	}
+	p.Close(nil)
+	run(t, l, RunDefault)
 }

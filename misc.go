@@ -6,6 +6,7 @@ package uv
 import "C"
 
 import (
+	"bytes"
 	"io/fs"
 	"net"
 	"net/netip"
@@ -326,7 +327,7 @@ func (r *RandomReq) complete(st C.int) {
 // buf is pinned and must not be touched until cb runs on l's loop with the outcome (ECANCELED
 // after a successful Cancel of the request returned); it is loop-bound.
 func Random(l *Loop, buf []byte, flags uint, cb func(error)) (*RandomReq, error) {
-	cflags, err := cuint[C.uint](flags)
+	cflags, err := cuint(flags)
 	if err != nil {
 		return nil, err
 	}
@@ -404,7 +405,21 @@ type Rusage struct {
 // thread, the Go runtime's included). Safe for concurrent use.
 func Getrusage() (Rusage, error) {
 	var r C.uv_rusage_t
-	if err := status(C.uv_getrusage(&r)); err != nil {
+	return rusage(&r, C.uv_getrusage(&r))
+}
+
+// GetrusageThread wraps uv_getrusage_thread: the resource usage of the calling OS thread
+// (RUSAGE_THREAD on Linux). A goroutine moves between threads: lock it to its thread
+// (runtime.LockOSThread) for the answer to mean one thread's work. ENOSYS before libuv 1.50.
+// Safe for concurrent use.
+func GetrusageThread() (Rusage, error) {
+	var r C.uv_rusage_t
+	return rusage(&r, C.uvg_getrusage_thread(&r))
+}
+
+// rusage converts what a getrusage function filled, or its error.
+func rusage(r *C.uv_rusage_t, st C.int) (Rusage, error) {
+	if err := status(st); err != nil {
 		return Rusage{}, err
 	}
 	tv := func(t C.uv_timeval_t) time.Duration {
@@ -472,6 +487,17 @@ func TotalMemory() uint64 { return uint64(C.uv_get_total_memory()) }
 // (a cgroup's), in bytes; 0 when there is none or it is unknown. Safe for concurrent use.
 func ConstrainedMemory() uint64 { return uint64(C.uv_get_constrained_memory()) }
 
+// AvailableMemory wraps uv_get_available_memory: the memory still available to the process,
+// in bytes: the constrained limit (cgroups) less what the process uses, or FreeMemory where no
+// limit applies. ENOSYS before libuv 1.45. Safe for concurrent use.
+func AvailableMemory() (uint64, error) {
+	var n C.uint64_t
+	if err := status(C.uvg_get_available_memory(&n)); err != nil {
+		return 0, err
+	}
+	return uint64(n), nil
+}
+
 // AvailableParallelism wraps uv_available_parallelism: an estimate of the parallelism the
 // process may use (the CPUs of its affinity mask on Linux), always at least 1. Safe for
 // concurrent use.
@@ -512,7 +538,7 @@ func Tmpdir() (string, error) {
 	return sizedString(pathBuf, func(b *C.char, n *C.size_t) C.int { return C.uv_os_tmpdir(b, n) })
 }
 
-// Passwd is the current user's passwd entry: uv_passwd_t in Go.
+// Passwd is a passwd entry: uv_passwd_t in Go.
 type Passwd struct {
 	Username string // the login name
 	UID      int    // the effective user id; -1 on Windows
@@ -530,11 +556,58 @@ func GetPasswd() (Passwd, error) {
 		return Passwd{}, err
 	}
 	defer C.uv_os_free_passwd(&p)
+	return goPasswd(&p), nil
+}
+
+func goPasswd(p *C.uv_passwd_t) Passwd {
 	pw := Passwd{Username: C.GoString(p.username), UID: int(p.uid), GID: int(p.gid), Homedir: C.GoString(p.homedir)}
 	if p.shell != nil {
 		pw.Shell = C.GoString(p.shell)
 	}
-	return pw, nil
+	return pw
+}
+
+// GetPasswd2 wraps uv_os_get_passwd2: the passwd entry of uid, read with getpwuid_r(3). A uid
+// without an entry is libuv's ENOENT, one outside uid_t's range EINVAL. ENOSYS before libuv
+// 1.45. Safe for concurrent use.
+func GetPasswd2(uid int) (Passwd, error) {
+	u, err := cuint(uid)
+	if err != nil {
+		return Passwd{}, err
+	}
+	var p C.uv_passwd_t
+	if err := status(C.uvg_os_get_passwd2(&p, u)); err != nil {
+		return Passwd{}, err
+	}
+	defer C.uv_os_free_passwd(&p)
+	return goPasswd(&p), nil
+}
+
+// Group is a group entry: uv_group_t in Go.
+type Group struct {
+	Groupname string   // the group's name
+	GID       int      // the group id
+	Members   []string // the user names of the group's members, as the group database lists them
+}
+
+// GetGroup wraps uv_os_get_group: the group entry of gid, read with getgrgid_r(3); the C
+// strings are converted and freed (uv_os_free_group). A gid without an entry is libuv's
+// ENOENT, one outside gid_t's range EINVAL. ENOSYS before libuv 1.45. Safe for concurrent use.
+func GetGroup(gid int) (Group, error) {
+	g, err := cuint(gid)
+	if err != nil {
+		return Group{}, err
+	}
+	var grp C.uvg_group_t
+	if err := status(C.uvg_os_get_group(&grp, g)); err != nil {
+		return Group{}, err
+	}
+	defer C.uvg_os_free_group(&grp)
+	out := Group{Groupname: C.GoString(grp.groupname), GID: int(grp.gid), Members: []string{}}
+	for m := grp.members; m != nil && *m != nil; m = (**C.char)(unsafe.Add(unsafe.Pointer(m), unsafe.Sizeof(*m))) {
+		out.Members = append(out.Members, C.GoString(*m))
+	}
+	return out, nil
 }
 
 // The environment functions below read and change the C library's environment (environ,
@@ -736,6 +809,30 @@ func Gettimeofday() (time.Time, error) {
 	return time.Unix(int64(tv.tv_sec), int64(tv.tv_usec)*int64(time.Microsecond)), nil
 }
 
+// Clock is a clock of ClockGettime (uv_clock_id).
+type Clock int
+
+// The clocks of ClockGettime (UV_CLOCK_MONOTONIC, UV_CLOCK_REALTIME).
+const (
+	ClockMonotonic Clock = C.UVG_CLOCK_MONOTONIC // since an unspecified start, never set back
+	ClockRealtime  Clock = C.UVG_CLOCK_REALTIME  // since the Unix epoch: time.Unix(0, int64(d))
+)
+
+// ClockGettime wraps uv_clock_gettime: the time of clock, to the nanosecond, as the duration
+// since its start. Another clock is libuv's EINVAL (one outside C's int range, EINVAL too).
+// ENOSYS before libuv 1.45. Safe for concurrent use.
+func ClockGettime(clock Clock) (time.Duration, error) {
+	id, err := cint(clock)
+	if err != nil {
+		return 0, err
+	}
+	var ns C.int64_t
+	if err := status(C.uvg_clock_gettime(id, &ns)); err != nil {
+		return 0, err
+	}
+	return time.Duration(ns), nil
+}
+
 // Sleep wraps uv_sleep: it blocks the calling thread for d, rounded up to the millisecond (the
 // Go scheduler runs other goroutines meanwhile, as in any call into C). A negative d is
 // ErrNegative; more than libuv's unsigned int of milliseconds (about 49 days) EINVAL. Safe for
@@ -744,7 +841,7 @@ func Sleep(d time.Duration) error {
 	if d < 0 {
 		return ErrNegative
 	}
-	ms, err := cuint[C.uint](uint64(millis(d)))
+	ms, err := cuint(uint64(millis(d)))
 	if err != nil {
 		return err
 	}
@@ -874,4 +971,44 @@ func LibraryShutdown() {
 	defer argsMu.Unlock()
 	C.uv_library_shutdown()
 	argsSet = false
+}
+
+// UTF16ToWTF8 wraps uv_utf16_length_as_wtf8 and uv_utf16_to_wtf8: s, UTF-16 that may hold
+// unpaired surrogates (a Windows file name, a JavaScript string), as WTF-8: UTF-8 that encodes
+// such surrogates as three bytes. NUL code units are converted like any other. ENOSYS before
+// libuv 1.47. Safe for concurrent use.
+func UTF16ToWTF8(s []uint16) ([]byte, error) {
+	if len(s) == 0 {
+		return []byte{}, nil
+	}
+	src := (*C.uint16_t)(unsafe.Pointer(&s[0]))
+	var n C.size_t
+	if err := status(C.uvg_utf16_to_wtf8(src, C.size_t(len(s)), nil, &n)); err != nil {
+		return nil, err
+	}
+	buf := make([]byte, n+1) // and libuv's NUL
+	if err := status(C.uvg_utf16_to_wtf8(src, C.size_t(len(s)), (*C.char)(unsafe.Pointer(&buf[0])), &n)); err != nil {
+		return nil, err
+	}
+	return buf[:n], nil
+}
+
+// WTF8ToUTF16 wraps uv_wtf8_length_as_utf16 and uv_wtf8_to_utf16: s, WTF-8 (or UTF-8), as
+// UTF-16. libuv reads s up to a NUL byte: one inside s is ErrNUL; bytes that are not WTF-8 are
+// EINVAL. ENOSYS before libuv 1.47. Safe for concurrent use.
+func WTF8ToUTF16(s []byte) ([]uint16, error) {
+	if bytes.IndexByte(s, 0) >= 0 {
+		return nil, ErrNUL
+	}
+	z := append(s[:len(s):len(s)], 0) // a copy with the NUL
+	cs := (*C.char)(unsafe.Pointer(&z[0]))
+	var n C.size_t
+	if err := status(C.uvg_wtf8_to_utf16(cs, nil, &n)); err != nil {
+		return nil, err
+	}
+	buf := make([]uint16, n) // with the NUL
+	if err := status(C.uvg_wtf8_to_utf16(cs, (*C.uint16_t)(unsafe.Pointer(&buf[0])), &n)); err != nil {
+		return nil, err
+	}
+	return buf[:n-1], nil
 }

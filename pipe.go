@@ -42,11 +42,12 @@ func (p *Pipe) Open(fd int) error {
 }
 
 // Bind wraps uv_pipe_bind: binds the pipe to the Unix socket path name (created; Close does
-// not remove it). A NUL byte in name is ErrNUL. libuv 1.44.2 truncates a name longer than the
-// socket address can hold (107 bytes on Linux) without an error, and binds the truncated path
-// (SockName then answers the truncated name); later versions may refuse it instead. A used
-// path is EADDRINUSE, a missing directory EACCES (libuv's mapping of ENOENT); binding twice is
-// EINVAL. Loop-bound.
+// not remove it). A NUL byte in name is ErrNUL. A name longer than the socket address can
+// hold is truncated without an error, and the truncated path is bound (SockName then answers
+// it): on Linux to 107 bytes up to libuv 1.45, to all 108 bytes of sun_path, without a NUL,
+// from 1.46 (where libuv 1.46-1.48 measure such a name past sun_path's end: SockName and a
+// peer's PeerName are unreliable there). A used path is EADDRINUSE, a missing directory EACCES
+// (libuv's mapping of ENOENT); binding twice is EINVAL. Loop-bound.
 func (p *Pipe) Bind(name string) error {
 	ptr, err := p.live()
 	if err != nil {
@@ -64,8 +65,8 @@ func (p *Pipe) Bind(name string) error {
 // reports nothing itself: cb (may be nil) runs on the loop with the result, libuv's errors
 // (ENOENT for a missing path, ECONNREFUSED or ENOTSOCK for a path that is not a listening
 // socket) included. The returned error is the binding's only: ErrClosed, ErrNUL (a NUL byte in
-// name), ErrWrongThread. A name longer than a socket address holds is truncated by libuv 1.44.2,
-// as in Bind. Loop-bound.
+// name), ErrWrongThread. A name longer than a socket address holds is truncated as in Bind
+// (107 bytes up to libuv 1.45, 108 from 1.46). Loop-bound.
 func (p *Pipe) Connect(name string, cb func(err error)) (*ConnectReq, error) {
 	ptr, err := p.live()
 	if err != nil {
@@ -81,6 +82,61 @@ func (p *Pipe) Connect(name string, cb func(err error)) (*ConnectReq, error) {
 		return nil, err
 	}
 	if st := C.uvg_pipe_connect(p.loop.ptr, r.ptr, ptr, s); st != 0 {
+		r.done() // before status, which panics on a wrong thread with the uvdebug tag
+		return nil, status(st)
+	}
+	return r, nil
+}
+
+// PipeFlags are the flags of Bind2 and Connect2.
+type PipeFlags uint
+
+// PipeNoTruncate (UV_PIPE_NO_TRUNCATE): a name longer than a socket address holds is EINVAL
+// instead of being cut.
+const PipeNoTruncate PipeFlags = C.UVG_PIPE_NO_TRUNCATE
+
+// Bind2 wraps uv_pipe_bind2: Bind, with flags, and a name that may hold NUL bytes: on Linux a
+// name starting with one is a socket of the abstract namespace (no file), and the empty name
+// binds to an abstract name the kernel picks (read it with SockName). Without PipeNoTruncate a
+// name longer than a socket address holds (108 bytes on Linux) is cut to that length without
+// an error; with it, that is EINVAL. An unknown flag is libuv's EINVAL, and so is a NUL byte
+// after the first one. ENOSYS before libuv 1.46. Loop-bound.
+func (p *Pipe) Bind2(name string, flags PipeFlags) error {
+	ptr, err := p.live()
+	if err != nil {
+		return err
+	}
+	f, err := cuint(flags)
+	if err != nil {
+		return err
+	}
+	s := C.CString(name) // its bytes, NULs included, and one more
+	defer C.free(unsafe.Pointer(s))
+	return status(C.uvg_pipe_bind2(p.loop.ptr, C.uintptr_t(uintptr(ptr)), s, C.size_t(len(name)), f))
+}
+
+// Connect2 wraps uv_pipe_connect2: Connect, with flags and a name as in Bind2 (an abstract
+// socket's starts with a NUL byte; the empty name is libuv's EINVAL). The returned error is
+// libuv's when it refused to start (EINVAL for an unknown flag, a name it refuses, a long name
+// with PipeNoTruncate), or the binding's (ErrClosed, ErrWrongThread); then cb does not run.
+// Otherwise cb (may be nil) runs on the loop with the result. ENOSYS before libuv 1.46.
+// Loop-bound.
+func (p *Pipe) Connect2(name string, flags PipeFlags, cb func(err error)) (*ConnectReq, error) {
+	ptr, err := p.live()
+	if err != nil {
+		return nil, err
+	}
+	f, err := cuint(flags)
+	if err != nil {
+		return nil, err
+	}
+	s := C.CString(name)
+	defer C.free(unsafe.Pointer(s))
+	r := &ConnectReq{cb: cb}
+	if err := r.open(p.loop, r, ReqConnect); err != nil {
+		return nil, err
+	}
+	if st := C.uvg_pipe_connect2(p.loop.ptr, r.ptr, C.uintptr_t(uintptr(ptr)), s, C.size_t(len(name)), f); st != 0 {
 		r.done() // before status, which panics on a wrong thread with the uvdebug tag
 		return nil, status(st)
 	}

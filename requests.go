@@ -4,6 +4,7 @@ package uv
 import "C"
 
 import (
+	"context"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -112,6 +113,24 @@ func (r *req) Type() ReqType { return r.typ }
 // TypeName wraps uv_req_type_name of the request's type ("write", "fs", ...); still after
 // completion. Loop-bound.
 func (r *req) TypeName() string { return r.Type().String() }
+
+// CancelOnDone cancels r, a request in flight (fs, work, getaddrinfo, getnameinfo or random),
+// when ctx ends before it completes: uv_cancel (Req.Cancel), from a function handed to Post,
+// so that the request's callback receives libuv's answer (ECANCELED; EAI_CANCELED for the
+// DNS requests) when the request had not started on the thread pool, and its result otherwise.
+// stop unregisters the cancel, as context.AfterFunc's stop: it reports whether it did so before
+// ctx ended; call it in the request's callback to release ctx. Safe for concurrent use.
+func CancelOnDone(ctx context.Context, r Req) (stop func() bool) {
+	b := r.base()
+	l := b.loop
+	return context.AfterFunc(ctx, func() {
+		l.Post(func() {
+			if b.ptr != nil { // not completed yet
+				r.Cancel()
+			}
+		})
+	})
+}
 
 // restoreReq returns the Go object of a C request, in its trampoline. It reads the public data
 // field itself (what uv_req_get_data returns), without a call into C.

@@ -99,14 +99,50 @@ func (t *TCP) SetKeepAlive(enable bool, delay time.Duration) error {
 	if delay < 0 {
 		return ErrNegative
 	}
-	s := delay / time.Second
-	if delay%time.Second != 0 {
-		s++
-	}
+	s := seconds(delay)
 	if s > math.MaxUint32 {
 		return EINVAL
 	}
 	return status(C.uvg_tcp_keepalive(t.loop.ptr, p, boolInt(enable), C.uint(s)))
+}
+
+// SetKeepAliveEx wraps uv_tcp_keepalive_ex: SetKeepAlive with every keep-alive option: idle
+// is the idle time before the first probe (TCP_KEEPIDLE), interval the time between probes
+// (TCP_KEEPINTVL), count the probes without answer after which the connection is dropped
+// (TCP_KEEPCNT; a read or write then fails with ETIMEDOUT). libuv counts whole seconds: the
+// durations are rounded up to the next second. libuv's EINVAL when one of the three is less
+// than 1 (a zero duration included); negative durations are ErrNegative, values beyond C's
+// unsigned int EINVAL. ENOSYS before libuv 1.52. Loop-bound.
+func (t *TCP) SetKeepAliveEx(enable bool, idle, interval time.Duration, count int) error {
+	p, err := t.live()
+	if err != nil {
+		return err
+	}
+	if idle < 0 || interval < 0 {
+		return ErrNegative
+	}
+	is, err := cuint(seconds(idle))
+	if err != nil {
+		return err
+	}
+	vs, err := cuint(seconds(interval))
+	if err != nil {
+		return err
+	}
+	cnt, err := cuint(count)
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_tcp_keepalive_ex(t.loop.ptr, C.uintptr_t(uintptr(p)), boolInt(enable), is, vs, cnt))
+}
+
+// seconds is d in whole seconds, rounded up, as libuv's keep-alive functions count.
+func seconds(d time.Duration) time.Duration {
+	s := d / time.Second
+	if d%time.Second != 0 {
+		s++
+	}
+	return s
 }
 
 // SetSimultaneousAccepts wraps uv_tcp_simultaneous_accepts; libuv only acts on it on Windows
@@ -124,7 +160,7 @@ func (t *TCP) SetSimultaneousAccepts(enable bool) error {
 // (EADDRINUSE) here or only at Listen or Connect, as the system does. An invalid addr is
 // EINVAL. Loop-bound.
 func (t *TCP) Bind(addr netip.AddrPort, flags TCPFlags) error {
-	cflags, err := cuint[C.uint](flags)
+	cflags, err := cuint(flags)
 	if err != nil {
 		return err
 	}

@@ -749,7 +749,10 @@ func TestTCPConnectErrorAfterWrite(t *testing.T) {
 // libuv passes a garbage sockaddr; the Go equivalent is an invalid AddrPort: EINVAL, and the
 // callback never runs.
 //
-// libuv: tcp_connect_error_fault
+// libuv: tcp_connect_error_fault tcp_connect6_error_fault
+//
+// Both libuv tests pass a garbage sockaddr (an IPv4 one, an IPv6 one): a netip.AddrPort cannot
+// hold one, and the invalid (zero) AddrPort is what reaches Connect instead.
 func TestTCPConnectErrorFault(t *testing.T) {
 	l := newTestLoop(t)
 	conn := tcpNew(t, l)
@@ -2091,4 +2094,44 @@ func TestTCPReusePortVersions(t *testing.T) {
 		t.Errorf("Bind(TCPReusePort) on libuv %s: %v", VersionString(), err)
 	}
 	tcpClosed(t, l, s)
+}
+
+func TestTCPKeepAliveEx(t *testing.T) {
+	l := newTestLoop(t)
+	tcp, err := NewTCP(l)
+	must(t, err)
+	defer func() {
+		tcp.Close(nil)
+		run(t, l, RunDefault)
+	}()
+	must(t, tcp.Bind(netip.MustParseAddrPort("127.0.0.1:0"), 0)) // a socket for the options
+	err = tcp.SetKeepAliveEx(true, 1500*time.Millisecond, time.Second, 3)
+	skipBefore(t, 52, err)
+	must(t, err)
+	fd, err := tcp.Fileno()
+	must(t, err)
+	for _, o := range []struct {
+		name       string
+		level, opt int
+		want       int
+	}{
+		{"SO_KEEPALIVE", syscall.SOL_SOCKET, syscall.SO_KEEPALIVE, 1},
+		{"TCP_KEEPIDLE", syscall.IPPROTO_TCP, syscall.TCP_KEEPIDLE, 2}, // rounded up
+		{"TCP_KEEPINTVL", syscall.IPPROTO_TCP, syscall.TCP_KEEPINTVL, 1},
+		{"TCP_KEEPCNT", syscall.IPPROTO_TCP, syscall.TCP_KEEPCNT, 3},
+	} {
+		if v, err := syscall.GetsockoptInt(fd, o.level, o.opt); err != nil || v != o.want {
+			t.Errorf("%s = %d, %v; want %d", o.name, v, err, o.want)
+		}
+	}
+	if err := tcp.SetKeepAliveEx(true, time.Second, time.Second, 0); !errors.Is(err, EINVAL) {
+		t.Errorf("SetKeepAliveEx with count 0: %v, want libuv's EINVAL", err)
+	}
+	if err := tcp.SetKeepAliveEx(true, -time.Second, time.Second, 1); !errors.Is(err, ErrNegative) {
+		t.Errorf("SetKeepAliveEx with a negative idle time: %v, want ErrNegative", err)
+	}
+	must(t, tcp.SetKeepAliveEx(false, 0, 0, 0))
+	if v, err := syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_KEEPALIVE); err != nil || v != 0 {
+		t.Errorf("SO_KEEPALIVE after SetKeepAliveEx(false) = %d, %v; want 0", v, err)
+	}
 }

@@ -39,6 +39,129 @@ func (a ThreadID) Equal(b ThreadID) bool {
 	return C.uvg_thread_equal(a.t, b.t) != 0
 }
 
+// CPUMaskSize wraps uv_cpumask_size: the length of the CPU masks of Affinity and SetAffinity
+// (CPU_SETSIZE, 1024 on Linux); libuv's ENOTSUP where the system has no thread affinity.
+// ENOSYS before libuv 1.45. Safe for concurrent use.
+func CPUMaskSize() (int, error) {
+	n := C.uvg_cpumask_size()
+	if n < 0 {
+		return 0, status(n)
+	}
+	return int(n), nil
+}
+
+// Affinity wraps uv_thread_getaffinity: the CPUs the thread may run on, mask[i] true for CPU i;
+// the mask has CPUMaskSize entries. ENOSYS before libuv 1.45. Safe for concurrent use.
+func (a ThreadID) Affinity() ([]bool, error) {
+	n, err := CPUMaskSize()
+	if err != nil {
+		return nil, err
+	}
+	buf := make([]byte, n)
+	if err := status(C.uvg_thread_affinity(a.t, 0, (*C.char)(unsafe.Pointer(&buf[0])), nil, C.size_t(n))); err != nil {
+		return nil, err
+	}
+	return maskBools(buf), nil
+}
+
+// SetAffinity wraps uv_thread_setaffinity: the thread may run on the CPUs i where mask[i] is
+// true (CPUs beyond CPUMaskSize are ignored, missing ones are false); old is the mask before.
+// A goroutine moves between OS threads: set the affinity of a Thread's, or of one locked with
+// runtime.LockOSThread. ENOSYS before libuv 1.45. Safe for concurrent use.
+func (a ThreadID) SetAffinity(mask []bool) (old []bool, err error) {
+	n, err := CPUMaskSize()
+	if err != nil {
+		return nil, err
+	}
+	buf := make([]byte, 2*n) // the new mask, then the old one
+	for i, on := range mask[:min(len(mask), n)] {
+		if on {
+			buf[i] = 1
+		}
+	}
+	if err := status(C.uvg_thread_affinity(a.t, 1, (*C.char)(unsafe.Pointer(&buf[0])), (*C.char)(unsafe.Pointer(&buf[n])), C.size_t(n))); err != nil {
+		return nil, err
+	}
+	return maskBools(buf[n:]), nil
+}
+
+func maskBools(b []byte) []bool {
+	m := make([]bool, len(b))
+	for i, v := range b {
+		m[i] = v != 0
+	}
+	return m
+}
+
+// ThreadCPU wraps uv_thread_getcpu: the CPU the calling OS thread runs on; libuv's ENOTSUP
+// where the system does not tell. ENOSYS before libuv 1.45. Safe for concurrent use.
+func ThreadCPU() (int, error) {
+	c := C.uvg_thread_getcpu()
+	if c < 0 {
+		return 0, status(c)
+	}
+	return int(c), nil
+}
+
+// The thread priorities of SetPriority (UV_THREAD_PRIORITY_HIGHEST, ...).
+const (
+	ThreadPriorityHighest     = C.UVG_THREAD_PRIORITY_HIGHEST
+	ThreadPriorityAboveNormal = C.UVG_THREAD_PRIORITY_ABOVE_NORMAL
+	ThreadPriorityNormal      = C.UVG_THREAD_PRIORITY_NORMAL
+	ThreadPriorityBelowNormal = C.UVG_THREAD_PRIORITY_BELOW_NORMAL
+	ThreadPriorityLowest      = C.UVG_THREAD_PRIORITY_LOWEST
+)
+
+// Priority wraps uv_thread_getpriority: the thread's scheduling priority, in the system's
+// terms: on Linux its static priority under its policy (0 under SCHED_OTHER, the default), or
+// its nice value when libuv set one for the calling thread. libuv's ESRCH for a thread that
+// has ended. ENOSYS before libuv 1.48. Safe for concurrent use.
+func (a ThreadID) Priority() (int, error) {
+	var p C.int
+	if err := status(C.uvg_thread_getpriority(a.t, &p)); err != nil {
+		return 0, err
+	}
+	return int(p), nil
+}
+
+// SetPriority wraps uv_thread_setpriority: prio is one of ThreadPriorityHighest to
+// ThreadPriorityLowest, which libuv maps to the thread's policy (on Linux, for the calling
+// thread under SCHED_OTHER, to a nice value: ThreadPriorityLowest is 4). Raising it may need
+// privilege (libuv's EPERM or EACCES); ESRCH for a thread that has ended. ENOSYS before libuv
+// 1.48. Safe for concurrent use.
+func (a ThreadID) SetPriority(prio int) error {
+	p, err := cint(prio)
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_thread_setpriority(a.t, p))
+}
+
+// ThreadSetName wraps uv_thread_setname: names the calling OS thread (ps -L, /proc, debuggers);
+// libuv cuts a name longer than the system allows (15 bytes on Linux). A goroutine moves
+// between OS threads: name a Thread's, or one locked with runtime.LockOSThread. A NUL byte in
+// name is ErrNUL. ENOSYS before libuv 1.50. Safe for concurrent use.
+func ThreadSetName(name string) error {
+	return withCString(name, func(s *C.char) C.int { return C.uvg_thread_setname(s) })
+}
+
+// Name wraps uv_thread_getname: the thread's name (libuv's threadpool names its threads
+// "libuv-worker"). ENOSYS before libuv 1.50. Safe for concurrent use.
+func (a ThreadID) Name() (string, error) { return a.name(threadNameBuf) }
+
+// threadNameBuf is the buffer of Name: the longest name of the systems libuv names (macOS: 63
+// bytes and the NUL).
+const threadNameBuf = 64
+
+// name asks libuv with a buffer of size bytes (libuv cuts the name to size-1).
+func (a ThreadID) name(size int) (string, error) {
+	buf := make([]byte, size)
+	if err := status(C.uvg_thread_getname(a.t, (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(size))); err != nil {
+		return "", err
+	}
+	return C.GoString((*C.char)(unsafe.Pointer(&buf[0]))), nil
+}
+
 // ThreadOptions are the options of NewThreadEx (uv_thread_options_t): StackSize sets
 // UV_THREAD_HAS_STACK_SIZE.
 type ThreadOptions struct {
@@ -54,18 +177,21 @@ type ThreadOptions struct {
 type Thread struct {
 	tid   C.uv_thread_t
 	fn    func()
-	state atomic.Int32 // threadRunning, threadJoining, threadJoined (0: not a started thread)
+	state atomic.Int32 // threadRunning, threadJoining, threadJoined, threadDetached (0: not a started thread)
 
-	// A panic recovered from fn, re-panicked by Join.
-	panicked bool
-	panicVal any
-	panicStk []byte
+	// A panic recovered from fn, re-panicked by Join (or, for a detached thread, on a goroutine
+	// of its own); recovered is set once the three fields are.
+	panicked  bool
+	panicVal  any
+	panicStk  []byte
+	recovered atomic.Bool
 }
 
 const (
 	threadRunning = 1 + iota
 	threadJoining
 	threadJoined
+	threadDetached
 )
 
 // NewThread wraps uv_thread_create: fn runs on a new OS thread, in a goroutine locked to it.
@@ -104,9 +230,32 @@ func (t *Thread) run() {
 	defer func() {
 		if v := recover(); v != nil {
 			t.panicked, t.panicVal, t.panicStk = true, v, debug.Stack()
+			t.recovered.Store(true)
+			if t.state.Load() == threadDetached {
+				go rethrow(&threadPanic{t.panicVal, t.panicStk}) // nobody joins: it ends the program
+			}
 		}
 	}()
 	t.fn()
+}
+
+// Detach wraps uv_thread_detach: the thread releases its resources when its function returns,
+// and is not joined: Join then answers ErrClosed. A panic in the function of a detached thread
+// has nobody to re-panic it: it ends the program, as an unrecovered panic in a goroutine does
+// (when the function had already panicked, Detach re-panics with it). A second Detach, or one
+// after Join, is ErrClosed. ENOSYS before libuv 1.50. Safe for concurrent use.
+func (t *Thread) Detach() error {
+	if !t.state.CompareAndSwap(threadRunning, threadDetached) {
+		return ErrClosed
+	}
+	if err := status(C.uvg_thread_detach(&t.tid)); err != nil {
+		t.state.Store(threadRunning)
+		return err
+	}
+	if t.recovered.Load() {
+		rethrow(&threadPanic{t.panicVal, t.panicStk})
+	}
+	return nil
 }
 
 // ID returns the thread's identity, as ThreadSelf answers on it, once NewThread has returned
@@ -117,8 +266,8 @@ func (t *Thread) ID() ThreadID { return ThreadID{t.tid} }
 // Join wraps uv_thread_join: it blocks the calling OS thread until the thread has ended. When
 // its function panicked, Join re-panics with the panic's value (the thread's stack is printed
 // above it when nothing recovers it). A second Join is ErrClosed, as is a Join on a Thread that
-// NewThread did not return; a thread joining itself gets libuv's EDEADLK. Safe for concurrent
-// use: one Join wins, the others get ErrClosed.
+// NewThread did not return or that was detached; a thread joining itself gets libuv's EDEADLK.
+// Safe for concurrent use: one Join wins, the others get ErrClosed.
 func (t *Thread) Join() error {
 	if !t.state.CompareAndSwap(threadRunning, threadJoining) {
 		return ErrClosed
@@ -374,7 +523,7 @@ type Sem struct{ o syncObj }
 // NewSem wraps uv_sem_init with the initial value; libuv's EINVAL above SEM_VALUE_MAX. Free it
 // with Destroy. Safe for concurrent use.
 func NewSem(value uint) (*Sem, error) {
-	cvalue, err := cuint[C.uint](value)
+	cvalue, err := cuint(value)
 	if err != nil {
 		return nil, err
 	}
@@ -483,7 +632,7 @@ type Barrier struct{ o syncObj }
 // NewBarrier wraps uv_barrier_init: libuv's EINVAL for a count of 0. Free it with Destroy. Safe
 // for concurrent use.
 func NewBarrier(count uint) (*Barrier, error) {
-	ccount, err := cuint[C.uint](count)
+	ccount, err := cuint(count)
 	if err != nil {
 		return nil, err
 	}

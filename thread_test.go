@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -827,4 +828,239 @@ func TestOncePanic(t *testing.T) {
 		t.Error("a panicking function did not count as done")
 	}
 	must(t, o.Destroy())
+}
+
+// libuv: thread_affinity
+func TestThreadAffinity(t *testing.T) {
+	tokenCheck(t)
+	runtime.LockOSThread() // this goroutine's thread is libuv's threads[0]
+	defer runtime.UnlockOSThread()
+	n, err := CPUMaskSize()
+	skipBefore(t, 45, err)
+	must(t, err)
+	if n <= 0 {
+		t.Fatalf("CPUMaskSize = %d", n)
+	}
+	self := ThreadSelf()
+	orig, err := self.Affinity()
+	must(t, err)
+	if len(orig) != n {
+		t.Fatalf("Affinity: %d entries, want CPUMaskSize %d", len(orig), n)
+	}
+	if !orig[0] {
+		t.Skip("the test must run with CPU 0 in its affinity (as libuv's)")
+	}
+	defer func() { // the thread goes back to the Go runtime's pool
+		if _, err := self.SetAffinity(orig); err != nil {
+			t.Errorf("restoring the affinity: %v", err)
+		}
+	}()
+	ncpus := 0
+	for ncpus+1 < n && orig[ncpus+1] {
+		ncpus++
+	}
+	ncpus++
+	b := func(v bool) int {
+		if v {
+			return 1
+		}
+		return 0
+	}
+	mask := func(cpus ...int) []bool {
+		m := make([]bool, n)
+		for _, c := range cpus {
+			m[c] = true
+		}
+		return m
+	}
+	// Each thread sets its first mask, then its second, and keeps what the second replaced.
+	t1first, t1second := mask(b(ncpus >= 2), 3), mask(0, 2)
+	t2first, t2second := mask(0, 2), mask(b(ncpus >= 2), 3)
+	var old [2][]bool
+	run := func(i int, first, second []bool) *Thread {
+		return startThread(t, func() {
+			id := ThreadSelf()
+			_, err := id.SetAffinity(first)
+			check(t, "SetAffinity", err)
+			old[i], err = id.SetAffinity(second)
+			check(t, "SetAffinity", err)
+		})
+	}
+	threads := []*Thread{run(0, t1first, t1second), run(1, t2first, t2second)}
+	for _, th := range threads {
+		must(t, th.Join())
+	}
+	if t.Failed() {
+		return
+	}
+	want := func(what string, got bool, w bool) {
+		if got != w {
+			t.Errorf("%s = %v, want %v (%d CPUs)", what, got, w, ncpus)
+		}
+	}
+	want("thread 1: CPU 0", old[0][0], ncpus == 1)
+	want("thread 1: CPU 1", old[0][1], ncpus >= 2)
+	want("thread 1: CPU 2", old[0][2], false)
+	want("thread 1: CPU 3", old[0][3], ncpus >= 4)
+	want("thread 2: CPU 0", old[1][0], true)
+	want("thread 2: CPU 1", old[1][1], false)
+	want("thread 2: CPU 2", old[1][2], ncpus >= 3)
+	want("thread 2: CPU 3", old[1][3], false)
+
+	c, err := ThreadCPU()
+	must(t, err)
+	if c < 0 {
+		t.Fatalf("ThreadCPU = %d", c)
+	}
+	_, err = self.SetAffinity(mask(c))
+	must(t, err)
+	got, err := self.Affinity()
+	must(t, err)
+	for i, on := range got {
+		if on != (i == c) {
+			t.Errorf("after SetAffinity({%d}): CPU %d is %v", c, i, on)
+		}
+	}
+}
+
+// libuv: thread_name
+func TestThreadName(t *testing.T) {
+	tokenCheck(t)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	self := ThreadSelf()
+	orig, err := self.Name()
+	skipBefore(t, 50, err)
+	must(t, err)
+	defer func() { check(t, "restoring the name", ThreadSetName(orig)) }()
+	const max = 16 // UV_PTHREAD_MAX_NAMELEN_NP on Linux
+	name := strings.Repeat("a", max-1)
+	must(t, ThreadSetName(name+"a")) // too long: cut
+	wantName := func(got string, err error, want string) {
+		t.Helper()
+		if err != nil || got != want {
+			t.Errorf("Name = %q, %v; want %q", got, err, want)
+		}
+	}
+	got, err := self.Name()
+	wantName(got, err, name)
+	must(t, ThreadSetName(name))
+	got, err = self.Name()
+	wantName(got, err, name)
+	got, err = self.name(3)
+	wantName(got, err, name[:2])
+	must(t, ThreadSetName("~½¬{½"))
+	got, err = self.Name()
+	wantName(got, err, "~½¬{½")
+
+	named, done := make(chan struct{}), make(chan struct{})
+	th := startThread(t, func() {
+		check(t, "ThreadSetName", ThreadSetName("worker-thread"))
+		close(named)
+		got, err := ThreadSelf().Name()
+		if err != nil || got != "worker-thread" {
+			t.Errorf("on the worker: Name = %q, %v", got, err)
+		}
+		<-done
+	})
+	<-named
+	got, err = th.ID().Name()
+	wantName(got, err, "worker-thread")
+	close(done)
+	must(t, th.Join())
+}
+
+// libuv: thread_name_threadpool
+func TestThreadNameThreadpool(t *testing.T) {
+	l := newTestLoop(t)
+	if _, err := ThreadSelf().Name(); !hasAPI(50) {
+		skipBefore(t, 50, err)
+	}
+	const threads = 4 // libuv's default pool size, which its test assumes
+	seen := map[ThreadID]bool{}
+	var queue func()
+	queue = func() {
+		var id ThreadID
+		_, err := QueueWork(l, func() {
+			id = ThreadSelf()
+			name, err := id.Name()
+			if err != nil || name != "libuv-worker" {
+				t.Errorf("on a pool thread: Name = %q, %v; want libuv-worker", name, err)
+			}
+		}, func(err error) {
+			check(t, "after", err)
+			seen[id] = true
+			if len(seen) < threads && !t.Failed() {
+				queue()
+			}
+		})
+		check(t, "QueueWork", err)
+	}
+	queue()
+	run(t, l, RunDefault)
+}
+
+// libuv: thread_priority
+func TestThreadPriority(t *testing.T) {
+	tokenCheck(t)
+	if _, err := ThreadSelf().Priority(); !hasAPI(48) {
+		skipBefore(t, 48, err)
+	}
+	release := make(chan struct{})
+	th := startThread(t, func() { <-release })
+	id := th.ID()
+	prio, err := id.Priority()
+	must(t, err)
+	// libuv asserts the priority lies within sched_get_priority_min/max of the thread's policy:
+	// SCHED_OTHER, whose range is 0..0, for a thread created with default attributes.
+	const min = 0
+	if prio != min {
+		t.Errorf("Priority = %d, want %d (SCHED_OTHER)", prio, min)
+	}
+	must(t, id.SetPriority(ThreadPriorityLowest))
+	prio, err = id.Priority()
+	must(t, err)
+	if prio != min {
+		t.Errorf("after SetPriority(ThreadPriorityLowest): %d, want %d", prio, min)
+	}
+	// The calling thread under SCHED_OTHER gets a nice value (libuv's test uses its main thread;
+	// a thread of its own leaves the Go runtime's threads unchanged).
+	self := startThread(t, func() {
+		me := ThreadSelf()
+		check(t, "SetPriority(self)", me.SetPriority(ThreadPriorityLowest))
+		prio, err := me.Priority()
+		if err != nil || prio != 0-ThreadPriorityLowest*2 {
+			t.Errorf("own thread after SetPriority(ThreadPriorityLowest): %d, %v; want %d", prio, err, 0-ThreadPriorityLowest*2)
+		}
+	})
+	must(t, self.Join())
+	close(release)
+	must(t, th.Join())
+	// The thread has ended.
+	if _, err := id.Priority(); !errors.Is(err, ESRCH) {
+		t.Errorf("Priority of an ended thread: %v, want ESRCH", err)
+	}
+	if err := id.SetPriority(ThreadPriorityLowest); !errors.Is(err, ESRCH) {
+		t.Errorf("SetPriority of an ended thread: %v, want ESRCH", err)
+	}
+}
+
+// libuv: thread_detach
+func TestThreadDetach(t *testing.T) {
+	tokenCheck(t)
+	ran := make(chan struct{})
+	th := startThread(t, func() { close(ran) })
+	err := th.Detach()
+	<-ran // the token is released when the thread starts: the leak check waits for it
+	if err != nil {
+		must(t, th.Join())
+		skipBefore(t, 50, err)
+		t.Fatalf("Detach: %v", err)
+	}
+	if err := th.Join(); !errors.Is(err, ErrClosed) {
+		t.Errorf("Join after Detach: %v, want ErrClosed", err)
+	}
+	if err := th.Detach(); !errors.Is(err, ErrClosed) {
+		t.Errorf("second Detach: %v, want ErrClosed", err)
+	}
 }

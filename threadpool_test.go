@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -334,9 +335,26 @@ func TestThreadpoolQueueWorkMisuse(t *testing.T) {
 	}
 }
 
+// fsCancelBroken is libuv's known_broken of its cancel tests: on Linux from 1.45, these fs
+// operations may run on io_uring (by default in 1.45-1.48 on kernels >= 5.10.186), where they
+// neither wait for the pool nor can be cancelled, so libuv's tests assert nothing of their
+// Cancel and result.
+func fsCancelBroken(op FSType) bool {
+	if runtime.GOOS != "linux" || Version() < 0x012d00 {
+		return false
+	}
+	switch op {
+	case FSTypeClose, FSTypeFdatasync, FSTypeFstat, FSTypeFsync, FSTypeFtruncate, FSTypeLink, FSTypeLstat,
+		FSTypeMkdir, FSTypeOpen, FSTypeRead, FSTypeRename, FSTypeStat, FSTypeSymlink, FSTypeWrite, FSTypeUnlink:
+		return true
+	}
+	return false
+}
+
 // tpCancelAll is libuv's cancel_info timer: after d, it cancels every request of reqs (each
-// Cancel must succeed), closes itself and unblocks the pool.
-func tpCancelAll(t *testing.T, l *Loop, b *tpBlockers, d time.Duration, reqs func() []Req) *int {
+// Cancel must succeed, but those for which mayFail, if given, answers true), closes itself and
+// unblocks the pool.
+func tpCancelAll(t *testing.T, l *Loop, b *tpBlockers, d time.Duration, reqs func() []Req, mayFail func(i int) bool) *int {
 	t.Helper()
 	calls := 0
 	tm, err := NewTimer(l)
@@ -344,7 +362,7 @@ func tpCancelAll(t *testing.T, l *Loop, b *tpBlockers, d time.Duration, reqs fun
 	must(t, tm.Start(d, 0, func() {
 		calls++
 		for i, r := range reqs() {
-			if err := r.Cancel(); err != nil {
+			if err := r.Cancel(); err != nil && (mayFail == nil || !mayFail(i)) {
 				t.Errorf("Cancel of request %d (%s): %v, want nil", i, r.TypeName(), err)
 			}
 		}
@@ -387,7 +405,7 @@ func TestThreadpoolCancelGetaddrinfo(t *testing.T) {
 		must(t, err)
 		reqs = append(reqs, r)
 	}
-	timers := tpCancelAll(t, l, b, 0, func() []Req { return reqs })
+	timers := tpCancelAll(t, l, b, 0, func() []Req { return reqs }, nil)
 	tpRunCancelled(t, l, b, timers, &calls, len(reqs))
 }
 
@@ -407,7 +425,7 @@ func TestThreadpoolCancelGetnameinfo(t *testing.T) {
 		must(t, err)
 		reqs = append(reqs, r)
 	}
-	timers := tpCancelAll(t, l, b, 0, func() []Req { return reqs })
+	timers := tpCancelAll(t, l, b, 0, func() []Req { return reqs }, nil)
 	tpRunCancelled(t, l, b, timers, &calls, len(reqs))
 }
 
@@ -431,30 +449,19 @@ func TestThreadpoolCancelRandom(t *testing.T) {
 //
 // libuv's test points the 26 requests at "/" and descriptor 0, which is safe only because none
 // of them runs; this one gives them a path in a directory that does not exist and descriptor
-// -1, so that a request that ran (by mistake, or on io_uring) could not change anything.
+// -1, so that a request that runs (on io_uring, see fsCancelBroken, or by mistake) cannot
+// change anything. It runs on a plain loop and on one configured for io_uring
+// (threadpool_cancel_fs_iouring).
 func TestThreadpoolCancelFs(t *testing.T) { fsLoopModes(t, tpCancelFs) }
-
-// tpKnownBroken lists the fs operations that libuv 1.45 and newer submit to io_uring where
-// the loop has a ring: libuv cannot cancel them (its test's known_broken), so on such a loop
-// their Cancel and their result are not checked.
-var tpKnownBroken = map[FSType]bool{
-	FSTypeClose: true, FSTypeFdatasync: true, FSTypeFstat: true, FSTypeFsync: true, FSTypeFtruncate: true,
-	FSTypeLink: true, FSTypeLstat: true, FSTypeMkdir: true, FSTypeOpen: true, FSTypeRead: true,
-	FSTypeRename: true, FSTypeStat: true, FSTypeSymlink: true, FSTypeWrite: true, FSTypeUnlink: true,
-}
 
 func tpCancelFs(t *testing.T, l *Loop) {
 	b := tpSaturate(t, l)
-	_, ring := ioUringLoops.Load(l)
 	p := filepath.Join(t.TempDir(), "absent", "file")
 	var reqs []Req
 	calls := 0
 	cb := func(r *FSReq) {
 		calls++
-		if ring && tpKnownBroken[r.FSType()] {
-			return
-		}
-		if r.Result() != int64(ECANCELED) || !errors.Is(r.Err(), ECANCELED) {
+		if !fsCancelBroken(r.FSType()) && (r.Result() != int64(ECANCELED) || !errors.Is(r.Err(), ECANCELED)) {
 			t.Errorf("%v callback: result %d, %v; want ECANCELED", r.FSType(), r.Result(), r.Err())
 		}
 	}
@@ -495,23 +502,45 @@ func tpCancelFs(t *testing.T, l *Loop) {
 	if len(reqs) != 26 {
 		t.Fatalf("%d requests, want libuv's 26", len(reqs))
 	}
-	n := len(reqs)
-	timers := tpCancelAll(t, l, b, 10*time.Millisecond, func() []Req {
-		if !ring {
-			return reqs
+	// FSType is known once a request completes: the operations in libuv's order.
+	ops := []FSType{FSTypeChmod, FSTypeChown, FSTypeClose, FSTypeFchmod, FSTypeFchown, FSTypeFdatasync,
+		FSTypeFstat, FSTypeFsync, FSTypeFtruncate, FSTypeFutime, FSTypeLink, FSTypeLstat, FSTypeMkdir,
+		FSTypeOpen, FSTypeRead, FSTypeScandir, FSTypeReadlink, FSTypeRealpath, FSTypeRename, FSTypeMkdir,
+		FSTypeSendfile, FSTypeStat, FSTypeSymlink, FSTypeUnlink, FSTypeUtime, FSTypeWrite}
+	timers := tpCancelAll(t, l, b, 10*time.Millisecond, func() []Req { return reqs }, func(i int) bool { return fsCancelBroken(ops[i]) })
+	tpRunCancelled(t, l, b, timers, &calls, len(reqs))
+	for i, r := range reqs {
+		if op := r.(*FSReq).FSType(); op != ops[i] {
+			t.Errorf("request %d: %v, want %v", i, op, ops[i])
 		}
-		var checked []Req // Cancel is called on every request, as libuv's test does
-		for _, r := range reqs {
-			if tpKnownBroken[r.(*FSReq).FSType()] {
-				r.Cancel()
-			} else {
-				checked = append(checked, r)
-			}
-		}
-		return checked
+	}
+	if _, err := os.Lstat(filepath.Dir(p)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Lstat of the requests' directory: %v, want ENOENT (nothing changed)", err)
+	}
+}
+
+// libuv: threadpool_cancel_when_busy
+func TestThreadpoolCancelWhenBusy(t *testing.T) {
+	l := newTestLoop(t)
+	started, release := make(chan struct{}), make(chan struct{})
+	afters := 0
+	r, err := QueueWork(l, func() {
+		close(started)
+		<-release // libuv's work sleeps 10 ms, assuming uv_cancel takes less
+	}, func(err error) {
+		hndCheck(t, err)
+		afters++
 	})
-	tpRunCancelled(t, l, b, timers, &calls, n)
-	if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("Lstat of the requests' path: %v, want ENOENT (none ran)", err)
+	must(t, err)
+	<-started
+	if err := r.Cancel(); !errors.Is(err, EBUSY) {
+		t.Errorf("Cancel of a running work: %v, want EBUSY", err)
+	}
+	close(release)
+	if run(t, l, RunDefault) {
+		t.Errorf("Run reported the loop alive")
+	}
+	if afters != 1 {
+		t.Errorf("after callback ran %d times, want 1", afters)
 	}
 }

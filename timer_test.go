@@ -594,3 +594,67 @@ func TestTimerNoRunOnUnref(t *testing.T) {
 	}
 	hndDoClose(t, l, tm)
 }
+
+// Timer.Start counts from the loop's cached time (uv_now), not the wall clock: after long work
+// in a callback, a timer started at once counts from before the work and fires in the next
+// iteration; one started after Loop.UpdateTime gets its whole timeout.
+func TestTimerStartCountsFromCachedTime(t *testing.T) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 10*time.Second)
+	const timeout = 10 * time.Millisecond
+	// busy works for three timeouts, by the monotonic clock, without letting the loop run.
+	busy := func() {
+		for start := Hrtime(); Hrtime()-start < uint64(3*timeout); {
+		}
+	}
+	var timers [3]*Timer
+	for i := range timers {
+		var err error
+		timers[i], err = NewTimer(l)
+		must(t, err)
+	}
+	work, stale, fresh := timers[0], timers[1], timers[2]
+	iteration, staleAt, freshAt := 0, 0, 0
+	must(t, work.Start(0, 0, func() {
+		busy()
+		before := l.Now()
+		loopNoErr(t, stale.Start(timeout, 0, func() {
+			staleAt = iteration
+			loopNoErr(t, stale.Close(nil))
+			// The same work, then UpdateTime before Start: the timer waits its timeout.
+			busy()
+			cached := l.Now()
+			loopNoErr(t, l.UpdateTime())
+			if now := l.Now(); now <= cached {
+				t.Errorf("Now after the work and UpdateTime = %v, want later than %v", now, cached)
+			}
+			loopNoErr(t, fresh.Start(timeout, 0, func() {
+				freshAt = iteration
+				loopNoErr(t, fresh.Close(nil))
+			}))
+			if d := fresh.DueIn(); d != timeout {
+				t.Errorf("DueIn of the timer started after UpdateTime = %v, want %v", d, timeout)
+			}
+		}))
+		if d := stale.DueIn(); d != timeout {
+			t.Errorf("DueIn after Start = %v, want the whole %v (from the cached time)", d, timeout)
+		}
+		if now := l.Now(); now != before {
+			t.Errorf("Now changed within a callback without UpdateTime: %v, then %v", before, now)
+		}
+		loopNoErr(t, work.Close(nil))
+	}))
+	for staleAt == 0 || freshAt == 0 {
+		if iteration++; iteration > 100000 {
+			t.Fatal("the timers did not fire")
+		}
+		run(t, l, RunNoWait)
+	}
+	if staleAt != 2 {
+		t.Errorf("the timer started after the work fired in iteration %d, want 2 (the next one)", staleAt)
+	}
+	if freshAt <= staleAt {
+		t.Errorf("the timer started after UpdateTime fired in iteration %d, want after %d", freshAt, staleAt)
+	}
+	run(t, l, RunDefault)
+}

@@ -42,10 +42,10 @@ const (
 	UDPLinuxRecvErr UDPFlags = C.UV_UDP_LINUX_RECVERR
 	// UDPRecvmmsg (NewUDPEx) makes libuv read with recvmmsg where the system has it.
 	UDPRecvmmsg UDPFlags = C.UV_UDP_RECVMMSG
-	// UDPReusePort (Bind; UV_UDP_REUSEPORT, libuv 1.49) sets SO_REUSEPORT: several sockets
-	// that all set it bind the same address, and the system spreads the incoming datagrams
-	// over them. libuv answers ENOTSUP where the system lacks it; a libuv older than 1.49
-	// refuses the flag with EINVAL.
+	// UDPReusePort (Bind, OpenEx; UV_UDP_REUSEPORT, libuv 1.49) sets SO_REUSEPORT: several
+	// sockets that all set it bind the same address, and the system spreads the incoming
+	// datagrams over them. libuv answers ENOTSUP where the system lacks it; a libuv older than
+	// 1.49 refuses the flag with EINVAL (OpenEx needs 1.52).
 	UDPReusePort UDPFlags = C.UVG_UDP_REUSEPORT
 )
 
@@ -82,7 +82,7 @@ func NewUDPEx(l *Loop, family AddrFamily, flags UDPFlags) (*UDP, error) {
 }
 
 func newUDP(l *Loop, flags UDPFlags, ex bool) (*UDP, error) {
-	cflags, err := cuint[C.uint](flags)
+	cflags, err := cuint(flags)
 	if err != nil {
 		return nil, err
 	}
@@ -111,11 +111,30 @@ func (u *UDP) Open(fd int) error {
 	return status(C.uvg_udp_open(u.loop.ptr, p, cfd))
 }
 
+// OpenEx wraps uv_udp_open_ex: Open, with flags UDPReuseAddr and UDPReusePort set on the
+// socket; another flag is libuv's EINVAL. A descriptor outside C's int range is EINVAL. ENOSYS
+// before libuv 1.52. Loop-bound.
+func (u *UDP) OpenEx(fd int, flags UDPFlags) error {
+	p, err := u.live()
+	if err != nil {
+		return err
+	}
+	sock, err := cint(fd)
+	if err != nil {
+		return err
+	}
+	f, err := cuint(flags)
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_udp_open_ex(u.loop.ptr, C.uintptr_t(uintptr(p)), sock, f))
+}
+
 // Bind wraps uv_udp_bind: binds the socket to addr (port 0: any free port; read it back with
 // SockName), with flags UDPIPv6Only, UDPReuseAddr, UDPReusePort or UDPLinuxRecvErr. An
 // invalid addr is EINVAL. Loop-bound.
 func (u *UDP) Bind(addr netip.AddrPort, flags UDPFlags) error {
-	cflags, err := cuint[C.uint](flags)
+	cflags, err := cuint(flags)
 	if err != nil {
 		return err
 	}
@@ -334,6 +353,56 @@ func (u *UDP) TrySend(addr netip.AddrPort, bs [][]byte) (int, error) {
 	gen := u.pins.take() // as in tryWrite (stream.go)
 	var arr [stackBufs]C.uv_buf_t
 	r := C.uvg_udp_try_send(u.loop.ptr, p, pinBufs(gen, bs, arr[:]), C.uint(len(bs)), sa)
+	u.pins.put(gen)
+	if r < 0 {
+		return 0, status(r)
+	}
+	return int(r), nil
+}
+
+// Datagram is one datagram of TrySend2: its destination (the zero AddrPort on a connected
+// socket) and the buffers it is made of.
+type Datagram struct {
+	Addr netip.AddrPort // the destination; the zero AddrPort: the connected peer
+	Bufs [][]byte       // the datagram's bytes, in order
+}
+
+// TrySend2 wraps uv_udp_try_send2: sends the datagrams now, in order, with one sendmmsg(2)
+// where the system has it, without queuing, and returns how many were sent. libuv stops at
+// the first datagram that fails and answers its error only when that is the first one: EAGAIN
+// when it cannot be sent at once, or when sends are queued (fall back to Send). No datagram, or
+// an invalid Addr, is EINVAL; libuv's EINVAL before the socket is bound. ENOSYS before libuv
+// 1.50. Loop-bound.
+func (u *UDP) TrySend2(msgs []Datagram) (int, error) {
+	p, err := u.live()
+	if err != nil {
+		return 0, err
+	}
+	count, err := cuint(len(msgs))
+	if err != nil || count == 0 {
+		return 0, EINVAL
+	}
+	addrs := make([]sockaddr, len(msgs))
+	nbufs := make([]C.uint, len(msgs))
+	var bufs [][]byte
+	for i, m := range msgs {
+		if m.Addr != (netip.AddrPort{}) {
+			if err := addrs[i].setAddrPort(m.Addr); err != nil {
+				return 0, err
+			}
+		}
+		if nbufs[i], err = cuint(len(m.Bufs)); err != nil {
+			return 0, err
+		}
+		bufs = append(bufs, m.Bufs...)
+	}
+	if err := pinOwner(u.loop); err != nil {
+		return 0, err
+	}
+	gen := u.pins.take() // as in TrySend
+	var arr [stackBufs]C.uv_buf_t
+	r := C.uvg_udp_try_send2(u.loop.ptr, C.uintptr_t(uintptr(p)), count, pinBufs(gen, bufs, arr[:]), &nbufs[0],
+		(*C.struct_sockaddr_storage)(unsafe.Pointer(&addrs[0])))
 	u.pins.put(gen)
 	if r < 0 {
 		return 0, status(r)

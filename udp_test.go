@@ -1213,3 +1213,205 @@ func TestUDPReusePortVersions(t *testing.T) {
 	}
 	loopCloseAll(t, l, u)
 }
+
+// libuv: udp_recv_in_a_row
+func TestUDPRecvInARow(t *testing.T) {
+	const n = 5
+	l := newTestLoop(t)
+	server, addr := udpBind(t, l, udpLo4, 0)
+	recvs, checks := 0, 0
+	must(t, server.RecvStart(func(data []byte, from netip.AddrPort, flags UDPFlags, err error) {
+		recvs++ // the "nothing to read" call counts too, as in libuv's test
+		hndCheck(t, err)
+		if len(data) > 0 && len(data) != 10 {
+			t.Errorf("datagram of %d bytes, want 10", len(data))
+		}
+	}))
+	client := udpNew(t, l)
+	ch, err := NewCheck(l)
+	must(t, err)
+	must(t, ch.Start(func() {
+		checks++
+		// The datagrams sent before the loop ran are all read before the first check
+		// (UDP may drop some): between 1 and n+1 calls.
+		if recvs < 1 || recvs > n+1 {
+			t.Errorf("%d receive callbacks before the check, want 1 to %d", recvs, n+1)
+		}
+		hndCheck(t, ch.Stop())
+		udpClose(t, client, ch, server)
+	}))
+	for i := 0; i < n-1; i++ {
+		if k, err := client.TrySend(addr, [][]byte{make([]byte, 10)}); err != nil || k != 10 {
+			t.Fatalf("TrySend: %d, %v; want 10", k, err)
+		}
+	}
+	if k, err := client.TrySend(addr, [][]byte{nil}); err != nil || k != 0 {
+		t.Fatalf("TrySend of an empty datagram: %d, %v; want 0", k, err)
+	}
+	run(t, l, RunDefault)
+	if checks != 1 {
+		t.Errorf("check callback ran %d times, want 1", checks)
+	}
+}
+
+// udpRecvmsgUnreachable mirrors libuv's udp_recvmsg_unreachable_error tests: a socket bound
+// with UDPLinuxRecvErr sends to a port nobody listens on; until a timer closes it, its receive
+// callback runs 3 times (the ECONNREFUSED of the ICMP error, "nothing to read", the error
+// queue's message). libuv 1.44 to 1.51 never read the error queue and called it in a loop.
+func udpRecvmsgUnreachable(t *testing.T, lo netip.AddrPort) {
+	skipBeforeLibuv(t, 0x013400, "reading the error queue of a UDPLinuxRecvErr socket")
+	l := newTestLoop(t)
+	server := udpFreePort(t, l, lo)
+	client, _ := udpBind(t, l, lo, UDPLinuxRecvErr)
+	recvs := 0
+	must(t, client.RecvStart(func(data []byte, from netip.AddrPort, flags UDPFlags, err error) {
+		if flags != 0 && flags&UDPLinuxRecvErr == 0 {
+			t.Errorf("receive flags %v, want 0 or UDPLinuxRecvErr", flags)
+		}
+		recvs++
+	}))
+	tm, err := NewTimer(l)
+	must(t, err)
+	must(t, tm.Start(300*time.Millisecond, 0, func() { udpClose(t, client, tm) })) // libuv's: 3 s
+	_, err = client.Send(server, [][]byte{[]byte("PING")}, func(err error) { hndCheck(t, err) })
+	must(t, err)
+	run(t, l, RunDefault)
+	if recvs != 3 {
+		t.Errorf("receive callback ran %d times, want 3", recvs)
+	}
+}
+
+// libuv: udp_recvmsg_unreachable_error
+func TestUDPRecvmsgUnreachableError(t *testing.T) { udpRecvmsgUnreachable(t, udpLo4) }
+
+// libuv: udp_recvmsg_unreachable_error6
+func TestUDPRecvmsgUnreachableError6(t *testing.T) { udpRecvmsgUnreachable(t, udpLo6) }
+
+// udpPollerrClient returns a UDP handle bound to loopback with UDPLinuxRecvErr and connected to
+// a port nobody listens on: its first datagram brings back an ICMP error (POLLERR).
+func udpPollerrClient(t *testing.T, l *Loop) *UDP {
+	t.Helper()
+	skipBeforeLibuv(t, 0x013401, "not crashing on a POLLERR after the receive callback closed the handle")
+	peer := udpFreePort(t, l, udpLo4)
+	u, _ := udpBind(t, l, udpLo4, UDPLinuxRecvErr) // libuv's test binds 0.0.0.0
+	must(t, u.Connect(peer))
+	return u
+}
+
+// libuv: udp_recv_cb_close_pollerr
+//
+// libuv's test also counts its alloc callback (1); the binding serves that callback itself.
+func TestUDPRecvCbClosePollerr(t *testing.T) {
+	l := newTestLoop(t)
+	u := udpPollerrClient(t, l)
+	recvs := 0
+	must(t, u.RecvStart(func([]byte, netip.AddrPort, UDPFlags, error) {
+		recvs++
+		hndCheck(t, u.Close(nil))
+	}))
+	if k, err := u.TrySend(netip.AddrPort{}, [][]byte{[]byte("PING")}); err != nil || k <= 0 {
+		t.Fatalf("TrySend: %d, %v", k, err)
+	}
+	run(t, l, RunDefault)
+	if recvs != 1 {
+		t.Errorf("receive callback ran %d times, want 1", recvs)
+	}
+}
+
+// libuv: udp_send_pollerr_no_recv
+func TestUDPSendPollerrNoRecv(t *testing.T) {
+	l := newTestLoop(t)
+	u := udpPollerrClient(t, l)
+	sends := 0
+	_, err := u.Send(netip.AddrPort{}, [][]byte{[]byte("PING")}, func(error) {
+		sends++
+		hndCheck(t, u.Close(nil))
+	})
+	must(t, err)
+	run(t, l, RunDefault)
+	if sends != 1 {
+		t.Errorf("send callback ran %d times, want 1", sends)
+	}
+}
+
+func TestUDPTrySend2(t *testing.T) {
+	l := newTestLoop(t)
+	recv, err := NewUDP(l)
+	must(t, err)
+	send, err := NewUDP(l)
+	must(t, err)
+	_, err = send.TrySend2([]Datagram{{Bufs: [][]byte{{1}}}})
+	if !hasAPI(50) {
+		recv.Close(nil)
+		send.Close(nil)
+		run(t, l, RunDefault)
+		skipBefore(t, 50, err)
+	}
+	if !errors.Is(err, EINVAL) {
+		t.Errorf("TrySend2 before Bind: %v, want libuv's EINVAL", err)
+	}
+	if _, err := send.TrySend2(nil); !errors.Is(err, EINVAL) {
+		t.Errorf("TrySend2 of no datagram: %v, want EINVAL", err)
+	}
+	lo := netip.MustParseAddrPort("127.0.0.1:0")
+	must(t, recv.Bind(lo, 0))
+	must(t, send.Bind(lo, 0))
+	to, err := recv.SockName()
+	must(t, err)
+	want := []string{"one", "two+three", ""}
+	var got []string
+	must(t, recv.RecvStart(func(data []byte, addr netip.AddrPort, flags UDPFlags, err error) {
+		check(t, "receive", err)
+		if !addr.IsValid() { // nothing to read
+			return
+		}
+		got = append(got, string(data))
+		if len(got) == len(want) {
+			recv.Close(nil)
+			send.Close(nil)
+		}
+	}))
+	n, err := send.TrySend2([]Datagram{
+		{Addr: to, Bufs: [][]byte{[]byte("one")}},
+		{Addr: to, Bufs: [][]byte{[]byte("two"), []byte("+three")}},
+		{Addr: to},
+	})
+	if err != nil || n != 3 {
+		t.Fatalf("TrySend2 = %d, %v; want 3", n, err)
+	}
+	run(t, l, RunDefault)
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("received %q, want %q", got, want)
+	}
+}
+
+func TestUDPOpenEx(t *testing.T) {
+	l := newTestLoop(t)
+	u, err := NewUDP(l)
+	must(t, err)
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_DGRAM|syscall.SOCK_CLOEXEC, 0)
+	must(t, err)
+	err = u.OpenEx(fd, UDPIPv6Only) // not a flag of uv_udp_open_ex
+	if !hasAPI(52) {
+		syscall.Close(fd)
+		u.Close(nil)
+		run(t, l, RunDefault)
+		skipBefore(t, 52, err)
+	}
+	if !errors.Is(err, EINVAL) {
+		t.Errorf("OpenEx with UDPIPv6Only: %v, want EINVAL", err)
+	}
+	if err := u.OpenEx(fd, UDPReuseAddr|UDPReusePort); err != nil {
+		syscall.Close(fd)
+		t.Errorf("OpenEx: %v", err)
+	}
+	v, err := syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, 0xf) // SO_REUSEPORT on Linux
+	if err != nil || v == 0 {
+		t.Errorf("SO_REUSEPORT after OpenEx(UDPReusePort) = %d, %v", v, err)
+	}
+	if err := u.OpenEx(fd, 0); !errors.Is(err, EBUSY) {
+		t.Errorf("second OpenEx: %v, want EBUSY", err)
+	}
+	u.Close(nil)
+	run(t, l, RunDefault)
+}

@@ -83,6 +83,10 @@ import "C"
 // major<<16 | minor<<8 | patch. Safe for concurrent use.
 func Version() uint32 { return uint32(C.uv_version()) }
 
+// headersVersion is the version of the libuv headers the binding was compiled against
+// (UV_VERSION_HEX): a function newer than them answers ENOSYS, whatever Version says.
+const headersVersion = uint32(C.UV_VERSION_HEX)
+
 // VersionString wraps uv_version_string: the version of the libuv in use at run time, such as
 // "1.44.2". Safe for concurrent use.
 func VersionString() string { return C.GoString(C.uv_version_string()) }

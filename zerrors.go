@@ -3,9 +3,34 @@
 package uv
 
 // #include <uv.h>
+//
+// /* Codes newer than libuv 1.44, with libuv's value where the headers lack them. */
+// #ifdef UV__ENODATA
+// # define UVG_ENODATA UV_ENODATA
+// #elif defined(ENODATA)
+// # define UVG_ENODATA (-ENODATA)
+// #else
+// # define UVG_ENODATA (-4024)
+// #endif
+// #ifdef UV__EUNATCH
+// # define UVG_EUNATCH UV_EUNATCH
+// #elif defined(EUNATCH)
+// # define UVG_EUNATCH (-EUNATCH)
+// #else
+// # define UVG_EUNATCH (-4023)
+// #endif
+// #ifdef UV__ENOEXEC
+// # define UVG_ENOEXEC UV_ENOEXEC
+// #elif defined(ENOEXEC)
+// # define UVG_ENOEXEC (-ENOEXEC)
+// #else
+// # define UVG_ENOEXEC (-4022)
+// #endif
 import "C"
 
-// libuv's error codes (UV_ERRNO_MAP).
+// libuv's error codes (UV_ERRNO_MAP). Those newer than libuv 1.44 (after ESOCKTNOSUPPORT) have
+// libuv's value whatever headers the package was built on; a libuv older than the code
+// names it "Unknown system error" in Error and Name.
 const (
 	// E2BIG: argument list too long.
 	E2BIG Errno = C.UV_E2BIG
@@ -171,4 +196,10 @@ const (
 	EILSEQ Errno = C.UV_EILSEQ
 	// ESOCKTNOSUPPORT: socket type not supported.
 	ESOCKTNOSUPPORT Errno = C.UV_ESOCKTNOSUPPORT
+	// ENODATA: no data available.
+	ENODATA Errno = C.UVG_ENODATA
+	// EUNATCH: protocol driver not attached.
+	EUNATCH Errno = C.UVG_EUNATCH
+	// ENOEXEC: exec format error.
+	ENOEXEC Errno = C.UVG_ENOEXEC
 )

@@ -13,6 +13,33 @@
 #error "uv: libuv >= 1.44.0 is required (found older headers); see libuv/README.md"
 #endif
 
+/* ---- functions newer than 1.44 ----
+ * The one mechanism for a libuv function added after 1.44, so that the binding builds on the
+ * headers of every supported version and a binary built on newer headers still runs with an
+ * older shared library, answering UV_ENOSYS in both cases:
+ *   UVG_SINCE(1, 45)  true when the headers in use declare libuv 1.45's API: #if around every
+ *                     use of the function, with a `return UV_ENOSYS;` branch;
+ *   UVG_WEAK(f);      redeclares f weak (next to its forwarder, inside that #if): when the
+ *                     library loaded at run time lacks f, the dynamic loader leaves its address
+ *                     NULL instead of stopping the program with "symbol lookup error";
+ *   UVG_NEED(f);      first statement of the forwarder: returns UV_ENOSYS when f is NULL.
+ * With the static library (tag libuv_static, which defines UVG_STATIC), UVG_WEAK is empty: the
+ * library is resolved at link time, where a weak reference would not pull an archive member in
+ * and could leave f NULL although the library has it; headers newer than the static library fail
+ * to link instead, which is the right answer to that mismatch. Constants of newer versions are
+ * defined under the binding's own names (UVG_...) with libuv's values, for older headers. */
+#define UVG_SINCE(major, minor) (UV_VERSION_HEX >= (((major) << 16) | ((minor) << 8)))
+#ifdef UVG_STATIC
+#define UVG_WEAK(f) extern __typeof__(f) f
+#define UVG_NEED(f) ((void)0)
+#else
+#define UVG_WEAK(f) extern __typeof__(f) f __attribute__((weak))
+#define UVG_NEED(f) \
+  do { \
+    if (&(f) == NULL) return UV_ENOSYS; \
+  } while (0)
+#endif
+
 /* Not a libuv code: a loop-bound function was called from a thread other than the one in uv_run. */
 #define UVG_EWRONGTHREAD (-100001)
 

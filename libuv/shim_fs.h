@@ -244,6 +244,23 @@ static inline int uvg_fs_lstat(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_f
   return uvg_fs_ret(r, uv_fs_lstat(l, r, path, UVG_FSCB(out)), out);
 }
 
+/* uv_statfs_t read through the headers in use: 1.52 took f_spare[0] for f_frsize. frsize is 0
+ * when the headers or the library loaded at run time predate it (libuv < 1.52 leaves f_spare
+ * unset: a binary built on newer headers must not read it). */
+typedef struct {
+  uint64_t type, bsize, blocks, bfree, bavail, files, ffree, frsize;
+} uvg_statfs_t;
+
+#define UVG_STATFS_FRSIZE (UV_VERSION_HEX >= 0x013400)
+
+static inline uvg_statfs_t uvg_statfs_read(const uv_statfs_t* s) {
+  uvg_statfs_t o = {s->f_type, s->f_bsize, s->f_blocks, s->f_bfree, s->f_bavail, s->f_files, s->f_ffree, 0};
+#if UVG_STATFS_FRSIZE
+  if (uv_version() >= 0x013400) o.frsize = s->f_frsize;
+#endif
+  return o;
+}
+
 static inline int uvg_fs_statfs(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs_res_t* out) {
   UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_statfs(l, r, path, UVG_FSCB(out)), out);

@@ -60,4 +60,130 @@ static inline int uvg_print_handles(uv_loop_t* l, int fd, int only_active) {
   return fclose(f) == 0 ? 0 : -errno;
 }
 
+/* ---- added after 1.44 (the mechanism: UVG_SINCE, UVG_WEAK, UVG_NEED in shim.h) ---- */
+
+/* uv_group_t (1.45), or the same fields for older headers, which lack the type. */
+#if UVG_SINCE(1, 45)
+typedef uv_group_t uvg_group_t;
+#define UVG_CLOCK_MONOTONIC UV_CLOCK_MONOTONIC
+#define UVG_CLOCK_REALTIME UV_CLOCK_REALTIME
+UVG_WEAK(uv_os_get_passwd2);
+UVG_WEAK(uv_os_get_group);
+UVG_WEAK(uv_os_free_group);
+UVG_WEAK(uv_get_available_memory);
+UVG_WEAK(uv_clock_gettime);
+#else
+typedef struct {
+  char* groupname;
+  unsigned long gid;
+  char** members;
+} uvg_group_t;
+#define UVG_CLOCK_MONOTONIC 0
+#define UVG_CLOCK_REALTIME 1
+#endif
+#if UVG_SINCE(1, 47)
+UVG_WEAK(uv_utf16_length_as_wtf8);
+UVG_WEAK(uv_utf16_to_wtf8);
+UVG_WEAK(uv_wtf8_length_as_utf16);
+UVG_WEAK(uv_wtf8_to_utf16);
+#endif
+#if UVG_SINCE(1, 50)
+UVG_WEAK(uv_getrusage_thread);
+#endif
+
+static inline int uvg_os_get_passwd2(uv_passwd_t* pwd, unsigned int uid) {
+#if UVG_SINCE(1, 45)
+  UVG_NEED(uv_os_get_passwd2);
+  return uv_os_get_passwd2(pwd, (uv_uid_t)uid);
+#else
+  return UV_ENOSYS;
+#endif
+}
+
+/* uv_os_get_group; free a successful answer with uvg_os_free_group. */
+static inline int uvg_os_get_group(uvg_group_t* grp, unsigned int gid) {
+#if UVG_SINCE(1, 45)
+  UVG_NEED(uv_os_get_group);
+  UVG_NEED(uv_os_free_group);
+  return uv_os_get_group(grp, (uv_uid_t)gid);
+#else
+  return UV_ENOSYS;
+#endif
+}
+
+static inline void uvg_os_free_group(uvg_group_t* grp) {
+#if UVG_SINCE(1, 45)
+  uv_os_free_group(grp);
+#endif
+}
+
+static inline int uvg_get_available_memory(uint64_t* n) {
+#if UVG_SINCE(1, 45)
+  UVG_NEED(uv_get_available_memory);
+  *n = uv_get_available_memory();
+  return 0;
+#else
+  return UV_ENOSYS;
+#endif
+}
+
+/* uv_clock_gettime, its uv_timespec64_t (1.45) as nanoseconds. */
+static inline int uvg_clock_gettime(int clock_id, int64_t* ns) {
+#if UVG_SINCE(1, 45)
+  uv_timespec64_t ts;
+  int r;
+  UVG_NEED(uv_clock_gettime);
+  r = uv_clock_gettime((uv_clock_id)clock_id, &ts);
+  if (r == 0) *ns = ts.tv_sec * 1000000000 + ts.tv_nsec;
+  return r;
+#else
+  return UV_ENOSYS;
+#endif
+}
+
+static inline int uvg_getrusage_thread(uv_rusage_t* r) {
+#if UVG_SINCE(1, 50)
+  UVG_NEED(uv_getrusage_thread);
+  return uv_getrusage_thread(r);
+#else
+  return UV_ENOSYS;
+#endif
+}
+
+/* UTF-16 to WTF-8: *n is the length in bytes, without the NUL that libuv writes after it. With
+ * buf NULL, only *n is computed (uv_utf16_length_as_wtf8); else buf holds *n + 1 bytes. */
+static inline int uvg_utf16_to_wtf8(const uint16_t* s, size_t len, char* buf, size_t* n) {
+#if UVG_SINCE(1, 47)
+  UVG_NEED(uv_utf16_length_as_wtf8);
+  UVG_NEED(uv_utf16_to_wtf8);
+  if (buf == NULL) {
+    *n = uv_utf16_length_as_wtf8(s, (ssize_t)len);
+    return 0;
+  }
+  return uv_utf16_to_wtf8(s, (ssize_t)len, &buf, n);
+#else
+  return UV_ENOSYS;
+#endif
+}
+
+/* WTF-8 (NUL-terminated) to UTF-16: with buf NULL, *n is the length in code units with the
+ * NUL (uv_wtf8_length_as_utf16), UV_EINVAL for invalid WTF-8; else buf holds *n code units. */
+static inline int uvg_wtf8_to_utf16(const char* s, uint16_t* buf, size_t* n) {
+#if UVG_SINCE(1, 47)
+  ssize_t r;
+  UVG_NEED(uv_wtf8_length_as_utf16);
+  UVG_NEED(uv_wtf8_to_utf16);
+  if (buf != NULL) {
+    uv_wtf8_to_utf16(s, buf, *n);
+    return 0;
+  }
+  r = uv_wtf8_length_as_utf16(s);
+  if (r < 0) return UV_EINVAL;
+  *n = (size_t)r;
+  return 0;
+#else
+  return UV_ENOSYS;
+#endif
+}
+
 #endif /* UVG_SHIM_MISC_H */

@@ -57,4 +57,39 @@ static inline int uvg_pipe(int* fds, int read_flags, int write_flags) {
   return r;
 }
 
+/* ---- added after 1.44 (the mechanism: UVG_SINCE, UVG_WEAK, UVG_NEED in shim.h) ---- */
+
+#if UVG_SINCE(1, 46)
+UVG_WEAK(uv_pipe_bind2);
+UVG_WEAK(uv_pipe_connect2);
+#define UVG_PIPE_NO_TRUNCATE UV_PIPE_NO_TRUNCATE
+#else
+#define UVG_PIPE_NO_TRUNCATE 1
+#endif
+
+/* uv_pipe_bind2: name holds len bytes, NULs allowed (a Linux abstract socket starts with one). */
+static inline int uvg_pipe_bind2(uv_loop_t* l, uintptr_t p, const char* name, size_t len,
+                                 unsigned int flags) {
+  UVG_CHECK(l);
+#if UVG_SINCE(1, 46)
+  UVG_NEED(uv_pipe_bind2);
+  return uv_pipe_bind2((uv_pipe_t*)p, name, len, flags);
+#else
+  return UV_ENOSYS;
+#endif
+}
+
+/* uv_pipe_connect2: an error it returns means the request was not started (no callback);
+ * libuv copies name. */
+static inline int uvg_pipe_connect2(uv_loop_t* l, void* req, uintptr_t p, const char* name,
+                                    size_t len, unsigned int flags) {
+  UVG_CHECK(l);
+#if UVG_SINCE(1, 46)
+  UVG_NEED(uv_pipe_connect2);
+  return uv_pipe_connect2(req, (uv_pipe_t*)p, name, len, flags, uvgConnectCb);
+#else
+  return UV_ENOSYS;
+#endif
+}
+
 #endif /* UVG_SHIM_PIPE_H */

@@ -66,4 +66,21 @@ static inline int uvg_socketpair(int type, int protocol, int* fds, int flags0, i
   return r;
 }
 
+/* ---- added after 1.44 (the mechanism: UVG_SINCE, UVG_WEAK, UVG_NEED in shim.h) ---- */
+
+#if UVG_SINCE(1, 52)
+UVG_WEAK(uv_tcp_keepalive_ex);
+#endif
+
+static inline int uvg_tcp_keepalive_ex(uv_loop_t* l, uintptr_t h, int on, unsigned int idle,
+                                       unsigned int intvl, unsigned int cnt) {
+  UVG_CHECK(l);
+#if UVG_SINCE(1, 52)
+  UVG_NEED(uv_tcp_keepalive_ex);
+  return uv_tcp_keepalive_ex((uv_tcp_t*)h, on, idle, intvl, cnt);
+#else
+  return UV_ENOSYS;
+#endif
+}
+
 #endif /* UVG_SHIM_TCP_H */

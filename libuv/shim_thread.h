@@ -333,4 +333,109 @@ static inline int uvg_random(uv_loop_t* l, void* req, void* buf, size_t n, unsig
   return uv_random(l, req, buf, n, flags, uvgRandomCb);
 }
 
+/* ---- added after 1.44 (the mechanism: UVG_SINCE, UVG_WEAK, UVG_NEED in shim.h) ---- */
+
+#if UVG_SINCE(1, 45)
+UVG_WEAK(uv_cpumask_size);
+UVG_WEAK(uv_thread_setaffinity);
+UVG_WEAK(uv_thread_getaffinity);
+UVG_WEAK(uv_thread_getcpu);
+#endif
+#if UVG_SINCE(1, 48)
+UVG_WEAK(uv_thread_getpriority);
+UVG_WEAK(uv_thread_setpriority);
+#define UVG_THREAD_PRIORITY_HIGHEST UV_THREAD_PRIORITY_HIGHEST
+#define UVG_THREAD_PRIORITY_ABOVE_NORMAL UV_THREAD_PRIORITY_ABOVE_NORMAL
+#define UVG_THREAD_PRIORITY_NORMAL UV_THREAD_PRIORITY_NORMAL
+#define UVG_THREAD_PRIORITY_BELOW_NORMAL UV_THREAD_PRIORITY_BELOW_NORMAL
+#define UVG_THREAD_PRIORITY_LOWEST UV_THREAD_PRIORITY_LOWEST
+#else
+#define UVG_THREAD_PRIORITY_HIGHEST 2
+#define UVG_THREAD_PRIORITY_ABOVE_NORMAL 1
+#define UVG_THREAD_PRIORITY_NORMAL 0
+#define UVG_THREAD_PRIORITY_BELOW_NORMAL (-1)
+#define UVG_THREAD_PRIORITY_LOWEST (-2)
+#endif
+#if UVG_SINCE(1, 50)
+UVG_WEAK(uv_thread_detach);
+UVG_WEAK(uv_thread_setname);
+UVG_WEAK(uv_thread_getname);
+#endif
+
+/* uv_cpumask_size: the size of a CPU mask, or libuv's error (UV_ENOTSUP where the system has no
+ * affinity). */
+static inline int uvg_cpumask_size(void) {
+#if UVG_SINCE(1, 45)
+  UVG_NEED(uv_cpumask_size);
+  return uv_cpumask_size();
+#else
+  return UV_ENOSYS;
+#endif
+}
+
+/* uv_thread_getaffinity (set 0) or uv_thread_setaffinity (set 1, old may be NULL). */
+static inline int uvg_thread_affinity(uv_thread_t tid, int set, char* mask, char* old, size_t n) {
+#if UVG_SINCE(1, 45)
+  UVG_NEED(uv_thread_getaffinity);
+  UVG_NEED(uv_thread_setaffinity);
+  return set ? uv_thread_setaffinity(&tid, mask, old, n) : uv_thread_getaffinity(&tid, mask, n);
+#else
+  return UV_ENOSYS;
+#endif
+}
+
+static inline int uvg_thread_getcpu(void) {
+#if UVG_SINCE(1, 45)
+  UVG_NEED(uv_thread_getcpu);
+  return uv_thread_getcpu();
+#else
+  return UV_ENOSYS;
+#endif
+}
+
+static inline int uvg_thread_getpriority(uv_thread_t tid, int* prio) {
+#if UVG_SINCE(1, 48)
+  UVG_NEED(uv_thread_getpriority);
+  return uv_thread_getpriority(tid, prio);
+#else
+  return UV_ENOSYS;
+#endif
+}
+
+static inline int uvg_thread_setpriority(uv_thread_t tid, int prio) {
+#if UVG_SINCE(1, 48)
+  UVG_NEED(uv_thread_setpriority);
+  return uv_thread_setpriority(tid, prio);
+#else
+  return UV_ENOSYS;
+#endif
+}
+
+static inline int uvg_thread_detach(uv_thread_t* tid) {
+#if UVG_SINCE(1, 50)
+  UVG_NEED(uv_thread_detach);
+  return uv_thread_detach(tid);
+#else
+  return UV_ENOSYS;
+#endif
+}
+
+static inline int uvg_thread_setname(const char* name) {
+#if UVG_SINCE(1, 50)
+  UVG_NEED(uv_thread_setname);
+  return uv_thread_setname(name);
+#else
+  return UV_ENOSYS;
+#endif
+}
+
+static inline int uvg_thread_getname(uv_thread_t tid, char* name, size_t size) {
+#if UVG_SINCE(1, 50)
+  UVG_NEED(uv_thread_getname);
+  return uv_thread_getname(&tid, name, size);
+#else
+  return UV_ENOSYS;
+#endif
+}
+
 #endif /* UVG_SHIM_THREAD_H */

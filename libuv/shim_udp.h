@@ -112,4 +112,52 @@ static inline int uvg_udp_recv_stop(uv_loop_t* l, void* h) {
   return uv_udp_recv_stop(h);
 }
 
+/* ---- added after 1.44 (the mechanism: UVG_SINCE, UVG_WEAK, UVG_NEED in shim.h) ---- */
+
+#if UVG_SINCE(1, 50)
+UVG_WEAK(uv_udp_try_send2);
+#endif
+#if UVG_SINCE(1, 52)
+UVG_WEAK(uv_udp_open_ex);
+#endif
+
+static inline int uvg_udp_open_ex(uv_loop_t* l, uintptr_t h, int sock, unsigned int flags) {
+  UVG_CHECK(l);
+#if UVG_SINCE(1, 52)
+  UVG_NEED(uv_udp_open_ex);
+  return uv_udp_open_ex((uv_udp_t*)h, (uv_os_sock_t)sock, flags);
+#else
+  return UV_ENOSYS;
+#endif
+}
+
+/* uv_udp_try_send2 of count (> 0) datagrams: datagram i is the next nbufs[i] buffers of bufs,
+ * to addrs[i], or to the connected peer when addrs[i] is zero (AF_UNSPEC). */
+static inline int uvg_udp_try_send2(uv_loop_t* l, uintptr_t h, unsigned int count, uv_buf_t* bufs,
+                                    unsigned int* nbufs, struct sockaddr_storage* addrs) {
+  UVG_CHECK(l);
+#if UVG_SINCE(1, 50)
+  {
+    uv_buf_t** bp;
+    struct sockaddr** ap;
+    unsigned int i;
+    int r;
+    UVG_NEED(uv_udp_try_send2);
+    bp = malloc(count * (sizeof(*bp) + sizeof(*ap)));
+    if (bp == NULL) return UV_ENOMEM;
+    ap = (struct sockaddr**)(bp + count);
+    for (i = 0; i < count; i++) {
+      bp[i] = bufs;
+      bufs += nbufs[i];
+      ap[i] = addrs[i].ss_family == AF_UNSPEC ? NULL : (struct sockaddr*)&addrs[i];
+    }
+    r = uv_udp_try_send2((uv_udp_t*)h, count, bp, nbufs, ap, 0);
+    free(bp);
+    return r;
+  }
+#else
+  return UV_ENOSYS;
+#endif
+}
+
 #endif /* UVG_SHIM_UDP_H */
