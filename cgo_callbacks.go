@@ -141,6 +141,9 @@ func uvgWalkCb(p *C.uv_handle_t, _ unsafe.Pointer) {
 func uvgTimerCb(p *C.uv_timer_t) {
 	t := restoreToken(p.data).(*Timer)
 	defer t.loop.recoverCallback()
+	if t.loop.halted() {
+		return
+	}
 	t.cb()
 }
 
@@ -148,6 +151,9 @@ func uvgTimerCb(p *C.uv_timer_t) {
 func uvgPrepareCb(p *C.uv_prepare_t) {
 	h := restoreToken(p.data).(*Prepare)
 	defer h.loop.recoverCallback()
+	if h.loop.halted() {
+		return
+	}
 	h.cb()
 }
 
@@ -155,6 +161,9 @@ func uvgPrepareCb(p *C.uv_prepare_t) {
 func uvgCheckCb(p *C.uv_check_t) {
 	h := restoreToken(p.data).(*Check)
 	defer h.loop.recoverCallback()
+	if h.loop.halted() {
+		return
+	}
 	h.cb()
 }
 
@@ -162,6 +171,9 @@ func uvgCheckCb(p *C.uv_check_t) {
 func uvgIdleCb(p *C.uv_idle_t) {
 	h := restoreToken(p.data).(*Idle)
 	defer h.loop.recoverCallback()
+	if h.loop.halted() {
+		return
+	}
 	h.cb()
 }
 
@@ -169,6 +181,9 @@ func uvgIdleCb(p *C.uv_idle_t) {
 func uvgAsyncCb(p *C.uv_async_t) {
 	a := restoreToken(p.data).(*Async)
 	defer a.loop.recoverCallback()
+	if a.loop.halted() {
+		return
+	}
 	a.cb()
 }
 
@@ -176,6 +191,9 @@ func uvgAsyncCb(p *C.uv_async_t) {
 func uvgConnectionCb(p *C.uv_stream_t, st C.int) {
 	s := restoreToken(p.data).(Stream).streamBase()
 	defer s.loop.recoverCallback()
+	if s.loop.halted() {
+		return
+	}
 	s.connCb(status(st))
 }
 
@@ -183,6 +201,9 @@ func uvgConnectionCb(p *C.uv_stream_t, st C.int) {
 func uvgReadCb(p *C.uv_stream_t, nread C.ssize_t, buf *C.uv_buf_t) {
 	s := restoreToken(p.data).(Stream).streamBase()
 	defer s.loop.recoverCallback()
+	if s.loop.halted() {
+		return
+	}
 	s.read(nread, buf)
 }
 
@@ -191,7 +212,7 @@ func uvgWriteCb(token unsafe.Pointer, st C.int) {
 	w := restoreToken(token).(*WriteReq)
 	defer w.loop.recoverCallback()
 	w.complete()
-	if w.cb != nil {
+	if w.cb != nil && !w.loop.halted() {
 		w.cb(status(st))
 	}
 }
@@ -256,7 +277,7 @@ func uvgUDPSendCb(token unsafe.Pointer, st C.int) {
 	r := restoreToken(token).(*UDPSendReq)
 	defer r.loop.recoverCallback()
 	r.complete()
-	if r.cb != nil {
+	if r.cb != nil && !r.loop.halted() {
 		r.cb(status(st))
 	}
 }
@@ -276,7 +297,9 @@ func uvgUDPRecvCb(p *C.uv_udp_t, nread C.ssize_t, buf *C.uv_buf_t, addr *C.struc
 func uvgPollCb(p *C.uv_poll_t, st C.int, events C.int) {
 	h := restoreToken(p.data).(*Poll)
 	defer h.loop.recoverCallback()
-	h.cb(PollEvent(events), status(st))
+	if !h.loop.halted() {
+		h.cb(PollEvent(events), status(st))
+	}
 }
 
 //export uvgGetaddrinfoCb
@@ -331,7 +354,9 @@ func uvgAfterWorkCb(token unsafe.Pointer, st C.int) {
 func uvgSignalCb(p *C.uv_signal_t, signum C.int) {
 	s := restoreToken(p.data).(*Signal)
 	defer s.loop.recoverCallback()
-	s.cb(syscall.Signal(signum))
+	if !s.loop.halted() {
+		s.cb(syscall.Signal(signum))
+	}
 }
 
 // ---- process ----

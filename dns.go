@@ -95,8 +95,14 @@ func Getaddrinfo(l *Loop, node, service string, hints *AddrinfoHints, cb func(re
 	var h C.struct_addrinfo
 	ch := (*C.struct_addrinfo)(nil)
 	if hints != nil {
-		h.ai_family, h.ai_socktype = C.int(hints.Family), C.int(hints.SockType)
-		h.ai_protocol, h.ai_flags = C.int(hints.Protocol), C.int(hints.Flags)
+		f, e1 := cint(hints.Family)
+		st, e2 := cint(hints.SockType)
+		pr, e3 := cint(hints.Protocol)
+		fl, e4 := cint(hints.Flags)
+		if e1 != nil || e2 != nil || e3 != nil || e4 != nil {
+			return nil, nil, EINVAL
+		}
+		h.ai_family, h.ai_socktype, h.ai_protocol, h.ai_flags = f, st, pr, fl
 		ch = &h
 	}
 	r := &GetaddrinfoReq{cb: cb}
@@ -184,6 +190,10 @@ type GetnameinfoReq struct {
 //
 // Loop-bound: call it on the goroutine running the loop, or while it is not running.
 func Getnameinfo(l *Loop, addr netip.AddrPort, flags NameinfoFlags, cb func(host, service string, err error)) (*GetnameinfoReq, string, string, error) {
+	cflags, err := cint(flags)
+	if err != nil {
+		return nil, "", "", err
+	}
 	if l.ptr == nil {
 		return nil, "", "", ErrClosed
 	}
@@ -197,7 +207,7 @@ func Getnameinfo(l *Loop, addr netip.AddrPort, flags NameinfoFlags, cb func(host
 	if err := r.open(l, r, ReqGetnameinfo); err != nil {
 		return nil, "", "", err
 	}
-	st := C.uvg_getnameinfo(l.ptr, r.ptr, boolInt(cb != nil), sa.ptr(), C.int(flags))
+	st := C.uvg_getnameinfo(l.ptr, r.ptr, boolInt(cb != nil), sa.ptr(), cflags)
 	if cb == nil {
 		var host, service string
 		if st == 0 {

@@ -608,7 +608,8 @@ func (r *FSReq) release() {
 	if r.token != nil {
 		releaseToken(r.token)
 	}
-	r.ptr, r.token = nil, nil
+	r.token = nil
+	r.clear()
 }
 
 // fsOffset is the offset of read and write: a negative one is libuv's -1, the current position.
@@ -647,12 +648,24 @@ var poolOnce sync.Once
 func poolInit() { poolOnce.Do(func() { C.uvg_pool_init() }) }
 
 // OSFHandle wraps uv_get_osfhandle: the OS handle of a C runtime file descriptor; on Unix the
-// descriptor itself. Safe for concurrent use.
-func OSFHandle(fd int) int { return int(C.uv_get_osfhandle(C.uv_file(fd))) }
+// descriptor itself; -1 for an fd outside C's int. Safe for concurrent use.
+func OSFHandle(fd int) int {
+	cfd, err := cint(fd) // uv_file is an int
+	if err != nil {
+		return -1
+	}
+	return int(C.uv_get_osfhandle(C.uv_file(cfd)))
+}
 
 // OpenOSFHandle wraps uv_open_osfhandle: the C runtime file descriptor of an OS handle; on
-// Unix the handle itself. Safe for concurrent use.
-func OpenOSFHandle(h int) int { return int(C.uv_open_osfhandle(C.uv_os_fd_t(h))) }
+// Unix the handle itself; -1 for an h outside C's int. Safe for concurrent use.
+func OpenOSFHandle(h int) int {
+	ch, err := cint(h) // uv_os_fd_t is an int
+	if err != nil {
+		return -1
+	}
+	return int(C.uv_open_osfhandle(C.uv_os_fd_t(ch)))
+}
 
 // Dir wraps uv_dir_t: a directory opened by FSOpendir, read by FSReaddir, closed by
 // FSClosedir. One FSReaddir or FSClosedir at a time: another while one is in flight is EBUSY
@@ -677,25 +690,33 @@ func (d *Dir) live() error {
 // FSClose wraps uv_fs_close: closes the file descriptor fd. Asynchronous when cb is non-nil
 // (cb runs on the loop), synchronous when cb is nil; see FSReq. Loop-bound.
 func FSClose(l *Loop, fd int, cb func(*FSReq)) (*FSReq, error) {
+	cfd, err := cint(fd)
+	if err != nil {
+		return nil, err
+	}
 	r, err := newFS(l, "close", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_close(l.ptr, r.fs(), C.int(fd), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_close(l.ptr, r.fs(), cfd, r.out(&res)))
 }
 
 // FSOpen wraps uv_fs_open: opens path with flags and, for a created file, the permission bits
 // of mode; Result is the new file descriptor. Asynchronous when cb is non-nil, synchronous when
 // nil. Loop-bound.
 func FSOpen(l *Loop, path string, flags OpenFlag, mode os.FileMode, cb func(*FSReq)) (*FSReq, error) {
+	cflags, err := cint(flags)
+	if err != nil {
+		return nil, err
+	}
 	var pb fsPaths
 	r, p, err := pathFS(l, &pb, "open", cb, path)
 	if err != nil {
 		return nil, err
 	}
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_open(l.ptr, r.fs(), p[0], C.int(flags), unixMode(mode), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_open(l.ptr, r.fs(), p[0], cflags, unixMode(mode), r.out(&res)))
 }
 
 // FSRead wraps uv_fs_read: reads from fd into bufs, in order (preadv); Result is the number of
@@ -705,6 +726,10 @@ func FSOpen(l *Loop, path string, flags OpenFlag, mode os.FileMode, cb func(*FSR
 // until cb runs; do not use them before. No buffer at all is libuv's EINVAL; empty buffers
 // read nothing. Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSRead(l *Loop, fd int, bufs [][]byte, offset int64, cb func(*FSReq)) (*FSReq, error) {
+	cfd, err := cint(fd)
+	if err != nil {
+		return nil, err
+	}
 	r, err := newFS(l, "read", "", false, cb)
 	if err != nil {
 		return nil, err
@@ -712,7 +737,7 @@ func FSRead(l *Loop, fd int, bufs [][]byte, offset int64, cb func(*FSReq)) (*FSR
 	var arr [stackBufs]C.uv_buf_t // libuv copies the array (uvg_fs_read is noescape)
 	b := r.bufs.setIn(bufs, arr[:])
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_read(l.ptr, r.fs(), C.int(fd), b, C.uint(len(bufs)), fsOffset(offset), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_read(l.ptr, r.fs(), cfd, b, C.uint(len(bufs)), fsOffset(offset), r.out(&res)))
 }
 
 // FSWrite wraps uv_fs_write: writes bufs to fd, in order (pwritev); Result is the number of
@@ -724,6 +749,10 @@ func FSRead(l *Loop, fd int, bufs [][]byte, offset int64, cb func(*FSReq)) (*FSR
 // handler ignores the signal (its exit on fds 1 and 2 is os.File's), and the threadpool's
 // threads have it blocked (see poolInit). Loop-bound.
 func FSWrite(l *Loop, fd int, bufs [][]byte, offset int64, cb func(*FSReq)) (*FSReq, error) {
+	cfd, err := cint(fd)
+	if err != nil {
+		return nil, err
+	}
 	r, err := newFS(l, "write", "", false, cb)
 	if err != nil {
 		return nil, err
@@ -731,7 +760,7 @@ func FSWrite(l *Loop, fd int, bufs [][]byte, offset int64, cb func(*FSReq)) (*FS
 	var arr [stackBufs]C.uv_buf_t // libuv copies the array (uvg_fs_write is noescape)
 	b := r.bufs.setIn(bufs, arr[:])
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_write(l.ptr, r.fs(), C.int(fd), b, C.uint(len(bufs)), fsOffset(offset), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_write(l.ptr, r.fs(), cfd, b, C.uint(len(bufs)), fsOffset(offset), r.out(&res)))
 }
 
 // FSUnlink wraps uv_fs_unlink: removes the file path. Asynchronous when cb is non-nil,
@@ -750,13 +779,17 @@ func FSUnlink(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 // unless flags has CopyfileExcl). Unknown flags are libuv's EINVAL. Asynchronous when cb is
 // non-nil, synchronous when nil. Loop-bound.
 func FSCopyfile(l *Loop, path, newPath string, flags CopyfileFlag, cb func(*FSReq)) (*FSReq, error) {
+	cflags, err := cint(flags)
+	if err != nil {
+		return nil, err
+	}
 	var pb fsPaths
 	r, p, err := pathFS(l, &pb, "copyfile", cb, path, newPath)
 	if err != nil {
 		return nil, err
 	}
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_copyfile(l.ptr, r.fs(), p[0], p[1], C.int(flags), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_copyfile(l.ptr, r.fs(), p[0], p[1], cflags, r.out(&res)))
 }
 
 // FSMkdir wraps uv_fs_mkdir: creates the directory path with the permission bits of mode
@@ -905,12 +938,16 @@ func FSStat(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 // FSFstat wraps uv_fs_fstat: the Stat of the open file fd. Asynchronous when cb is non-nil,
 // synchronous when nil. Loop-bound.
 func FSFstat(l *Loop, fd int, cb func(*FSReq)) (*FSReq, error) {
+	cfd, err := cint(fd)
+	if err != nil {
+		return nil, err
+	}
 	r, err := newFS(l, "fstat", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_fstat(l.ptr, r.fs(), C.int(fd), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_fstat(l.ptr, r.fs(), cfd, r.out(&res)))
 }
 
 // FSLstat wraps uv_fs_lstat: the Stat of path, of the link itself for a symbolic link.
@@ -951,41 +988,61 @@ func FSRename(l *Loop, path, newPath string, cb func(*FSReq)) (*FSReq, error) {
 
 // FSFsync wraps uv_fs_fsync. Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSFsync(l *Loop, fd int, cb func(*FSReq)) (*FSReq, error) {
+	cfd, err := cint(fd)
+	if err != nil {
+		return nil, err
+	}
 	r, err := newFS(l, "fsync", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_fsync(l.ptr, r.fs(), C.int(fd), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_fsync(l.ptr, r.fs(), cfd, r.out(&res)))
 }
 
 // FSFdatasync wraps uv_fs_fdatasync. Asynchronous when cb is non-nil, synchronous when nil.
 // Loop-bound.
 func FSFdatasync(l *Loop, fd int, cb func(*FSReq)) (*FSReq, error) {
+	cfd, err := cint(fd)
+	if err != nil {
+		return nil, err
+	}
 	r, err := newFS(l, "fdatasync", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_fdatasync(l.ptr, r.fs(), C.int(fd), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_fdatasync(l.ptr, r.fs(), cfd, r.out(&res)))
 }
 
 // FSFtruncate wraps uv_fs_ftruncate: sets the size of fd's file to size bytes (a negative
 // size is the system's EINVAL). Asynchronous when cb is non-nil, synchronous when nil.
 // Loop-bound.
 func FSFtruncate(l *Loop, fd int, size int64, cb func(*FSReq)) (*FSReq, error) {
+	cfd, err := cint(fd)
+	if err != nil {
+		return nil, err
+	}
 	r, err := newFS(l, "ftruncate", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_ftruncate(l.ptr, r.fs(), C.int(fd), C.int64_t(size), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_ftruncate(l.ptr, r.fs(), cfd, C.int64_t(size), r.out(&res)))
 }
 
 // FSSendfile wraps uv_fs_sendfile: copies up to length bytes of inFd, from inOffset, to outFd;
 // Result is the number of bytes copied. A negative length is ErrNegative. Asynchronous when cb
 // is non-nil, synchronous when nil. Loop-bound.
 func FSSendfile(l *Loop, outFd, inFd int, inOffset int64, length int, cb func(*FSReq)) (*FSReq, error) {
+	cout, err := cint(outFd)
+	if err != nil {
+		return nil, err
+	}
+	cin, err := cint(inFd)
+	if err != nil {
+		return nil, err
+	}
 	if l == nil || l.ptr == nil {
 		return nil, ErrClosed
 	}
@@ -997,7 +1054,7 @@ func FSSendfile(l *Loop, outFd, inFd int, inOffset int64, length int, cb func(*F
 		return nil, err
 	}
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_sendfile(l.ptr, r.fs(), C.int(outFd), C.int(inFd), C.int64_t(inOffset),
+	return r.submit(&res, C.uvg_fs_sendfile(l.ptr, r.fs(), cout, cin, C.int64_t(inOffset),
 		C.size_t(length), r.out(&res)))
 }
 
@@ -1005,13 +1062,17 @@ func FSSendfile(l *Loop, outFd, inFd int, inOffset int64, length int, cb func(*F
 // executed (R_OK, W_OK, X_OK). Asynchronous when cb is non-nil, synchronous when nil.
 // Loop-bound.
 func FSAccess(l *Loop, path string, mode AccessMode, cb func(*FSReq)) (*FSReq, error) {
+	cmode, err := cint(mode)
+	if err != nil {
+		return nil, err
+	}
 	var pb fsPaths
 	r, p, err := pathFS(l, &pb, "access", cb, path)
 	if err != nil {
 		return nil, err
 	}
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_access(l.ptr, r.fs(), p[0], C.int(mode), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_access(l.ptr, r.fs(), p[0], cmode, r.out(&res)))
 }
 
 // FSChmod wraps uv_fs_chmod: sets the permission (and setuid, setgid, sticky) bits of path.
@@ -1029,12 +1090,16 @@ func FSChmod(l *Loop, path string, mode os.FileMode, cb func(*FSReq)) (*FSReq, e
 // FSFchmod wraps uv_fs_fchmod: FSChmod of an open file. Asynchronous when cb is non-nil,
 // synchronous when nil. Loop-bound.
 func FSFchmod(l *Loop, fd int, mode os.FileMode, cb func(*FSReq)) (*FSReq, error) {
+	cfd, err := cint(fd)
+	if err != nil {
+		return nil, err
+	}
 	r, err := newFS(l, "fchmod", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_fchmod(l.ptr, r.fs(), C.int(fd), unixMode(mode), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_fchmod(l.ptr, r.fs(), cfd, unixMode(mode), r.out(&res)))
 }
 
 // FSUtime wraps uv_fs_utime: sets the access and modification times of path. libuv takes
@@ -1054,12 +1119,16 @@ func FSUtime(l *Loop, path string, atime, mtime time.Time, cb func(*FSReq)) (*FS
 // FSFutime wraps uv_fs_futime: FSUtime of an open file. Asynchronous when cb is non-nil,
 // synchronous when nil. Loop-bound.
 func FSFutime(l *Loop, fd int, atime, mtime time.Time, cb func(*FSReq)) (*FSReq, error) {
+	cfd, err := cint(fd)
+	if err != nil {
+		return nil, err
+	}
 	r, err := newFS(l, "futime", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_futime(l.ptr, r.fs(), C.int(fd), fsTime(atime), fsTime(mtime), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_futime(l.ptr, r.fs(), cfd, fsTime(atime), fsTime(mtime), r.out(&res)))
 }
 
 // FSLutime wraps uv_fs_lutime: FSUtime of a symbolic link itself. Asynchronous when cb is
@@ -1090,13 +1159,17 @@ func FSLink(l *Loop, path, newPath string, cb func(*FSReq)) (*FSReq, error) {
 // (SymlinkDir, SymlinkJunction) only matter on Windows. Asynchronous when cb is non-nil,
 // synchronous when nil. Loop-bound.
 func FSSymlink(l *Loop, path, newPath string, flags SymlinkFlag, cb func(*FSReq)) (*FSReq, error) {
+	cflags, err := cint(flags)
+	if err != nil {
+		return nil, err
+	}
 	var pb fsPaths
 	r, p, err := pathFS(l, &pb, "symlink", cb, path, newPath)
 	if err != nil {
 		return nil, err
 	}
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_symlink(l.ptr, r.fs(), p[0], p[1], C.int(flags), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_symlink(l.ptr, r.fs(), p[0], p[1], cflags, r.out(&res)))
 }
 
 // FSReadlink wraps uv_fs_readlink: Link is the content of the symbolic link path.
@@ -1126,34 +1199,62 @@ func FSRealpath(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 // FSChown wraps uv_fs_chown: sets the owner and group of path; -1 leaves one unchanged.
 // Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSChown(l *Loop, path string, uid, gid int, cb func(*FSReq)) (*FSReq, error) {
+	cuid, err := cint(uid)
+	if err != nil {
+		return nil, err
+	}
+	cgid, err := cint(gid)
+	if err != nil {
+		return nil, err
+	}
 	var pb fsPaths
 	r, p, err := pathFS(l, &pb, "chown", cb, path)
 	if err != nil {
 		return nil, err
 	}
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_chown(l.ptr, r.fs(), p[0], C.int(uid), C.int(gid), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_chown(l.ptr, r.fs(), p[0], cuid, cgid, r.out(&res)))
 }
 
 // FSFchown wraps uv_fs_fchown: FSChown of an open file. Asynchronous when cb is non-nil,
 // synchronous when nil. Loop-bound.
 func FSFchown(l *Loop, fd int, uid, gid int, cb func(*FSReq)) (*FSReq, error) {
+	cfd, err := cint(fd)
+	if err != nil {
+		return nil, err
+	}
+	cuid, err := cint(uid)
+	if err != nil {
+		return nil, err
+	}
+	cgid, err := cint(gid)
+	if err != nil {
+		return nil, err
+	}
 	r, err := newFS(l, "fchown", "", false, cb)
 	if err != nil {
 		return nil, err
 	}
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_fchown(l.ptr, r.fs(), C.int(fd), C.int(uid), C.int(gid), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_fchown(l.ptr, r.fs(), cfd, cuid, cgid, r.out(&res)))
 }
 
 // FSLchown wraps uv_fs_lchown: FSChown of a symbolic link itself. Asynchronous when cb is
 // non-nil, synchronous when nil. Loop-bound.
 func FSLchown(l *Loop, path string, uid, gid int, cb func(*FSReq)) (*FSReq, error) {
+	cuid, err := cint(uid)
+	if err != nil {
+		return nil, err
+	}
+	cgid, err := cint(gid)
+	if err != nil {
+		return nil, err
+	}
 	var pb fsPaths
 	r, p, err := pathFS(l, &pb, "lchown", cb, path)
 	if err != nil {
 		return nil, err
 	}
 	var res C.uvg_fs_res_t
-	return r.submit(&res, C.uvg_fs_lchown(l.ptr, r.fs(), p[0], C.int(uid), C.int(gid), r.out(&res)))
+	return r.submit(&res, C.uvg_fs_lchown(l.ptr, r.fs(), p[0], cuid, cgid, r.out(&res)))
 }

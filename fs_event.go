@@ -85,6 +85,10 @@ func NewFSEvent(l *Loop) (*FSEvent, error) {
 // Errno; a path holding a NUL byte is ErrNUL; a nil cb is EINVAL (libuv would call it).
 // Loop-bound.
 func (h *FSEvent) Start(path string, flags FSEventFlags, cb func(filename string, events FSEventKind, err error)) error {
+	cflags, err := cuint(flags)
+	if err != nil {
+		return err
+	}
 	p, err := h.live()
 	if err != nil {
 		return err
@@ -97,7 +101,7 @@ func (h *FSEvent) Start(path string, flags FSEventFlags, cb func(filename string
 		return err
 	}
 	defer C.free(unsafe.Pointer(cpath))
-	if err := status(C.uvg_fs_event_start(p, cpath, C.uint(flags))); err != nil {
+	if err := status(C.uvg_fs_event_start(h.loop.ptr, p, cpath, cflags)); err != nil {
 		return pathError("fs_event_start", path, err)
 	}
 	h.cb = cb
@@ -110,7 +114,7 @@ func (h *FSEvent) Stop() error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_fs_event_stop(p))
+	return status(C.uvg_fs_event_stop(h.loop.ptr, p))
 }
 
 // Path wraps uv_fs_event_getpath: the path given to Start, as given. libuv answers EINVAL
@@ -120,7 +124,7 @@ func (h *FSEvent) Path() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return handlePath(func(buf *C.char, n *C.size_t) C.int { return C.uvg_fs_event_getpath(p, buf, n) })
+	return handlePath(func(buf *C.char, n *C.size_t) C.int { return C.uvg_fs_event_getpath(h.loop.ptr, p, buf, n) })
 }
 
 // handlePath calls a uv_*_getpath function, growing the buffer as long as it answers ENOBUFS

@@ -60,7 +60,7 @@ func (h *FSPoll) Start(path string, interval time.Duration, cb func(prev, curr *
 	defer C.free(unsafe.Pointer(cpath))
 	active := h.IsActive()
 	poolInit() // libuv stats the path on its threadpool: start it as the binding does (fs.go)
-	if err := status(C.uvg_fs_poll_start(p, cpath, C.uint(millis(interval)))); err != nil {
+	if err := status(C.uvg_fs_poll_start(h.loop.ptr, p, cpath, C.uint(millis(interval)))); err != nil {
 		return pathError("fs_poll_start", path, err)
 	}
 	if !active {
@@ -75,7 +75,7 @@ func (h *FSPoll) Stop() error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_fs_poll_stop(p))
+	return status(C.uvg_fs_poll_stop(h.loop.ptr, p))
 }
 
 // Path wraps uv_fs_poll_getpath: the path given to Start, as given. libuv answers EINVAL while
@@ -85,7 +85,7 @@ func (h *FSPoll) Path() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return handlePath(func(buf *C.char, n *C.size_t) C.int { return C.uvg_fs_poll_getpath(p, buf, n) })
+	return handlePath(func(buf *C.char, n *C.size_t) C.int { return C.uvg_fs_poll_getpath(h.loop.ptr, p, buf, n) })
 }
 
 // fsPoll is the fs poll callback's Go side.

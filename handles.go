@@ -3,7 +3,10 @@ package uv
 // #include "shim.h"
 import "C"
 
-import "unsafe"
+import (
+	"sync/atomic"
+	"unsafe"
+)
 
 // HandleType wraps uv_handle_type.
 type HandleType int
@@ -73,7 +76,9 @@ type Handle interface {
 }
 
 // handle is the base every handle type embeds. ptr is C memory from the constructor until the
-// close callback; token keeps the Go object reachable over the same span.
+// close callback; token keeps the Go object reachable over the same span. ptr and closing are
+// read by live before any thread check (a misusing goroutine may read them while the loop's
+// goroutine closes the handle): they are written atomically once the handle is published.
 type handle struct {
 	ptr     unsafe.Pointer // the uv_<type>_t
 	loop    *Loop
@@ -85,7 +90,7 @@ type handle struct {
 	// until the last of them completes.
 	sends   int32
 	typ     int8 // a HandleType; small fields keep a Timer in 64 bytes
-	closing bool
+	closing atomic.Bool
 }
 
 func (h *handle) base() *handle { return h }
@@ -117,12 +122,13 @@ func cptr(p unsafe.Pointer) C.uintptr_t { return C.uintptr_t(uintptr(p)) }
 // hp is the C handle as a uv_handle_t, for libuv's getters.
 func (h *handle) hp() *C.uv_handle_t { return (*C.uv_handle_t)(h.ptr) }
 
-// live returns the C handle, or ErrClosed from Close on.
+// live returns the C handle, or ErrClosed from Close on. It may run on any goroutine, before
+// the thread check (which is in the C call that uses the handle and reads only the loop).
 func (h *handle) live() (unsafe.Pointer, error) {
-	if h.closing {
+	if h.closing.Load() {
 		return nil, ErrClosed
 	}
-	return h.ptr, nil
+	return atomic.LoadPointer(&h.ptr), nil
 }
 
 // closed runs in the close callback: it frees the C handle and the token, then calls the user's
@@ -141,8 +147,9 @@ func (h *handle) closed() {
 func (h *handle) freed() {
 	cb := h.closeCb
 	releaseToken(h.token)
-	h.ptr, h.token, h.closeCb = nil, nil, nil
-	if cb != nil {
+	atomic.StorePointer(&h.ptr, nil)
+	h.token, h.closeCb = nil, nil
+	if cb != nil && !h.loop.halted() {
 		cb()
 	}
 }
@@ -154,7 +161,7 @@ func (h *handle) Close(cb func()) error {
 	if err != nil {
 		return err
 	}
-	return h.closeWith(C.uvg_close(cptr(p), h.freeInC()), cb)
+	return h.closeWith(C.uvg_close(h.loop.ptr, cptr(p), h.freeInC()), cb)
 }
 
 // freeInC tells the C side whether the close callback may free the handle's memory in C: yes
@@ -167,7 +174,8 @@ func (h *handle) closeWith(r C.int, cb func()) error {
 	if err := status(r); err != nil {
 		return err
 	}
-	h.closing, h.closeCb = true, cb
+	h.closing.Store(true)
+	h.closeCb = cb
 	return nil
 }
 
@@ -184,7 +192,7 @@ func (h *handle) ref(on C.int) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_ref(p, on))
+	return status(C.uvg_ref(h.loop.ptr, p, on))
 }
 
 // HasRef wraps uv_has_ref. Loop-bound; false once the handle is closed.
@@ -203,7 +211,7 @@ func (h *handle) IsActive() bool {
 func (h *handle) IsClosing() bool {
 	h.loop.assertOwner()
 	if h.ptr == nil {
-		return h.closing
+		return h.closing.Load()
 	}
 	return C.uv_is_closing(h.hp()) != 0
 }
@@ -215,9 +223,8 @@ func (h *handle) Fileno() (int, error) {
 	if err != nil {
 		return -1, err
 	}
-	h.loop.assertOwner()
 	var fd C.int
-	if err := status(C.uvg_fileno(p, &fd)); err != nil {
+	if err := status(C.uvg_fileno(h.loop.ptr, p, &fd)); err != nil {
 		return -1, err
 	}
 	return int(fd), nil
@@ -257,20 +264,19 @@ func (h *handle) bufferSize(send C.int, size int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	v := C.int(size)
-	if err := status(C.uvg_buffer_size(p, send, &v)); err != nil {
+	v, err := cint(size)
+	if err != nil {
+		return 0, err
+	}
+	if err := status(C.uvg_buffer_size(h.loop.ptr, p, send, &v)); err != nil {
 		return 0, err
 	}
 	return int(v), nil
 }
 
-// Type wraps uv_handle_get_type; the handle's type still after Close. Loop-bound.
-func (h *handle) Type() HandleType {
-	if h.ptr != nil {
-		return HandleType(C.uv_handle_get_type(h.hp()))
-	}
-	return HandleType(h.typ)
-}
+// Type wraps uv_handle_get_type; the handle's type (kept by the Go side), still after
+// Close. Safe for concurrent use.
+func (h *handle) Type() HandleType { return HandleType(h.typ) }
 
 // TypeName wraps uv_handle_type_name of the handle's type ("timer", "tcp", ...); still
 // after Close. Loop-bound.

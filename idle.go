@@ -32,7 +32,7 @@ func (h *Idle) Start(cb func()) error {
 	if err != nil {
 		return err
 	}
-	return started(C.uvg_idle_start(cptr(p), boolInt(cb != nil)), &h.cb, cb)
+	return started(C.uvg_idle_start(h.loop.ptr, cptr(p), boolInt(cb != nil)), &h.cb, cb)
 }
 
 // Stop wraps uv_idle_stop. Loop-bound; ErrClosed after Close.
@@ -41,5 +41,5 @@ func (h *Idle) Stop() error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_idle_stop(p))
+	return status(C.uvg_idle_stop(h.loop.ptr, p))
 }

@@ -52,9 +52,10 @@ type Loop struct {
 	walkFn    func(Handle)
 
 	// The first panic recovered from a callback since Run started; Run re-panics with it.
-	panicked bool
-	panicVal any
-	panicStk []byte
+	panicked     bool
+	panicVal     any
+	panicStk     []byte
+	panicHandler func(value any, stack []byte)
 
 	// Post's queue, drained by the async handle post, which is referenced only while
 	// functions wait in the queue or holds are outstanding (see Hold).
@@ -248,7 +249,11 @@ func (l *Loop) Configure(opt LoopOption, args ...int) error {
 	if len(args) > 0 {
 		arg = args[0]
 	}
-	return status(C.uvg_loop_configure(l.ptr, C.uv_loop_option(opt), C.int(arg)))
+	carg, err := cint(arg)
+	if err != nil {
+		return err
+	}
+	return status(C.uvg_loop_configure(l.ptr, C.uv_loop_option(opt), carg))
 }
 
 // Walk wraps uv_walk: fn is called with every handle of the loop, closing ones included (but
@@ -265,6 +270,20 @@ func (l *Loop) Walk(fn func(Handle)) error {
 		l.repanic()
 	}
 	return err
+}
+
+// wrongThreadPanic is the panic of a loop-bound call from the wrong thread: in every build for
+// the calls without an error result, with the uvdebug tag for all.
+const wrongThreadPanic = "uv: loop used from a goroutine other than the one running it; " +
+	"call it from the loop's callbacks, or hand it over with Loop.Post"
+
+// assertOwner panics when a goroutine other than the one running l calls a loop-bound method
+// that has no error result to answer ErrWrongThread with (a programming error, like a
+// concurrent map write). It reads only the loop's state, never a handle's.
+func (l *Loop) assertOwner() {
+	if l.running.Load() && C.uvg_owner(l.ptr) == 0 {
+		panic(wrongThreadPanic)
+	}
 }
 
 // isClosed reports whether Close has succeeded. Safe for concurrent use.
@@ -313,13 +332,21 @@ func (l *Loop) Post(fn func()) error {
 }
 
 // runPosted is the post handle's callback: it runs what Post queued, each function under its
-// own recover so that one panic does not drop the others.
+// own recover; after a panic (without a panic handler) the functions not run yet stay queued.
 func (l *Loop) runPosted() {
 	l.postMu.Lock()
 	run := l.postQ
 	l.postQ, l.postRun = l.postRun[:0], nil
 	l.postMu.Unlock()
 	for i, fn := range run {
+		if l.halted() { // the rest stays queued, first, for the next Run
+			l.postMu.Lock()
+			l.postQ = append(append([]func(){}, run[i:]...), l.postQ...)
+			l.postMu.Unlock()
+			clear(run[i:])
+			l.post.Send()
+			break
+		}
 		l.call(fn)
 		run[i] = nil
 	}
@@ -404,15 +431,48 @@ func (l *Loop) recoverCallback() {
 	}
 }
 
-// keepPanic keeps a panic's value and stack, when it is the first one, and stops the loop
-// inside Run; also for panics recovered on a thread-pool thread (QueueWork), called on the loop.
+// keepPanic hands a panic's value and stack to the loop's panic handler, if any; otherwise (or
+// when the handler panics) it keeps the first one and stops the loop inside Run. Also for panics
+// recovered on a thread-pool thread (QueueWork), called on the loop.
 func (l *Loop) keepPanic(v any, stack []byte) {
+	if h := l.panicHandler; h != nil && !l.panicked {
+		if v, stack = l.handlePanic(h, v, stack); v == nil {
+			return
+		}
+	}
 	if !l.panicked {
 		l.panicked, l.panicVal, l.panicStk = true, v, stack
 	}
 	if l.running.Load() { // outside Run (Walk), a stop would swallow the next Run
 		C.uv_stop(l.ptr)
 	}
+}
+
+// handlePanic calls the panic handler h; it returns nil when h returned, else h's own panic.
+func (l *Loop) handlePanic(h func(any, []byte), v any, stack []byte) (hv any, hstack []byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			hv, hstack = r, debug.Stack()
+		}
+	}()
+	h(v, stack)
+	return nil, nil
+}
+
+// halted reports whether a callback panicked since Run started (with no panic handler, or one
+// that panicked): the trampolines then call no user callback, and do only the binding's
+// bookkeeping (frees, unpins, token releases), until Run has re-panicked. Loop-bound.
+func (l *Loop) halted() bool { return l.panicked }
+
+// SetPanicHandler sets the handler of panics in l's callbacks (Node's uncaughtException): each
+// recovered value and the callback's stack go to fn, on the loop, and the loop goes on as libuv
+// would. A panic inside fn falls back to the default, as does a nil fn: after a callback has
+// panicked, no other user callback of l runs (libuv finishes its pass, the binding frees,
+// unpins and releases what completes; functions handed to Post stay queued) until Run has
+// re-panicked with the value; the loop can then be run again. Loop-bound.
+func (l *Loop) SetPanicHandler(fn func(value any, stack []byte)) {
+	l.assertOwner()
+	l.panicHandler = fn
 }
 
 // callbackPanic carries a recovered panic to Run; an unrecovered re-panic prints it, with the

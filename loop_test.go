@@ -2,6 +2,7 @@ package uv
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"syscall"
@@ -957,11 +958,11 @@ func TestLoopPanicInTimer(t *testing.T) {
 	if v != any(boom) {
 		t.Fatalf("Run re-panicked with %#v, want the callback's value %v", v, boom)
 	}
-	// The iteration went on after the panic: the other due timer, the check and the close
-	// callbacks ran, each once.
-	want := []string{"timer1", "timer2", "check", "close"}
+	// libuv finished its pass, but no other user callback ran after the panic: not the other
+	// due timer, the check or the close callback.
+	want := []string{"timer1"}
 	if Version() >= 0x012d00 {
-		want = []string{"check", "close", "timer1", "timer2"} // RunOnce runs timers last
+		want = []string{"check", "close", "timer1"} // RunOnce runs timers last
 	}
 	if !slices.Equal(order, want) {
 		t.Errorf("callbacks of the iteration with a panic: %v, want %v", order, want)
@@ -992,10 +993,16 @@ func TestLoopPanicInPost(t *testing.T) {
 	if v := loopRecover(func() { l.Run(RunDefault) }); v != any(boom) {
 		t.Fatalf("Run re-panicked with %#v, want %v", v, boom)
 	}
+	if !slices.Equal(ran, []int{1}) {
+		t.Errorf("posted functions that ran before the re-panic: %v, want [1]", ran)
+	}
+	// The others stayed queued: the next Run runs them, then nothing waits any more.
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want false")
+	}
 	if !slices.Equal(ran, []int{1, 3, 4}) {
 		t.Errorf("posted functions that ran: %v, want [1 3 4]", ran)
 	}
-	// Nothing waits any more: Run returns normally.
 	if run(t, l, RunDefault) {
 		t.Error("Run: alive, want false")
 	}
@@ -1138,4 +1145,55 @@ func TestLoopStopBeforeRun(t *testing.T) {
 		t.Errorf("Run returned 0 with a pending timer, want non-zero")
 	}
 	hndDoClose(t, l, tm)
+}
+
+// TestLoopPanicHandler: with a panic handler, each panic goes to it and the pass goes on as
+// libuv's: the other due timer, the check and the close callback run; Run does not re-panic. A
+// panic in the handler falls back to the default.
+func TestLoopPanicHandler(t *testing.T) {
+	l := newTestLoop(t)
+	var order []string
+	var got []any
+	l.SetPanicHandler(func(v any, stack []byte) {
+		got = append(got, v)
+		if len(stack) == 0 {
+			t.Error("panic handler: empty stack")
+		}
+	})
+	t1, err := NewTimer(l)
+	must(t, err)
+	must(t, t1.Start(0, 0, func() { order = append(order, "timer1"); panic("one") }))
+	t2, err := NewTimer(l)
+	must(t, err)
+	must(t, t2.Start(0, 0, func() { order = append(order, "timer2"); panic("two") }))
+	chk, err := NewCheck(l)
+	must(t, err)
+	must(t, chk.Start(func() { order = append(order, "check") }))
+	closing, err := NewIdle(l)
+	must(t, err)
+	must(t, closing.Close(func() { order = append(order, "close") }))
+	if v := loopRecover(func() { l.Run(RunOnce) }); v != nil {
+		t.Fatalf("Run re-panicked with %#v despite the handler", v)
+	}
+	want := []string{"timer1", "timer2", "check", "close"}
+	if Version() >= 0x012d00 {
+		want = []string{"check", "close", "timer1", "timer2"}
+	}
+	if !slices.Equal(order, want) || !slices.Equal(got, []any{"one", "two"}) {
+		t.Errorf("with a handler: callbacks %v, handled %v; want %v, [one two]", order, got, want)
+	}
+
+	// A panicking handler: the default mode, with the handler's value.
+	l.SetPanicHandler(func(v any, _ []byte) { panic(fmt.Sprint("handler: ", v)) })
+	order = nil
+	must(t, t1.Start(0, 0, func() { order = append(order, "timer1"); panic("three") }))
+	must(t, t2.Start(0, 0, func() { order = append(order, "timer2") }))
+	if v := loopRecover(func() { l.Run(RunOnce) }); v != "handler: three" {
+		t.Fatalf("Run re-panicked with %#v, want the handler's panic", v)
+	}
+	if !slices.Equal(order, []string{"timer1"}) {
+		t.Errorf("after the handler panicked: callbacks %v, want [timer1]", order)
+	}
+	l.SetPanicHandler(nil)
+	loopCloseAll(t, l, t1, t2, chk)
 }

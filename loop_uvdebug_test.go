@@ -13,7 +13,7 @@ func TestLoopWrongThreadPanics(t *testing.T) {
 	idle, err := NewIdle(l)
 	must(t, err)
 	calls := map[string]func(){
-		"Timer.Start": func() { tm.Start(func() { t.Error("timer started from another goroutine fired") }, 0, 0) },
+		"Timer.Start": func() { tm.Start(0, 0, func() { t.Error("timer started from another goroutine fired") }) },
 		"Loop.Stop":   func() { l.Stop() },
 		"Loop.Now":    func() { l.Now() },
 		"Loop.Alive":  func() { l.Alive() },

@@ -226,13 +226,17 @@ func inetNtop(af AddrFamily, src []byte, size int) (string, error) {
 // unparsable s is libuv's EINVAL, another family its EAFNOSUPPORT, a NUL byte ErrNUL. Safe for
 // concurrent use.
 func InetPton(af AddrFamily, s string) (netip.Addr, error) {
+	caf, err := cint(af)
+	if err != nil {
+		return netip.Addr{}, err
+	}
 	cs, err := cString(s)
 	if err != nil {
 		return netip.Addr{}, err
 	}
 	defer C.free(unsafe.Pointer(cs))
 	var dst [16]byte
-	if err := status(C.uv_inet_pton(C.int(af), cs, unsafe.Pointer(&dst[0]))); err != nil {
+	if err := status(C.uv_inet_pton(caf, cs, unsafe.Pointer(&dst[0]))); err != nil {
 		return netip.Addr{}, err
 	}
 	switch af {
@@ -323,15 +327,16 @@ func (r *RandomReq) complete(st C.int) {
 // buf is pinned and must not be touched until cb runs on l's loop with the outcome (ECANCELED
 // after a successful Cancel of the request returned); it is loop-bound.
 func Random(l *Loop, buf []byte, flags uint, cb func(error)) (*RandomReq, error) {
-	if uint64(flags) > 1<<32-1 { // libuv's flags are an unsigned int: no truncation to 0
-		return nil, EINVAL
+	cflags, err := cuint(flags)
+	if err != nil {
+		return nil, err
 	}
 	var p unsafe.Pointer
 	if len(buf) > 0 {
 		p = unsafe.Pointer(&buf[0])
 	}
 	if cb == nil {
-		return nil, status(C.uv_random(nil, nil, p, C.size_t(len(buf)), C.uint(flags), nil))
+		return nil, status(C.uv_random(nil, nil, p, C.size_t(len(buf)), cflags, nil))
 	}
 	if l == nil {
 		return nil, EINVAL
@@ -343,7 +348,7 @@ func Random(l *Loop, buf []byte, flags uint, cb func(error)) (*RandomReq, error)
 	if p != nil {
 		r.pin.Pin(p)
 	}
-	if err := status(C.uvg_random(l.ptr, r.ptr, p, C.size_t(len(buf)), C.uint(flags))); err != nil {
+	if err := status(C.uvg_random(l.ptr, r.ptr, p, C.size_t(len(buf)), cflags)); err != nil {
 		r.pin.Unpin()
 		r.done()
 		return nil, err
@@ -736,13 +741,15 @@ func Getpriority(pid int) (int, error) {
 // libuv's EINVAL, a pid outside pid_t's range EINVAL; raising a priority (lowering the nice
 // value) needs privilege: EACCES otherwise. Safe for concurrent use.
 func Setpriority(pid, prio int) error {
-	if int(C.uv_pid_t(pid)) != pid {
-		return EINVAL
+	cpid, err := cint(pid) // pid_t is an int
+	if err != nil {
+		return err
 	}
-	if int(C.int(prio)) != prio { // no truncation into the valid range
-		return EINVAL
+	cprio, err := cint(prio)
+	if err != nil {
+		return err
 	}
-	return status(C.uv_os_setpriority(C.uv_pid_t(pid), C.int(prio)))
+	return status(C.uv_os_setpriority(C.uv_pid_t(cpid), cprio))
 }
 
 // Utsname is the system's identification: uv_utsname_t in Go.
@@ -834,11 +841,11 @@ func Sleep(d time.Duration) error {
 	if d < 0 {
 		return ErrNegative
 	}
-	ms := millis(d)
-	if ms > C.UINT_MAX {
-		return EINVAL
+	ms, err := cuint(uint64(millis(d)))
+	if err != nil {
+		return err
 	}
-	C.uv_sleep(C.uint(ms))
+	C.uv_sleep(ms)
 	return nil
 }
 
@@ -847,10 +854,11 @@ func Sleep(d time.Duration) error {
 // HandleTCP, HandleUDP, or HandleUnknown (a closed or negative descriptor, another socket).
 // Safe for concurrent use.
 func GuessHandle(fd int) HandleType {
-	if int(C.uv_file(fd)) != fd {
+	cfd, err := cint(fd) // uv_file is an int
+	if err != nil {
 		return HandleUnknown
 	}
-	return HandleType(C.uv_guess_handle(C.uv_file(fd)))
+	return HandleType(C.uv_guess_handle(C.uv_file(cfd)))
 }
 
 // Process titles. libuv writes a title over the memory of the process's original argv

@@ -30,11 +30,15 @@ func NewPipe(l *Loop, ipc bool) (*Pipe, error) {
 // non-blocking mode; Close closes it (descriptors 0 to 2 excepted, as libuv does). Do not close
 // fd yourself afterwards. An fd already watched by the loop is libuv's EEXIST. Loop-bound.
 func (p *Pipe) Open(fd int) error {
+	cfd, err := cint(fd)
+	if err != nil {
+		return err
+	}
 	ptr, err := p.live()
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_pipe_open(ptr, C.int(fd)))
+	return status(C.uvg_pipe_open(p.loop.ptr, ptr, cfd))
 }
 
 // Bind wraps uv_pipe_bind: binds the pipe to the Unix socket path name (created; Close does
@@ -54,7 +58,7 @@ func (p *Pipe) Bind(name string) error {
 		return err
 	}
 	defer C.free(unsafe.Pointer(s))
-	return status(C.uvg_pipe_bind(ptr, s))
+	return status(C.uvg_pipe_bind(p.loop.ptr, ptr, s))
 }
 
 // Connect wraps uv_pipe_connect: connects the pipe to the Unix socket path name. uv_pipe_connect
@@ -77,7 +81,7 @@ func (p *Pipe) Connect(name string, cb func(err error)) (*ConnectReq, error) {
 	if err := r.open(p.loop, r, ReqConnect); err != nil {
 		return nil, err
 	}
-	if st := C.uvg_pipe_connect(r.ptr, ptr, s); st != 0 {
+	if st := C.uvg_pipe_connect(p.loop.ptr, r.ptr, ptr, s); st != 0 {
 		r.done() // before status, which panics on a wrong thread with the uvdebug tag
 		return nil, status(st)
 	}
@@ -159,7 +163,7 @@ func (p *Pipe) name(peer C.int) (string, error) {
 	buf := make([]byte, 128)
 	for {
 		n := C.size_t(len(buf))
-		r := C.uvg_pipe_name(ptr, peer, (*C.char)(unsafe.Pointer(&buf[0])), &n)
+		r := C.uvg_pipe_name(p.loop.ptr, ptr, peer, (*C.char)(unsafe.Pointer(&buf[0])), &n)
 		if r == C.UV_ENOBUFS && int(n) > len(buf) {
 			buf = make([]byte, n)
 			continue
@@ -175,6 +179,10 @@ func (p *Pipe) name(peer C.int) (string, error) {
 // when the pipe is a server. It only has an effect on Windows; on Unix libuv ignores it.
 // Loop-bound.
 func (p *Pipe) SetPendingInstances(count int) error {
+	ccount, err := cint(count)
+	if err != nil {
+		return err
+	}
 	ptr, err := p.live()
 	if err != nil {
 		return err
@@ -182,14 +190,14 @@ func (p *Pipe) SetPendingInstances(count int) error {
 	if count < 0 {
 		return ErrNegative
 	}
-	return status(C.uvg_pipe_pending_instances(ptr, C.int(count)))
+	return status(C.uvg_pipe_pending_instances(p.loop.ptr, ptr, ccount))
 }
 
 // PendingCount wraps uv_pipe_pending_count: the number of handles received on an IPC pipe and
 // not yet accepted; 0 once closed. Loop-bound.
 func (p *Pipe) PendingCount() int {
 	p.loop.assertOwner()
-	if p.ptr == nil || p.closing {
+	if p.ptr == nil || p.closing.Load() {
 		return 0
 	}
 	return int(C.uv_pipe_pending_count((*C.uv_pipe_t)(p.ptr)))
@@ -200,7 +208,7 @@ func (p *Pipe) PendingCount() int {
 // Loop-bound.
 func (p *Pipe) PendingType() HandleType {
 	p.loop.assertOwner()
-	if p.ptr == nil || p.closing {
+	if p.ptr == nil || p.closing.Load() {
 		return HandleUnknown
 	}
 	return HandleType(C.uv_pipe_pending_type((*C.uv_pipe_t)(p.ptr)))
@@ -215,14 +223,16 @@ func (p *Pipe) AcceptPending() (Handle, error) {
 		return nil, err
 	}
 	var client Handle
-	switch t := p.PendingType(); t {
-	case HandleNamedPipe:
+	switch t := C.uvg_pipe_pending_type(p.loop.ptr, ptr); t {
+	case C.UVG_EWRONGTHREAD:
+		return nil, wrongThread()
+	case C.UV_NAMED_PIPE:
 		client, err = NewPipe(p.loop, false)
-	case HandleTCP:
+	case C.UV_TCP:
 		client, err = NewTCP(p.loop)
-	case HandleUDP:
+	case C.UV_UDP:
 		client, err = NewUDP(p.loop)
-	case HandleUnknown:
+	case C.UV_UNKNOWN_HANDLE:
 		return nil, EAGAIN
 	default:
 		return nil, ENOTSUP // libuv sends only TCP, pipe and UDP handles
@@ -230,7 +240,7 @@ func (p *Pipe) AcceptPending() (Handle, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := status(C.uvg_accept(ptr, client.base().ptr)); err != nil {
+	if err := status(C.uvg_accept(p.loop.ptr, p.loop.ptr, ptr, client.base().ptr)); err != nil {
 		client.Close(nil)
 		return nil, err
 	}
@@ -250,11 +260,15 @@ const (
 // A mode other than PipeReadable, PipeWritable or both is libuv's EINVAL; EBADF before Bind.
 // Loop-bound.
 func (p *Pipe) Chmod(mode PipeMode) error {
+	cmode, err := cint(mode)
+	if err != nil {
+		return err
+	}
 	ptr, err := p.live()
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_pipe_chmod(ptr, C.int(mode)))
+	return status(C.uvg_pipe_chmod(p.loop.ptr, ptr, cmode))
 }
 
 // Pipe2 wraps uv_pipe: an anonymous pipe, fds[0] the read end and fds[1] the write end, both
@@ -262,8 +276,16 @@ func (p *Pipe) Chmod(mode PipeMode) error {
 // non-blocking mode, as a Pipe wants it. The descriptors are the caller's: hand them to
 // Pipe.Open, or close them with syscall.Close. Safe for concurrent use.
 func Pipe2(readFlags, writeFlags int) ([2]int, error) {
+	crf, err := cint(readFlags)
+	if err != nil {
+		return [2]int{-1, -1}, err
+	}
+	cwf, err := cint(writeFlags)
+	if err != nil {
+		return [2]int{-1, -1}, err
+	}
 	var fds [2]C.int
-	if err := status(C.uvg_pipe(&fds[0], C.int(readFlags), C.int(writeFlags))); err != nil {
+	if err := status(C.uvg_pipe(&fds[0], crf, cwf)); err != nil {
 		return [2]int{-1, -1}, err
 	}
 	return [2]int{int(fds[0]), int(fds[1])}, nil

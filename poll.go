@@ -41,11 +41,15 @@ func NewPoll(l *Loop, fd int) (*Poll, error) { return newPoll(l, fd, 0) }
 func NewPollSocket(l *Loop, fd int) (*Poll, error) { return newPoll(l, fd, 1) }
 
 func newPoll(l *Loop, fd int, socket C.int) (*Poll, error) {
+	cfd, err := cint(fd)
+	if err != nil {
+		return nil, err
+	}
 	p := &Poll{}
 	if err := p.open(l, p, HandlePoll); err != nil {
 		return nil, err
 	}
-	if err := p.opened(C.uvg_poll_new(l.ptr, p.token, C.int(fd), socket)); err != nil {
+	if err := p.opened(C.uvg_poll_new(l.ptr, p.token, cfd, socket)); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -66,7 +70,7 @@ func (p *Poll) Start(events PollEvent, cb func(events PollEvent, err error)) err
 	if events&^pollAll != 0 || events != 0 && cb == nil {
 		return EINVAL
 	}
-	if err := status(C.uvg_poll_start(h, C.int(events))); err != nil {
+	if err := status(C.uvg_poll_start(p.loop.ptr, h, C.int(events))); err != nil {
 		return err
 	}
 	if events != 0 {
@@ -81,5 +85,5 @@ func (p *Poll) Stop() error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_poll_stop(h))
+	return status(C.uvg_poll_stop(p.loop.ptr, h))
 }

@@ -32,7 +32,7 @@ func (h *Prepare) Start(cb func()) error {
 	if err != nil {
 		return err
 	}
-	return started(C.uvg_prepare_start(cptr(p), boolInt(cb != nil)), &h.cb, cb)
+	return started(C.uvg_prepare_start(h.loop.ptr, cptr(p), boolInt(cb != nil)), &h.cb, cb)
 }
 
 // Stop wraps uv_prepare_stop. Loop-bound; ErrClosed after Close.
@@ -41,7 +41,7 @@ func (h *Prepare) Stop() error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_prepare_stop(p))
+	return status(C.uvg_prepare_stop(h.loop.ptr, p))
 }
 
 // started completes the Start of a prepare, check or idle handle with the C side's answer r

@@ -170,7 +170,14 @@ func Spawn(l *Loop, opts *ProcessOptions, exit func(p *Process, exitStatus int64
 		return nil, EINVAL
 	}
 	streams := make([]unsafe.Pointer, len(opts.Stdio))
+	loops := make([]*C.uv_loop_t, len(opts.Stdio)+1) // the stdio streams' loops, NULL-ended
 	for i, c := range opts.Stdio {
+		if _, err := cint(c.FD); err != nil { // cOptions converts both, checked here
+			return nil, err
+		}
+		if _, err := cint(c.Flags); err != nil {
+			return nil, err
+		}
 		switch c.Flags & stdioKinds {
 		case StdioIgnore, StdioInheritFD:
 		case StdioCreatePipe, StdioInheritStream:
@@ -181,7 +188,7 @@ func Spawn(l *Loop, opts *ProcessOptions, exit func(p *Process, exitStatus int64
 			if err != nil {
 				return nil, err
 			}
-			streams[i] = p
+			streams[i], loops[i] = p, c.Stream.base().loop.ptr
 		default:
 			return nil, EINVAL // libuv asserts one kind
 		}
@@ -195,7 +202,7 @@ func Spawn(l *Loop, opts *ProcessOptions, exit func(p *Process, exitStatus int64
 	if err := p.open(l, p, HandleProcess); err != nil {
 		return nil, err
 	}
-	r := C.uvg_spawn(l.ptr, p.token, o, boolInt(exit != nil))
+	r := C.uvg_spawn(l.ptr, &loops[0], p.token, o, boolInt(exit != nil))
 	if r.ptr == nil {
 		return nil, p.opened(r)
 	}
@@ -268,7 +275,7 @@ func (o *ProcessOptions) cOptions(streams []unsafe.Pointer) (*C.uv_process_optio
 	if n := len(o.Stdio); n > 0 {
 		stdio := unsafe.Slice((*C.uv_stdio_container_t)(unsafe.Add(block, stdioAt)), n)
 		for i, c := range o.Stdio {
-			C.uvg_stdio_set(&stdio[i], C.int(c.Flags), streams[i], C.int(c.FD))
+			C.uvg_stdio_set(&stdio[i], C.int(c.Flags), streams[i], C.int(c.FD)) // checked by Spawn
 		}
 		co.stdio = &stdio[0]
 		co.stdio_count = C.int(n)
@@ -287,6 +294,19 @@ func (p *Process) PID() int {
 	return int(C.uv_process_get_pid((*C.uv_process_t)(p.ptr)))
 }
 
+// Close wraps uv_close: the child is not signalled and the exit callback does not run, as in
+// libuv; cb (may be nil) runs on the loop once libuv has finished with the handle. A child that
+// has not exited yet is still reaped when it does (libuv 1.44 would leave it a zombie): the
+// binding waits for it from its own SIGCHLD watcher. A second Close returns ErrClosed.
+// Loop-bound.
+func (p *Process) Close(cb func()) error {
+	ptr, err := p.live()
+	if err != nil {
+		return err
+	}
+	return p.closeWith(C.uvg_process_close(p.loop.ptr, ptr, p.freeInC()), cb)
+}
+
 // Kill wraps uv_process_kill: sends sig to the child (0 checks that it exists). libuv's
 // errors are kill's: ESRCH once the child has been reaped (libuv keeps the pid, so a pid reused
 // by then would be signalled), EINVAL for an invalid signal number. The binding answers ESRCH
@@ -301,7 +321,7 @@ func (p *Process) Kill(sig syscall.Signal) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_process_kill(ptr, cs))
+	return status(C.uvg_process_kill(p.loop.ptr, ptr, cs))
 }
 
 // Kill wraps uv_kill: sends sig to the process pid (kill(2): 0 and negative pids name

@@ -7,6 +7,7 @@ import (
 	"context"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -86,28 +87,28 @@ func (r *req) open(l *Loop, self Req, typ ReqType) error {
 func (r *req) done() {
 	C.free(r.ptr)
 	releaseToken(r.token)
-	r.ptr, r.token = nil, nil
+	r.token = nil
+	r.clear()
 }
+
+// clear marks the request completed. ptr is read by Cancel before any thread check (a misusing
+// goroutine may read it while the loop completes the request): it is cleared atomically.
+func (r *req) clear() { atomic.StorePointer(&r.ptr, nil) }
 
 // Cancel wraps uv_cancel: a pending fs, work, getaddrinfo, getnameinfo or random request is
 // cancelled and its callback receives ECANCELED (EAI_CANCELED for DNS); EBUSY when it already
 // runs, EINVAL for other request types. Loop-bound; ErrClosed once the request has completed.
 func (r *req) Cancel() error {
-	if r.ptr == nil {
+	p := atomic.LoadPointer(&r.ptr)
+	if p == nil {
 		return ErrClosed
 	}
-	return status(C.uvg_cancel(r.ptr, r.loop.ptr))
+	return status(C.uvg_cancel(r.loop.ptr, p))
 }
 
-// Type wraps uv_req_get_type; the request's type still after completion. Loop-bound.
-func (r *req) Type() ReqType {
-	if r.ptr != nil {
-		if t := ReqType(C.uv_req_get_type((*C.uv_req_t)(r.ptr))); t != ReqUnknown {
-			return t
-		}
-	}
-	return r.typ
-}
+// Type wraps uv_req_get_type; the request's type (kept by the Go side), still after
+// completion. Safe for concurrent use.
+func (r *req) Type() ReqType { return r.typ }
 
 // TypeName wraps uv_req_type_name of the request's type ("write", "fs", ...); still after
 // completion. Loop-bound.

@@ -79,7 +79,7 @@ func (s *Signal) start(signum syscall.Signal, cb func(syscall.Signal), oneshot C
 	if err != nil {
 		cs = -1 // as invalid for libuv as the number given, which stops the watcher as libuv does
 	}
-	if err := status(C.uvg_signal_start(p, cs, oneshot)); err != nil {
+	if err := status(C.uvg_signal_start(s.loop.ptr, p, cs, oneshot)); err != nil {
 		return err
 	}
 	s.cb = cb
@@ -94,7 +94,7 @@ func (s *Signal) Stop() error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_signal_stop(p))
+	return status(C.uvg_signal_stop(s.loop.ptr, p))
 }
 
 // Close wraps uv_close: libuv stops the watcher at once (the disposition comes back as after
@@ -105,7 +105,7 @@ func (s *Signal) Close(cb func()) error {
 	if err != nil {
 		return err
 	}
-	return s.closeWith(C.uvg_signal_close(p, s.freeInC()), cb)
+	return s.closeWith(C.uvg_signal_close(s.loop.ptr, p, s.freeInC()), cb)
 }
 
 // Signum reads the signum field of uv_signal_t: the signal the watcher watches, 0 when it is

@@ -79,6 +79,10 @@ func (s *stream) streamBase() *stream { return s }
 // Listen wraps uv_listen: cb runs on the loop for each incoming connection, to Accept.
 // Loop-bound; ErrClosed after Close.
 func (s *stream) Listen(backlog int, cb func(err error)) error {
+	cbacklog, err := cint(backlog)
+	if err != nil {
+		return err
+	}
 	p, err := s.live()
 	if err != nil {
 		return err
@@ -86,7 +90,7 @@ func (s *stream) Listen(backlog int, cb func(err error)) error {
 	if cb == nil {
 		return EINVAL // libuv would call a NULL callback on the first connection
 	}
-	if err := status(C.uvg_listen(p, C.int(backlog))); err != nil {
+	if err := status(C.uvg_listen(s.loop.ptr, p, cbacklog)); err != nil {
 		return err
 	}
 	s.connCb = cb
@@ -107,7 +111,7 @@ func (s *stream) Accept(client Stream) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_accept(p, c))
+	return status(C.uvg_accept(s.loop.ptr, client.streamBase().loop.ptr, p, c))
 }
 
 // ReadStart wraps uv_read_start: cb runs on the loop with each read, data valid only during
@@ -117,7 +121,7 @@ func (s *stream) ReadStart(cb func(data []byte, err error)) error {
 	if err != nil {
 		return err
 	}
-	if err := status(C.uvg_read_start(p, boolInt(cb != nil))); err != nil {
+	if err := status(C.uvg_read_start(s.loop.ptr, p, boolInt(cb != nil))); err != nil {
 		return err
 	}
 	s.readCb = cb
@@ -131,7 +135,7 @@ func (s *stream) ReadStop() error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_read_stop(p))
+	return status(C.uvg_read_stop(s.loop.ptr, p))
 }
 
 // read is the read callback's Go side.
@@ -197,11 +201,11 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 			w.gen.pinOne(b)
 			base = (*C.char)(unsafe.Pointer(&b[0]))
 		}
-		r = C.uvg_write(w.token, p, nil, 1, base, C.size_t(len(bs[0])), sp)
+		r = C.uvg_write(s.loop.ptr, w.token, p, nil, 1, base, C.size_t(len(bs[0])), sp)
 	} else {
 		var arr [stackBufs]C.uv_buf_t
 		b := pinBufs(w.gen, bs, arr[:])
-		r = C.uvg_write(w.token, p, b, C.uint(len(bs)), nil, 0, sp)
+		r = C.uvg_write(s.loop.ptr, w.token, p, b, C.uint(len(bs)), nil, 0, sp)
 	}
 	if r.err != 0 {
 		w.complete() // before status, which panics on a wrong thread with the uvdebug tag
@@ -245,7 +249,7 @@ func (s *stream) tryWrite(send *handle, bs [][]byte) (int, error) {
 	}
 	gen := s.pins.take()
 	var arr [stackBufs]C.uv_buf_t
-	r := C.uvg_try_write(p, pinBufs(gen, bs, arr[:]), C.uint(len(bs)), sp)
+	r := C.uvg_try_write(s.loop.ptr, p, pinBufs(gen, bs, arr[:]), C.uint(len(bs)), sp)
 	s.pins.put(gen)
 	if r < 0 {
 		return 0, status(r)
@@ -264,7 +268,7 @@ func (s *stream) Shutdown(cb func(err error)) (*ShutdownReq, error) {
 	if err := r.open(s.loop, r, ReqShutdown); err != nil {
 		return nil, err
 	}
-	if st := C.uvg_shutdown(r.ptr, p); st != 0 {
+	if st := C.uvg_shutdown(s.loop.ptr, r.ptr, p); st != 0 {
 		r.done()
 		return nil, status(st)
 	}
@@ -290,7 +294,7 @@ func (s *stream) SetBlocking(blocking bool) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_stream_set_blocking(p, boolInt(blocking)))
+	return status(C.uvg_stream_set_blocking(s.loop.ptr, p, boolInt(blocking)))
 }
 
 // WriteQueueSize wraps uv_stream_get_write_queue_size: the bytes queued, not yet written.
@@ -322,7 +326,8 @@ func (w *WriteReq) complete() {
 		w.pins, w.gen = nil, nil
 	}
 	releaseToken(w.token)
-	w.ptr, w.token = nil, nil
+	w.token = nil
+	w.clear()
 	if h := w.send; h != nil {
 		w.send = nil
 		if h.sends--; h.sends == 0 && h.orphan != nil {
@@ -348,7 +353,7 @@ type ConnectReq struct {
 // reqDone is the callback of a request whose Go callback only takes the status.
 func reqDone(r *req, cb func(error), st C.int) {
 	r.done()
-	if cb != nil {
+	if cb != nil && !r.loop.halted() {
 		cb(status(st))
 	}
 }

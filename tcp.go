@@ -41,7 +41,14 @@ func NewTCP(l *Loop) (*TCP, error) { return newTCP(l, 0, 0) }
 // NewTCPEx wraps uv_tcp_init_ex: with AF_INET or AF_INET6 libuv creates the socket now, with
 // AF_UNSPEC it is NewTCP. Another value is libuv's EINVAL (libuv reads the family from the
 // lower 8 bits of its flags). Loop-bound.
-func NewTCPEx(l *Loop, family AddrFamily) (*TCP, error) { return newTCP(l, 1, C.uint(family)) }
+func NewTCPEx(l *Loop, family AddrFamily) (*TCP, error) {
+	f, err := cint(family)
+	if err != nil {
+		return nil, err
+	}
+	return newTCP(l, 1, C.uint(f)) // a negative family reaches libuv as C would pass it: EINVAL
+
+}
 
 func newTCP(l *Loop, ex C.int, flags C.uint) (*TCP, error) {
 	t := &TCP{}
@@ -57,6 +64,10 @@ func newTCP(l *Loop, ex C.int, flags C.uint) (*TCP, error) {
 // Open wraps uv_tcp_open: the handle takes an existing socket, which libuv puts into
 // non-blocking mode. The socket is the handle's from then on: Close closes it. Loop-bound.
 func (t *TCP) Open(fd int) error {
+	cfd, err := cint(fd)
+	if err != nil {
+		return err
+	}
 	p, err := t.live()
 	if err != nil {
 		return err
@@ -64,7 +75,7 @@ func (t *TCP) Open(fd int) error {
 	if fd < 0 || fd > math.MaxInt32 {
 		return EBADF
 	}
-	return status(C.uvg_tcp_open(p, C.int(fd)))
+	return status(C.uvg_tcp_open(t.loop.ptr, p, cfd))
 }
 
 // SetNoDelay wraps uv_tcp_nodelay: enable disables Nagle's algorithm (TCP_NODELAY).
@@ -74,7 +85,7 @@ func (t *TCP) SetNoDelay(enable bool) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_tcp_nodelay(p, boolInt(enable)))
+	return status(C.uvg_tcp_nodelay(t.loop.ptr, p, boolInt(enable)))
 }
 
 // SetKeepAlive wraps uv_tcp_keepalive: enable turns TCP keep-alive on, delay is the idle time
@@ -92,7 +103,7 @@ func (t *TCP) SetKeepAlive(enable bool, delay time.Duration) error {
 	if s > math.MaxUint32 {
 		return EINVAL
 	}
-	return status(C.uvg_tcp_keepalive(p, boolInt(enable), C.uint(s)))
+	return status(C.uvg_tcp_keepalive(t.loop.ptr, p, boolInt(enable), C.uint(s)))
 }
 
 // SetKeepAliveEx wraps uv_tcp_keepalive_ex: SetKeepAlive with every keep-alive option: idle
@@ -141,7 +152,7 @@ func (t *TCP) SetSimultaneousAccepts(enable bool) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_tcp_simultaneous_accepts(p, boolInt(enable)))
+	return status(C.uvg_tcp_simultaneous_accepts(t.loop.ptr, p, boolInt(enable)))
 }
 
 // Bind wraps uv_tcp_bind: binds the socket to addr (port 0 picks a free one; read it with
@@ -149,6 +160,10 @@ func (t *TCP) SetSimultaneousAccepts(enable bool) error {
 // (EADDRINUSE) here or only at Listen or Connect, as the system does. An invalid addr is
 // EINVAL. Loop-bound.
 func (t *TCP) Bind(addr netip.AddrPort, flags TCPFlags) error {
+	cflags, err := cuint(flags)
+	if err != nil {
+		return err
+	}
 	p, err := t.live()
 	if err != nil {
 		return err
@@ -160,7 +175,7 @@ func (t *TCP) Bind(addr netip.AddrPort, flags TCPFlags) error {
 	if err := sa.setAddrPort(addr); err != nil {
 		return err
 	}
-	return status(C.uvg_tcp_bind(p, sa.ptr(), C.uint(flags)))
+	return status(C.uvg_tcp_bind(t.loop.ptr, p, sa.ptr(), cflags))
 }
 
 // SockName wraps uv_tcp_getsockname: the address the socket is bound to; the zero AddrPort
@@ -177,7 +192,7 @@ func (t *TCP) name(peer C.int) (netip.AddrPort, error) {
 		return netip.AddrPort{}, err
 	}
 	var sa sockaddr
-	if err := status(C.uvg_tcp_name(p, peer, (*C.struct_sockaddr_storage)(unsafe.Pointer(&sa)))); err != nil {
+	if err := status(C.uvg_tcp_name(t.loop.ptr, p, peer, (*C.struct_sockaddr_storage)(unsafe.Pointer(&sa)))); err != nil {
 		return netip.AddrPort{}, err
 	}
 	return addrPort(sa.ptr()), nil
@@ -201,7 +216,7 @@ func (t *TCP) Connect(addr netip.AddrPort, cb func(err error)) (*ConnectReq, err
 	if err := r.open(t.loop, r, ReqConnect); err != nil {
 		return nil, err
 	}
-	if st := C.uvg_tcp_connect(r.ptr, p, sa.ptr()); st != 0 {
+	if st := C.uvg_tcp_connect(t.loop.ptr, r.ptr, p, sa.ptr()); st != 0 {
 		r.done() // before status, which panics on a wrong thread with the uvdebug tag
 		return nil, status(st)
 	}
@@ -217,7 +232,7 @@ func (t *TCP) CloseReset(cb func()) error {
 	if err != nil {
 		return err
 	}
-	return t.closeWith(C.uvg_tcp_close_reset(p, t.freeInC()), cb)
+	return t.closeWith(C.uvg_tcp_close_reset(t.loop.ptr, p, t.freeInC()), cb)
 }
 
 // Socketpair wraps uv_socketpair: a pair of connected Unix domain sockets of type typ
@@ -225,8 +240,24 @@ func (t *TCP) CloseReset(cb func()) error {
 // a pipe. flags0 and flags1 may hold NonblockPipe, for each descriptor. The descriptors are
 // the caller's to close. Safe for concurrent use.
 func Socketpair(typ SockType, protocol, flags0, flags1 int) ([2]int, error) {
+	ctyp, err := cint(typ)
+	if err != nil {
+		return [2]int{-1, -1}, err
+	}
+	cproto, err := cint(protocol)
+	if err != nil {
+		return [2]int{-1, -1}, err
+	}
+	cf0, err := cint(flags0)
+	if err != nil {
+		return [2]int{-1, -1}, err
+	}
+	cf1, err := cint(flags1)
+	if err != nil {
+		return [2]int{-1, -1}, err
+	}
 	var fds [2]C.int
-	if err := status(C.uvg_socketpair(C.int(typ), C.int(protocol), &fds[0], C.int(flags0), C.int(flags1))); err != nil {
+	if err := status(C.uvg_socketpair(ctyp, cproto, &fds[0], cf0, cf1)); err != nil {
 		return [2]int{-1, -1}, err
 	}
 	return [2]int{int(fds[0]), int(fds[1])}, nil

@@ -523,11 +523,12 @@ type Sem struct{ o syncObj }
 // NewSem wraps uv_sem_init with the initial value; libuv's EINVAL above SEM_VALUE_MAX. Free it
 // with Destroy. Safe for concurrent use.
 func NewSem(value uint) (*Sem, error) {
-	if value > 1<<32-1 {
-		return nil, EINVAL
+	cvalue, err := cuint(value)
+	if err != nil {
+		return nil, err
 	}
 	s := &Sem{}
-	if err := s.o.init(C.uvg_sem_new(C.uint(value))); err != nil {
+	if err := s.o.init(C.uvg_sem_new(cvalue)); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -631,11 +632,12 @@ type Barrier struct{ o syncObj }
 // NewBarrier wraps uv_barrier_init: libuv's EINVAL for a count of 0. Free it with Destroy. Safe
 // for concurrent use.
 func NewBarrier(count uint) (*Barrier, error) {
-	if count > 1<<32-1 {
-		return nil, EINVAL
+	ccount, err := cuint(count)
+	if err != nil {
+		return nil, err
 	}
 	b := &Barrier{}
-	if err := b.o.init(C.uvg_barrier_new(C.uint(count))); err != nil {
+	if err := b.o.init(C.uvg_barrier_new(ccount)); err != nil {
 		return nil, err
 	}
 	return b, nil

@@ -93,7 +93,8 @@ func (w *WorkReq) runWork() {
 func (w *WorkReq) afterWork(st C.int) {
 	w.stage.Load()
 	releaseToken(w.token)
-	w.ptr, w.token = nil, nil
+	w.token = nil
+	w.clear()
 	if p := w.panicked.Load(); p != nil {
 		w.loop.keepPanic(p.value, p.stack)
 		return

@@ -42,7 +42,7 @@ func (t *Timer) Start(timeout, repeat time.Duration, cb func()) error {
 	if timeout < 0 || repeat < 0 {
 		return ErrNegative
 	}
-	if err := status(C.uvg_timer_start(cptr(p), boolInt(cb != nil), millis(timeout), millis(repeat))); err != nil {
+	if err := status(C.uvg_timer_start(t.loop.ptr, cptr(p), boolInt(cb != nil), millis(timeout), millis(repeat))); err != nil {
 		return err
 	}
 	t.cb = cb
@@ -55,7 +55,7 @@ func (t *Timer) Stop() error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_timer_stop(p))
+	return status(C.uvg_timer_stop(t.loop.ptr, p))
 }
 
 // Again wraps uv_timer_again: restarts a repeating timer with its repeat as timeout; libuv's
@@ -65,7 +65,7 @@ func (t *Timer) Again() error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_timer_again(p))
+	return status(C.uvg_timer_again(t.loop.ptr, p))
 }
 
 // SetRepeat wraps uv_timer_set_repeat (rounded up to the millisecond); it takes effect at the
@@ -78,7 +78,7 @@ func (t *Timer) SetRepeat(repeat time.Duration) error {
 	if repeat < 0 {
 		return ErrNegative
 	}
-	return status(C.uvg_timer_set_repeat(p, millis(repeat)))
+	return status(C.uvg_timer_set_repeat(t.loop.ptr, p, millis(repeat)))
 }
 
 // Repeat wraps uv_timer_get_repeat; 0 once the timer is closed. Loop-bound.

@@ -19,11 +19,15 @@ type TTY struct {
 // reopen fails) the handle uses fd itself with blocking writes, and Close closes fd
 // (descriptors 0 to 2 excepted). Loop-bound.
 func NewTTY(l *Loop, fd int, readable bool) (*TTY, error) {
+	cfd, err := cint(fd)
+	if err != nil {
+		return nil, err
+	}
 	t := &TTY{}
 	if err := t.open(l, t, HandleTTY); err != nil {
 		return nil, err
 	}
-	if err := t.opened(C.uvg_tty_new(l.ptr, t.token, C.int(fd), boolInt(readable))); err != nil {
+	if err := t.opened(C.uvg_tty_new(l.ptr, t.token, cfd, boolInt(readable))); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -49,7 +53,7 @@ func (t *TTY) SetMode(mode TTYMode) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_tty_set_mode(p, C.uv_tty_mode_t(mode)))
+	return status(C.uvg_tty_set_mode(t.loop.ptr, p, C.uv_tty_mode_t(mode)))
 }
 
 // WinSize wraps uv_tty_get_winsize: the terminal's width and height in characters. libuv's
@@ -60,9 +64,8 @@ func (t *TTY) WinSize() (width, height int, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	t.loop.assertOwner()
 	var w, h C.int
-	if err := status(C.uv_tty_get_winsize((*C.uv_tty_t)(p), &w, &h)); err != nil {
+	if err := status(C.uvg_tty_winsize(t.loop.ptr, p, &w, &h)); err != nil {
 		return 0, 0, err
 	}
 	return int(w), int(h), nil

@@ -82,11 +82,15 @@ func NewUDPEx(l *Loop, family AddrFamily, flags UDPFlags) (*UDP, error) {
 }
 
 func newUDP(l *Loop, flags UDPFlags, ex bool) (*UDP, error) {
+	cflags, err := cuint(flags)
+	if err != nil {
+		return nil, err
+	}
 	u := &UDP{}
 	if err := u.open(l, u, HandleUDP); err != nil {
 		return nil, err
 	}
-	if err := u.opened(C.uvg_udp_new(l.ptr, u.token, C.uint(flags), boolInt(ex))); err != nil {
+	if err := u.opened(C.uvg_udp_new(l.ptr, u.token, cflags, boolInt(ex))); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -96,11 +100,15 @@ func newUDP(l *Loop, flags UDPFlags, ex bool) (*UDP, error) {
 // libuv's EEXIST when another handle of the loop already holds fd, EBUSY when this one
 // already has a socket. Loop-bound.
 func (u *UDP) Open(fd int) error {
+	cfd, err := cint(fd)
+	if err != nil {
+		return err
+	}
 	p, err := u.live()
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_udp_open(p, C.int(fd)))
+	return status(C.uvg_udp_open(u.loop.ptr, p, cfd))
 }
 
 // OpenEx wraps uv_udp_open_ex: Open, with flags UDPReuseAddr and UDPReusePort set on the
@@ -126,12 +134,16 @@ func (u *UDP) OpenEx(fd int, flags UDPFlags) error {
 // SockName), with flags UDPIPv6Only, UDPReuseAddr, UDPReusePort or UDPLinuxRecvErr. An
 // invalid addr is EINVAL. Loop-bound.
 func (u *UDP) Bind(addr netip.AddrPort, flags UDPFlags) error {
+	cflags, err := cuint(flags)
+	if err != nil {
+		return err
+	}
 	var sa sockaddr
 	p, err := u.liveAddr(addr, &sa)
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_udp_bind(p, sa.ptr(), C.uint(flags)))
+	return status(C.uvg_udp_bind(u.loop.ptr, p, sa.ptr(), cflags))
 }
 
 // liveAddr returns the C handle (or ErrClosed) and fills sa with addr (or EINVAL).
@@ -153,7 +165,7 @@ func (u *UDP) Connect(addr netip.AddrPort) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_udp_connect(p, sa.ptr()))
+	return status(C.uvg_udp_connect(u.loop.ptr, p, sa.ptr()))
 }
 
 // Disconnect wraps uv_udp_connect with a NULL address: dissolves the association made by
@@ -163,7 +175,7 @@ func (u *UDP) Disconnect() error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_udp_connect(p, nil))
+	return status(C.uvg_udp_connect(u.loop.ptr, p, nil))
 }
 
 // PeerName wraps uv_udp_getpeername: the address the socket is connected to; libuv's
@@ -179,7 +191,7 @@ func (u *UDP) name(peer C.int) (netip.AddrPort, error) {
 		return netip.AddrPort{}, err
 	}
 	var sa sockaddr
-	if err := status(C.uvg_udp_name(p, peer, (*C.struct_sockaddr_storage)(&sa))); err != nil {
+	if err := status(C.uvg_udp_name(u.loop.ptr, p, peer, (*C.struct_sockaddr_storage)(&sa))); err != nil {
 		return netip.AddrPort{}, err
 	}
 	return addrPort(sa.ptr()), nil
@@ -221,7 +233,7 @@ func (u *UDP) membership(group, iface, source netip.Addr, m Membership) error {
 			C.free(unsafe.Pointer(s))
 		}
 	}()
-	return status(C.uvg_udp_membership(p, cs[0], cs[1], cs[2], C.uv_membership(m)))
+	return status(C.uvg_udp_membership(u.loop.ptr, p, cs[0], cs[1], cs[2], C.uv_membership(m)))
 }
 
 // addrCString copies a's text form (with its zone) to C memory, to be freed with C.free; nil
@@ -248,13 +260,14 @@ func (u *UDP) SetTTL(ttl int) error { return u.setInt(C.UVG_UDP_TTL, ttl) }
 
 // setInt passes ttl to libuv, which checks its range; one beyond C's int is EINVAL.
 func (u *UDP) setInt(opt C.int, v int) error {
-	if v != int(C.int(v)) {
+	cv, err := cint(v)
+	if err != nil {
 		if _, err := u.live(); err != nil {
 			return err
 		}
-		return EINVAL
+		return err
 	}
-	return u.set(opt, C.int(v))
+	return u.set(opt, cv)
 }
 
 func (u *UDP) set(opt C.int, v C.int) error {
@@ -262,7 +275,7 @@ func (u *UDP) set(opt C.int, v C.int) error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_udp_set(p, opt, v))
+	return status(C.uvg_udp_set(u.loop.ptr, p, opt, v))
 }
 
 // SetMulticastInterface wraps uv_udp_set_multicast_interface: the interface, by its address,
@@ -275,7 +288,7 @@ func (u *UDP) SetMulticastInterface(iface netip.Addr) error {
 	}
 	cs := addrCString(iface)
 	defer C.free(unsafe.Pointer(cs))
-	return status(C.uvg_udp_set_multicast_interface(p, cs))
+	return status(C.uvg_udp_set_multicast_interface(u.loop.ptr, p, cs))
 }
 
 // Send wraps uv_udp_send: sends one datagram made of bufs, in order, to addr; the zero
@@ -309,7 +322,7 @@ func (u *UDP) Send(addr netip.AddrPort, bufs [][]byte, cb func(err error)) (*UDP
 	r.pins, r.gen = &u.pins, u.pins.take()
 	var arr [stackBufs]C.uv_buf_t
 	b := pinBufs(r.gen, bufs, arr[:])
-	res := C.uvg_udp_send(r.token, p, b, C.uint(len(bufs)), sa)
+	res := C.uvg_udp_send(u.loop.ptr, r.token, p, b, C.uint(len(bufs)), sa)
 	if res.err != 0 {
 		r.complete() // before status, which panics on the wrong thread under uvdebug
 		return nil, status(res.err)
@@ -339,7 +352,7 @@ func (u *UDP) TrySend(addr netip.AddrPort, bs [][]byte) (int, error) {
 	}
 	gen := u.pins.take() // as in tryWrite (stream.go)
 	var arr [stackBufs]C.uv_buf_t
-	r := C.uvg_udp_try_send(p, pinBufs(gen, bs, arr[:]), C.uint(len(bs)), sa)
+	r := C.uvg_udp_try_send(u.loop.ptr, p, pinBufs(gen, bs, arr[:]), C.uint(len(bs)), sa)
 	u.pins.put(gen)
 	if r < 0 {
 		return 0, status(r)
@@ -425,7 +438,7 @@ func (u *UDP) RecvStart(cb func(data []byte, addr netip.AddrPort, flags UDPFlags
 	if err != nil {
 		return err
 	}
-	if err := status(C.uvg_udp_recv_start(p, boolInt(cb != nil))); err != nil {
+	if err := status(C.uvg_udp_recv_start(u.loop.ptr, p, boolInt(cb != nil))); err != nil {
 		return err
 	}
 	u.recvCb = cb
@@ -454,7 +467,7 @@ func (u *UDP) RecvStop() error {
 	if err != nil {
 		return err
 	}
-	return status(C.uvg_udp_recv_stop(p))
+	return status(C.uvg_udp_recv_stop(u.loop.ptr, p))
 }
 
 // UsingRecvmmsg wraps uv_udp_using_recvmmsg: whether the handle reads with recvmmsg (asked
@@ -498,5 +511,6 @@ func (r *UDPSendReq) complete() {
 	r.pins.put(r.gen)
 	r.pins, r.gen = nil, nil
 	releaseToken(r.token)
-	r.ptr, r.token = nil, nil
+	r.token = nil
+	r.clear()
 }

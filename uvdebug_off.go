@@ -2,8 +2,5 @@
 
 package uv
 
-// wrongThread is the answer to a loop-bound call from the wrong thread.
+// wrongThread is the answer to a loop-bound call from the wrong thread that has an error result.
 func wrongThread() error { return ErrWrongThread }
-
-// assertOwner checks the calling thread of calls that return no error, with the uvdebug tag only.
-func (l *Loop) assertOwner() {}

@@ -81,11 +81,14 @@ static inline int uvg_owner(const uv_loop_t* l) {
   return !__atomic_load_n(&s->running, __ATOMIC_ACQUIRE) || pthread_equal(s->thread, pthread_self());
 }
 
+/* The thread check of every loop-bound forwarder: its first statement, before any handle or
+ * request memory is read. It reads only the loop's state, which outlives the loop's handles, so
+ * a handle closed and freed by the loop's thread meanwhile is never touched from another one. The
+ * loop comes from the Go side (h.loop.ptr), never from the handle. */
 #define UVG_CHECK(loop) \
   do { \
     if (!uvg_owner(loop)) return UVG_EWRONGTHREAD; \
   } while (0)
-#define UVG_HCHECK(h) UVG_CHECK(uv_handle_get_loop((const uv_handle_t*)(h)))
 
 /* ---- loop ---- */
 
@@ -245,29 +248,31 @@ static inline uv_close_cb uvg_close_cb(int free_in_c) {
   return free_in_c ? uvg_close_free_cb : (uv_close_cb)uvgCloseCb;
 }
 
-static inline int uvg_close(uintptr_t p, int free_in_c) {
+static inline int uvg_close(uv_loop_t* l, uintptr_t p, int free_in_c) {
   uv_handle_t* h = (uv_handle_t*)p;
-  UVG_HCHECK(h);
+  UVG_CHECK(l);
   uv_close(h, uvg_close_cb(free_in_c));
   return 0;
 }
 
-static inline int uvg_ref(void* h, int ref) {
-  UVG_HCHECK(h);
+static inline int uvg_ref(uv_loop_t* l, void* h, int ref) {
+  UVG_CHECK(l);
   if (ref) uv_ref(h);
   else uv_unref(h);
   return 0;
 }
 
 /* uv_send_buffer_size / uv_recv_buffer_size: *value 0 reads, non-zero sets. */
-static inline int uvg_buffer_size(void* h, int send, int* value) {
-  UVG_HCHECK(h);
+static inline int uvg_buffer_size(uv_loop_t* l, void* h, int send, int* value) {
+  UVG_CHECK(l);
   return send ? uv_send_buffer_size(h, value) : uv_recv_buffer_size(h, value);
 }
 
-static inline int uvg_fileno(void* h, int* fd) {
+static inline int uvg_fileno(uv_loop_t* l, void* h, int* fd) {
   uv_os_fd_t f;
-  int r = uv_fileno(h, &f);
+  int r;
+  UVG_CHECK(l);
+  r = uv_fileno(h, &f);
   *fd = (int)f;
   return r;
 }
@@ -300,7 +305,7 @@ static inline void* uvg_req_new(uv_req_type t, void* token) {
   return r;
 }
 
-static inline int uvg_cancel(void* r, uv_loop_t* l) {
+static inline int uvg_cancel(uv_loop_t* l, void* r) {
   UVG_CHECK(l);
   return uv_cancel(r);
 }
@@ -367,24 +372,24 @@ static inline int uvg_async_send(uintptr_t h) {
   return uv_async_send((uv_async_t*)h);
 }
 
-static inline int uvg_timer_start(uintptr_t t, int has_cb, uint64_t timeout, uint64_t repeat) {
+static inline int uvg_timer_start(uv_loop_t* l, uintptr_t t, int has_cb, uint64_t timeout, uint64_t repeat) {
   uv_timer_t* h = (uv_timer_t*)t;
-  UVG_HCHECK(h);
+  UVG_CHECK(l);
   return uv_timer_start(h, has_cb ? uvgTimerCb : NULL, timeout, repeat);
 }
 
-static inline int uvg_timer_stop(void* h) {
-  UVG_HCHECK(h);
+static inline int uvg_timer_stop(uv_loop_t* l, void* h) {
+  UVG_CHECK(l);
   return uv_timer_stop(h);
 }
 
-static inline int uvg_timer_again(void* h) {
-  UVG_HCHECK(h);
+static inline int uvg_timer_again(uv_loop_t* l, void* h) {
+  UVG_CHECK(l);
   return uv_timer_again(h);
 }
 
-static inline int uvg_timer_set_repeat(void* h, uint64_t repeat) {
-  UVG_HCHECK(h);
+static inline int uvg_timer_set_repeat(uv_loop_t* l, void* h, uint64_t repeat) {
+  UVG_CHECK(l);
   uv_timer_set_repeat(h, repeat);
   return 0;
 }
@@ -396,42 +401,42 @@ static inline int uvg_started(int err, int was_active) {
   return err == 0 && was_active ? 1 : err;
 }
 
-static inline int uvg_prepare_start(uintptr_t p, int has_cb) {
+static inline int uvg_prepare_start(uv_loop_t* l, uintptr_t p, int has_cb) {
   uv_prepare_t* h = (uv_prepare_t*)p;
   int active;
-  UVG_HCHECK(h);
+  UVG_CHECK(l);
   active = uv_is_active((uv_handle_t*)h);
   return uvg_started(uv_prepare_start(h, has_cb ? uvgPrepareCb : NULL), active);
 }
 
-static inline int uvg_prepare_stop(void* h) {
-  UVG_HCHECK(h);
+static inline int uvg_prepare_stop(uv_loop_t* l, void* h) {
+  UVG_CHECK(l);
   return uv_prepare_stop(h);
 }
 
-static inline int uvg_check_start(uintptr_t p, int has_cb) {
+static inline int uvg_check_start(uv_loop_t* l, uintptr_t p, int has_cb) {
   uv_check_t* h = (uv_check_t*)p;
   int active;
-  UVG_HCHECK(h);
+  UVG_CHECK(l);
   active = uv_is_active((uv_handle_t*)h);
   return uvg_started(uv_check_start(h, has_cb ? uvgCheckCb : NULL), active);
 }
 
-static inline int uvg_check_stop(void* h) {
-  UVG_HCHECK(h);
+static inline int uvg_check_stop(uv_loop_t* l, void* h) {
+  UVG_CHECK(l);
   return uv_check_stop(h);
 }
 
-static inline int uvg_idle_start(uintptr_t p, int has_cb) {
+static inline int uvg_idle_start(uv_loop_t* l, uintptr_t p, int has_cb) {
   uv_idle_t* h = (uv_idle_t*)p;
   int active;
-  UVG_HCHECK(h);
+  UVG_CHECK(l);
   active = uv_is_active((uv_handle_t*)h);
   return uvg_started(uv_idle_start(h, has_cb ? uvgIdleCb : NULL), active);
 }
 
-static inline int uvg_idle_stop(void* h) {
-  UVG_HCHECK(h);
+static inline int uvg_idle_stop(uv_loop_t* l, void* h) {
+  UVG_CHECK(l);
   return uv_idle_stop(h);
 }
 

@@ -12,18 +12,18 @@ static inline uvg_new_t uvg_fs_event_new(uv_loop_t* l, void* token) {
 }
 
 /* libuv would call a NULL callback on the first event: the Go side refuses a nil one first. */
-static inline int uvg_fs_event_start(void* h, const char* path, unsigned int flags) {
-  UVG_HCHECK(h);
+static inline int uvg_fs_event_start(uv_loop_t* l, void* h, const char* path, unsigned int flags) {
+  UVG_CHECK(l);
   return uv_fs_event_start(h, (uv_fs_event_cb)uvgFSEventCb, path, flags);
 }
 
-static inline int uvg_fs_event_stop(void* h) {
-  UVG_HCHECK(h);
+static inline int uvg_fs_event_stop(uv_loop_t* l, void* h) {
+  UVG_CHECK(l);
   return uv_fs_event_stop(h);
 }
 
-static inline int uvg_fs_event_getpath(void* h, char* buf, size_t* size) {
-  UVG_HCHECK(h);
+static inline int uvg_fs_event_getpath(uv_loop_t* l, void* h, char* buf, size_t* size) {
+  UVG_CHECK(l);
   return uv_fs_event_getpath(h, buf, size);
 }
 

@@ -12,18 +12,18 @@ static inline uvg_new_t uvg_fs_poll_new(uv_loop_t* l, void* token) {
 }
 
 /* libuv would call a NULL callback on the first change: the Go side refuses a nil one first. */
-static inline int uvg_fs_poll_start(void* h, const char* path, unsigned int interval) {
-  UVG_HCHECK(h);
+static inline int uvg_fs_poll_start(uv_loop_t* l, void* h, const char* path, unsigned int interval) {
+  UVG_CHECK(l);
   return uv_fs_poll_start(h, (uv_fs_poll_cb)uvgFSPollCb, path, interval);
 }
 
-static inline int uvg_fs_poll_stop(void* h) {
-  UVG_HCHECK(h);
+static inline int uvg_fs_poll_stop(uv_loop_t* l, void* h) {
+  UVG_CHECK(l);
   return uv_fs_poll_stop(h);
 }
 
-static inline int uvg_fs_poll_getpath(void* h, char* buf, size_t* size) {
-  UVG_HCHECK(h);
+static inline int uvg_fs_poll_getpath(uv_loop_t* l, void* h, char* buf, size_t* size) {
+  UVG_CHECK(l);
   return uv_fs_poll_getpath(h, buf, size);
 }
 

@@ -9,36 +9,43 @@ static inline uvg_new_t uvg_pipe_new(uv_loop_t* l, void* token, int ipc) {
   return r.ptr ? uvg_inited(r, uv_pipe_init(l, r.ptr, ipc), token) : r;
 }
 
-static inline int uvg_pipe_open(void* p, int fd) {
-  UVG_HCHECK(p);
+static inline int uvg_pipe_open(uv_loop_t* l, void* p, int fd) {
+  UVG_CHECK(l);
   return uv_pipe_open(p, fd);
 }
 
-static inline int uvg_pipe_bind(void* p, const char* name) {
-  UVG_HCHECK(p);
+static inline int uvg_pipe_bind(uv_loop_t* l, void* p, const char* name) {
+  UVG_CHECK(l);
   return uv_pipe_bind(p, name);
 }
 
 /* uv_pipe_connect returns nothing: its errors reach the connect callback. libuv copies name. */
-static inline int uvg_pipe_connect(void* req, void* p, const char* name) {
-  UVG_HCHECK(p);
+static inline int uvg_pipe_connect(uv_loop_t* l, void* req, void* p, const char* name) {
+  UVG_CHECK(l);
   uv_pipe_connect(req, p, name, uvgConnectCb);
   return 0;
 }
 
 /* uv_pipe_getsockname (peer 0) or uv_pipe_getpeername (peer 1). */
-static inline int uvg_pipe_name(void* p, int peer, char* buf, size_t* len) {
+static inline int uvg_pipe_name(uv_loop_t* l, void* p, int peer, char* buf, size_t* len) {
+  UVG_CHECK(l);
   return peer ? uv_pipe_getpeername(p, buf, len) : uv_pipe_getsockname(p, buf, len);
 }
 
-static inline int uvg_pipe_pending_instances(void* p, int count) {
-  UVG_HCHECK(p);
+static inline int uvg_pipe_pending_instances(uv_loop_t* l, void* p, int count) {
+  UVG_CHECK(l);
   uv_pipe_pending_instances(p, count);
   return 0;
 }
 
-static inline int uvg_pipe_chmod(void* p, int flags) {
-  UVG_HCHECK(p);
+/* uv_pipe_pending_type, or the thread check's answer. */
+static inline int uvg_pipe_pending_type(uv_loop_t* l, void* p) {
+  UVG_CHECK(l);
+  return uv_pipe_pending_type(p);
+}
+
+static inline int uvg_pipe_chmod(uv_loop_t* l, void* p, int flags) {
+  UVG_CHECK(l);
   return uv_pipe_chmod(p, flags);
 }
 

@@ -14,13 +14,13 @@ static inline uvg_new_t uvg_poll_new(uv_loop_t* l, void* token, int fd, int sock
 }
 
 /* libuv asserts on unknown event bits: the Go side refuses them first. */
-static inline int uvg_poll_start(void* h, int events) {
-  UVG_HCHECK(h);
+static inline int uvg_poll_start(uv_loop_t* l, void* h, int events) {
+  UVG_CHECK(l);
   return uv_poll_start(h, events, uvgPollCb);
 }
 
-static inline int uvg_poll_stop(void* h) {
-  UVG_HCHECK(h);
+static inline int uvg_poll_stop(uv_loop_t* l, void* h) {
+  UVG_CHECK(l);
   return uv_poll_stop(h);
 }
 

@@ -155,11 +155,11 @@ static inline uvg_new_t uvg_signal_new(uv_loop_t* l, void* token) {
   return r.ptr ? uvg_inited(r, uv_signal_init(l, r.ptr), token) : r;
 }
 
-static inline int uvg_signal_start(void* p, int signum, int oneshot) {
+static inline int uvg_signal_start(uv_loop_t* l, void* p, int signum, int oneshot) {
   uv_signal_t* h = p;
   uvg_sigop_t op;
   int r;
-  UVG_HCHECK(h);
+  UVG_CHECK(l);
   op = uvg_sig_enter(h, signum);
   if (oneshot) r = uv_signal_start_oneshot(h, uvg_signal_cb, signum);
   else r = uv_signal_start(h, uvg_signal_cb, signum);
@@ -167,10 +167,10 @@ static inline int uvg_signal_start(void* p, int signum, int oneshot) {
   return r;
 }
 
-static inline int uvg_signal_stop(void* p) {
+static inline int uvg_signal_stop(uv_loop_t* l, void* p) {
   uv_signal_t* h = p;
   uvg_sigop_t op;
-  UVG_HCHECK(h);
+  UVG_CHECK(l);
   op = uvg_sig_enter(h, 0);
   uv_signal_stop(h);
   uvg_sig_leave(h, op);
@@ -178,10 +178,10 @@ static inline int uvg_signal_stop(void* p) {
 }
 
 /* uv_close of a signal handle: libuv stops the watcher in it, synchronously. */
-static inline int uvg_signal_close(void* p, int free_in_c) {
+static inline int uvg_signal_close(uv_loop_t* l, void* p, int free_in_c) {
   uv_signal_t* h = p;
   uvg_sigop_t op;
-  UVG_HCHECK(h);
+  UVG_CHECK(l);
   op = uvg_sig_enter(h, 0);
   uv_close(p, uvg_close_cb(free_in_c));
   uvg_sig_leave(h, op);

@@ -10,25 +10,25 @@ extern void uvgWriteCb(void* token, int status);
 extern void uvgConnectCb(uv_connect_t* req, int status);
 extern void uvgShutdownCb(uv_shutdown_t* req, int status);
 
-static inline int uvg_listen(void* s, int backlog) {
-  UVG_HCHECK(s);
+static inline int uvg_listen(uv_loop_t* l, void* s, int backlog) {
+  UVG_CHECK(l);
   return uv_listen(s, backlog, uvgConnectionCb);
 }
 
-/* The client is checked too: libuv registers its socket with the client's loop. */
-static inline int uvg_accept(void* server, void* client) {
-  UVG_HCHECK(server);
-  UVG_HCHECK(client);
+/* The client's loop cl is checked too: libuv registers its socket with the client's loop. */
+static inline int uvg_accept(uv_loop_t* l, uv_loop_t* cl, void* server, void* client) {
+  UVG_CHECK(l);
+  UVG_CHECK(cl);
   return uv_accept(server, client);
 }
 
-static inline int uvg_read_start(void* s, int has_cb) {
-  UVG_HCHECK(s);
+static inline int uvg_read_start(uv_loop_t* l, void* s, int has_cb) {
+  UVG_CHECK(l);
   return uv_read_start(s, uvg_alloc_cb, has_cb ? (uv_read_cb)uvgReadCb : NULL);
 }
 
-static inline int uvg_read_stop(void* s) {
-  UVG_HCHECK(s);
+static inline int uvg_read_stop(uv_loop_t* l, void* s) {
+  UVG_CHECK(l);
   return uv_read_stop(s);
 }
 
@@ -44,11 +44,11 @@ static void uvg_write_cb(uv_write_t* req, int status) {
  * NULL), in one C call; on failure the request is freed and r.ptr is NULL. bufs NULL: one buffer,
  * base and len, built here (the Go side has no array to allocate). libuv copies the array into
  * the request. libuv asserts nbufs > 0: the Go side refuses 0 first. */
-static inline uvg_new_t uvg_write(void* token, void* s, const uv_buf_t* bufs, unsigned int n, char* base,
+static inline uvg_new_t uvg_write(uv_loop_t* l, void* token, void* s, const uv_buf_t* bufs, unsigned int n, char* base,
                                   size_t len, void* send) {
   uvg_new_t r = {NULL, UVG_EWRONGTHREAD};
   uv_buf_t b;
-  if (!uvg_owner(uv_handle_get_loop(s))) return r;
+  if (!uvg_owner(l)) return r;
   r.ptr = uvg_req_new(UV_WRITE, token);
   if (r.ptr == NULL) {
     r.err = UV_ENOMEM;
@@ -69,19 +69,19 @@ static inline uvg_new_t uvg_write(void* token, void* s, const uv_buf_t* bufs, un
   return r;
 }
 
-static inline int uvg_try_write(void* s, const uv_buf_t* bufs, unsigned int n, void* send) {
-  UVG_HCHECK(s);
+static inline int uvg_try_write(uv_loop_t* l, void* s, const uv_buf_t* bufs, unsigned int n, void* send) {
+  UVG_CHECK(l);
   if (send == NULL) return uv_try_write(s, bufs, n);
   return uv_try_write2(s, bufs, n, send);
 }
 
-static inline int uvg_shutdown(void* req, void* s) {
-  UVG_HCHECK(s);
+static inline int uvg_shutdown(uv_loop_t* l, void* req, void* s) {
+  UVG_CHECK(l);
   return uv_shutdown(req, s, uvgShutdownCb);
 }
 
-static inline int uvg_stream_set_blocking(void* s, int blocking) {
-  UVG_HCHECK(s);
+static inline int uvg_stream_set_blocking(uv_loop_t* l, void* s, int blocking) {
+  UVG_CHECK(l);
   return uv_stream_set_blocking(s, blocking);
 }
 

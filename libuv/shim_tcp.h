@@ -13,46 +13,46 @@ static inline uvg_new_t uvg_tcp_new(uv_loop_t* l, void* token, int ex, unsigned 
   return uvg_inited(r, ex ? uv_tcp_init_ex(l, r.ptr, flags) : uv_tcp_init(l, r.ptr), token);
 }
 
-static inline int uvg_tcp_open(void* h, int fd) {
-  UVG_HCHECK(h);
+static inline int uvg_tcp_open(uv_loop_t* l, void* h, int fd) {
+  UVG_CHECK(l);
   return uv_tcp_open(h, (uv_os_sock_t)fd);
 }
 
-static inline int uvg_tcp_nodelay(void* h, int enable) {
-  UVG_HCHECK(h);
+static inline int uvg_tcp_nodelay(uv_loop_t* l, void* h, int enable) {
+  UVG_CHECK(l);
   return uv_tcp_nodelay(h, enable);
 }
 
-static inline int uvg_tcp_keepalive(void* h, int enable, unsigned int delay) {
-  UVG_HCHECK(h);
+static inline int uvg_tcp_keepalive(uv_loop_t* l, void* h, int enable, unsigned int delay) {
+  UVG_CHECK(l);
   return uv_tcp_keepalive(h, enable, delay);
 }
 
-static inline int uvg_tcp_simultaneous_accepts(void* h, int enable) {
-  UVG_HCHECK(h);
+static inline int uvg_tcp_simultaneous_accepts(uv_loop_t* l, void* h, int enable) {
+  UVG_CHECK(l);
   return uv_tcp_simultaneous_accepts(h, enable);
 }
 
-static inline int uvg_tcp_bind(void* h, const struct sockaddr* addr, unsigned int flags) {
-  UVG_HCHECK(h);
+static inline int uvg_tcp_bind(uv_loop_t* l, void* h, const struct sockaddr* addr, unsigned int flags) {
+  UVG_CHECK(l);
   return uv_tcp_bind(h, addr, flags);
 }
 
 /* peer != 0: uv_tcp_getpeername, else uv_tcp_getsockname. */
-static inline int uvg_tcp_name(void* h, int peer, struct sockaddr_storage* sa) {
+static inline int uvg_tcp_name(uv_loop_t* l, void* h, int peer, struct sockaddr_storage* sa) {
   int n = sizeof(*sa);
-  UVG_HCHECK(h);
+  UVG_CHECK(l);
   if (peer) return uv_tcp_getpeername(h, (struct sockaddr*)sa, &n);
   return uv_tcp_getsockname(h, (struct sockaddr*)sa, &n);
 }
 
-static inline int uvg_tcp_connect(void* req, void* h, const struct sockaddr* addr) {
-  UVG_HCHECK(h);
+static inline int uvg_tcp_connect(uv_loop_t* l, void* req, void* h, const struct sockaddr* addr) {
+  UVG_CHECK(l);
   return uv_tcp_connect(req, h, addr, uvgConnectCb);
 }
 
-static inline int uvg_tcp_close_reset(void* h, int free_in_c) {
-  UVG_HCHECK(h);
+static inline int uvg_tcp_close_reset(uv_loop_t* l, void* h, int free_in_c) {
+  UVG_CHECK(l);
   return uv_tcp_close_reset(h, uvg_close_cb(free_in_c));
 }
 

@@ -15,34 +15,34 @@ static inline uvg_new_t uvg_udp_new(uv_loop_t* l, void* token, unsigned int flag
   return uvg_inited(r, ex ? uv_udp_init_ex(l, r.ptr, flags) : uv_udp_init(l, r.ptr), token);
 }
 
-static inline int uvg_udp_open(void* h, int sock) {
-  UVG_HCHECK(h);
+static inline int uvg_udp_open(uv_loop_t* l, void* h, int sock) {
+  UVG_CHECK(l);
   return uv_udp_open(h, (uv_os_sock_t)sock);
 }
 
-static inline int uvg_udp_bind(void* h, const struct sockaddr* addr, unsigned int flags) {
-  UVG_HCHECK(h);
+static inline int uvg_udp_bind(uv_loop_t* l, void* h, const struct sockaddr* addr, unsigned int flags) {
+  UVG_CHECK(l);
   return uv_udp_bind(h, addr, flags);
 }
 
 /* addr NULL disconnects. */
-static inline int uvg_udp_connect(void* h, const struct sockaddr* addr) {
-  UVG_HCHECK(h);
+static inline int uvg_udp_connect(uv_loop_t* l, void* h, const struct sockaddr* addr) {
+  UVG_CHECK(l);
   return uv_udp_connect(h, addr);
 }
 
 /* uv_udp_getpeername (peer) or uv_udp_getsockname into a sockaddr_storage. */
-static inline int uvg_udp_name(void* h, int peer, struct sockaddr_storage* ss) {
+static inline int uvg_udp_name(uv_loop_t* l, void* h, int peer, struct sockaddr_storage* ss) {
   int n = sizeof *ss;
-  UVG_HCHECK(h);
+  UVG_CHECK(l);
   if (peer) return uv_udp_getpeername(h, (struct sockaddr*)ss, &n);
   return uv_udp_getsockname(h, (struct sockaddr*)ss, &n);
 }
 
 /* source NULL: uv_udp_set_membership; else uv_udp_set_source_membership. iface may be NULL. */
-static inline int uvg_udp_membership(void* h, const char* group, const char* iface,
+static inline int uvg_udp_membership(uv_loop_t* l, void* h, const char* group, const char* iface,
                                      const char* source, uv_membership m) {
-  UVG_HCHECK(h);
+  UVG_CHECK(l);
   if (source == NULL) return uv_udp_set_membership(h, group, iface, m);
   return uv_udp_set_source_membership(h, group, iface, source, m);
 }
@@ -50,8 +50,8 @@ static inline int uvg_udp_membership(void* h, const char* group, const char* ifa
 /* The integer options, by the letter libuv's setter is named after. */
 enum { UVG_UDP_MCAST_LOOP, UVG_UDP_MCAST_TTL, UVG_UDP_BROADCAST, UVG_UDP_TTL };
 
-static inline int uvg_udp_set(void* h, int opt, int v) {
-  UVG_HCHECK(h);
+static inline int uvg_udp_set(uv_loop_t* l, void* h, int opt, int v) {
+  UVG_CHECK(l);
   switch (opt) {
     case UVG_UDP_MCAST_LOOP: return uv_udp_set_multicast_loop(h, v);
     case UVG_UDP_MCAST_TTL: return uv_udp_set_multicast_ttl(h, v);
@@ -61,8 +61,8 @@ static inline int uvg_udp_set(void* h, int opt, int v) {
   return UV_EINVAL;
 }
 
-static inline int uvg_udp_set_multicast_interface(void* h, const char* iface) {
-  UVG_HCHECK(h);
+static inline int uvg_udp_set_multicast_interface(uv_loop_t* l, void* h, const char* iface) {
+  UVG_CHECK(l);
   return uv_udp_set_multicast_interface(h, iface);
 }
 
@@ -78,10 +78,10 @@ static void uvg_udp_send_cb(uv_udp_send_t* req, int status) {
  * failure the request is freed and r.ptr is NULL. The callback is always uvg_udp_send_cb, so
  * that the request is released even when the Go callback is nil. libuv asserts nbufs > 0: the
  * Go side refuses 0 first. */
-static inline uvg_new_t uvg_udp_send(void* token, void* h, const uv_buf_t* bufs, unsigned int n,
+static inline uvg_new_t uvg_udp_send(uv_loop_t* l, void* token, void* h, const uv_buf_t* bufs, unsigned int n,
                                      const struct sockaddr* addr) {
   uvg_new_t r = {NULL, UVG_EWRONGTHREAD};
-  if (!uvg_owner(uv_handle_get_loop(h))) return r;
+  if (!uvg_owner(l)) return r;
   r.ptr = uvg_req_alloc(UV_UDP_SEND);
   if (r.ptr == NULL) {
     r.err = UV_ENOMEM;
@@ -96,19 +96,19 @@ static inline uvg_new_t uvg_udp_send(void* token, void* h, const uv_buf_t* bufs,
   return r;
 }
 
-static inline int uvg_udp_try_send(void* h, const uv_buf_t* bufs, unsigned int n,
+static inline int uvg_udp_try_send(uv_loop_t* l, void* h, const uv_buf_t* bufs, unsigned int n,
                                    const struct sockaddr* addr) {
-  UVG_HCHECK(h);
+  UVG_CHECK(l);
   return uv_udp_try_send(h, bufs, n, addr);
 }
 
-static inline int uvg_udp_recv_start(void* h, int has_cb) {
-  UVG_HCHECK(h);
+static inline int uvg_udp_recv_start(uv_loop_t* l, void* h, int has_cb) {
+  UVG_CHECK(l);
   return uv_udp_recv_start(h, uvg_alloc_cb, has_cb ? (uv_udp_recv_cb)uvgUDPRecvCb : NULL);
 }
 
-static inline int uvg_udp_recv_stop(void* h) {
-  UVG_HCHECK(h);
+static inline int uvg_udp_recv_stop(uv_loop_t* l, void* h) {
+  UVG_CHECK(l);
   return uv_udp_recv_stop(h);
 }
 

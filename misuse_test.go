@@ -1,0 +1,240 @@
+package uv
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMisuseCloseRace: a goroutine calls loop-bound methods of a timer while the loop's own
+// goroutine closes it (and the close callback frees it), 20 rounds of 500 timers. Every call
+// answers ErrWrongThread or ErrClosed; none reads the freed handle (it crashed before the thread
+// check read the loop instead of the handle).
+func TestMisuseCloseRace(t *testing.T) {
+	for round := 0; round < 20; round++ {
+		misuseCloseRound(t)
+	}
+}
+
+func misuseCloseRound(t *testing.T) {
+	l := newTestLoop(t)
+	var victim atomic.Pointer[Timer]
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var bad atomic.Value
+	var calls atomic.Int64
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			tm := victim.Load()
+			if tm == nil {
+				continue
+			}
+			calls.Add(1)
+			for i, err := range []error{tm.Start(0, 0, func() {}), tm.Stop(), tm.Ref(), tm.Close(nil)} {
+				if !errors.Is(err, ErrWrongThread) && !errors.Is(err, ErrClosed) {
+					bad.Store(fmt.Sprintf("call %d answered %v", i, err))
+				}
+			}
+		}
+	}()
+	driver, err := NewIdle(l)
+	must(t, err)
+	n, seen := 0, int64(0)
+	must(t, driver.Start(func() {
+		if c := calls.Load(); c == seen && victim.Load() != nil {
+			return // the goroutine has not called the current victim yet
+		} else {
+			seen = c
+		}
+		if old := victim.Load(); old != nil {
+			loopNoErr(t, old.Close(nil))
+		}
+		if n++; n == 500 {
+			// The goroutine stops while the loop still runs: once Run has returned, any
+			// goroutine may call the loop's methods, and one still racing the loop's end
+			// would race the handle's close as a program without the loop would.
+			close(stop)
+			wg.Wait()
+			loopNoErr(t, driver.Close(nil))
+			return
+		}
+		tm, err := NewTimer(l)
+		loopNoErr(t, err)
+		loopNoErr(t, tm.Start(1<<40, 0, func() {}))
+		victim.Store(tm)
+	}))
+	run(t, l, RunDefault)
+	if calls.Load() == 0 {
+		t.Errorf("the goroutine made no call while the loop ran")
+	}
+	if msg, _ := bad.Load().(string); msg != "" {
+		t.Errorf("from another goroutine while the loop runs: %s, want ErrWrongThread or ErrClosed", msg)
+	}
+	checkLeaks(t, l)
+}
+
+// TestMisuseNarrowing: every Go integer that narrows to a C type, given 1<<32+x or -1<<32+x
+// (both wrap to x in C), answers EINVAL (ErrNegative for an unsigned C type) and never acts on
+// x. Before the range check, Kill(self, 1<<32|SIGUSR1) delivered SIGUSR1, FSWrite(1<<32+fd)
+// wrote into fd and FSClose(1<<32+fd) closed it.
+func TestMisuseNarrowing(t *testing.T) {
+	l := newTestLoop(t)
+	dir := t.TempDir()
+	f, err := os.Create(filepath.Join(dir, "f"))
+	must(t, err)
+	defer f.Close()
+	fd := int(f.Fd())
+	path := f.Name()
+	usr1 := make(chan os.Signal, 1)
+	signal.Notify(usr1, syscall.SIGUSR1)
+	defer signal.Stop(usr1)
+	tm, err := NewTimer(l)
+	must(t, err)
+	tcp, err := NewTCP(l)
+	must(t, err)
+	must(t, tcp.Bind(netip.MustParseAddrPort("127.0.0.1:0"), 0))
+	udp, err := NewUDP(l)
+	must(t, err)
+	must(t, udp.Bind(netip.MustParseAddrPort("127.0.0.1:0"), 0))
+	pipe, err := NewPipe(l, false)
+	must(t, err)
+	sig, err := NewSignal(l)
+	must(t, err)
+	req := func(_ *FSReq, err error) error { return err }
+	cases := []struct {
+		name string
+		base int // what the wrapped value would be in C
+		call func(x int) error
+	}{
+		{"Kill signum", int(syscall.SIGUSR1), func(x int) error { return Kill(os.Getpid(), syscall.Signal(x)) }},
+		{"Kill pid", os.Getpid(), func(x int) error { return Kill(x, 0) }},
+		{"Signal.Start", int(syscall.SIGUSR1), func(x int) error { return sig.Start(syscall.Signal(x), func(syscall.Signal) {}) }},
+		{"FSWrite fd", fd, func(x int) error { return req(FSWrite(l, x, [][]byte{[]byte("x")}, -1, nil)) }},
+		{"FSRead fd", fd, func(x int) error { return req(FSRead(l, x, [][]byte{make([]byte, 1)}, 0, nil)) }},
+		{"FSClose fd", fd, func(x int) error { return req(FSClose(l, x, nil)) }},
+		{"FSFstat fd", fd, func(x int) error { return req(FSFstat(l, x, nil)) }},
+		{"FSFsync fd", fd, func(x int) error { return req(FSFsync(l, x, nil)) }},
+		{"FSFtruncate fd", fd, func(x int) error { return req(FSFtruncate(l, x, 0, nil)) }},
+		{"FSFchmod fd", fd, func(x int) error { return req(FSFchmod(l, x, 0o600, nil)) }},
+		{"FSSendfile out", fd, func(x int) error { return req(FSSendfile(l, x, fd, 0, 1, nil)) }},
+		{"FSChown uid", 0, func(x int) error { return req(FSChown(l, path, x, -1, nil)) }},
+		{"FSChown gid", 0, func(x int) error { return req(FSChown(l, path, -1, x, nil)) }},
+		{"FSFchown uid", 0, func(x int) error { return req(FSFchown(l, fd, x, -1, nil)) }},
+		{"FSLchown gid", 0, func(x int) error { return req(FSLchown(l, path, -1, x, nil)) }},
+		{"FSOpen flags", int(O_RDONLY), func(x int) error { return req(FSOpen(l, path, OpenFlag(x), 0, nil)) }},
+		{"FSAccess mode", 0, func(x int) error { return req(FSAccess(l, path, AccessMode(x), nil)) }},
+		{"SetSendBufferSize", 8192, func(x int) error { return tcp.SetSendBufferSize(x) }},
+		{"SetRecvBufferSize", 8192, func(x int) error { return udp.SetRecvBufferSize(x) }},
+		{"NewPoll fd", fd, func(x int) error { p, err := NewPoll(l, x); closeIf(p); return err }},
+		{"NewTTY fd", 0, func(x int) error { h, err := NewTTY(l, x, true); closeIf(h); return err }},
+		{"Pipe.Open fd", fd, func(x int) error { return pipe.Open(x) }},
+		{"TCP.Open fd", fd, func(x int) error { return tcp.Open(x) }},
+		{"UDP.Open fd", fd, func(x int) error { return udp.Open(x) }},
+		{"Listen backlog", 1, func(x int) error { return tcp.Listen(x, func(error) {}) }},
+		{"UDP.SetTTL", 1, func(x int) error { return udp.SetTTL(x) }},
+		{"SetPendingInstances", 1, func(x int) error { return pipe.SetPendingInstances(x) }},
+		{"Pipe2 flags", 0, func(x int) error { _, err := Pipe2(x, 0); return err }},
+		{"Socketpair type", int(syscall.SOCK_STREAM), func(x int) error { _, err := Socketpair(SockType(x), 0, 0, 0); return err }},
+		{"NewTCPEx family", int(AF_INET), func(x int) error { h, err := NewTCPEx(l, AddrFamily(x)); closeIf(h); return err }},
+		{"InetPton af", int(AF_INET), func(x int) error { _, err := InetPton(AddrFamily(x), "127.0.0.1"); return err }},
+		{"Setpriority pid", 0, func(x int) error { return Setpriority(x, 0) }},
+		{"Configure arg", int(syscall.SIGPROF), func(x int) error { return l.Configure(LoopBlockSignal, x) }},
+		{"Spawn stdio FD", 1, func(x int) error {
+			p, err := Spawn(l, &ProcessOptions{File: "true", Args: []string{"true"}, Stdio: []StdioContainer{InheritFD(x)}}, nil)
+			closeIf(p)
+			return err
+		}},
+	}
+	for _, c := range cases {
+		for _, x := range []int{1<<32 + c.base, -1<<32 + c.base} {
+			if err := c.call(x); !errors.Is(err, EINVAL) && !errors.Is(err, ErrNegative) {
+				t.Errorf("%s(%#x) = %v, want EINVAL or ErrNegative (C would see %d)", c.name, x, err, c.base)
+			}
+		}
+	}
+	run(t, l, RunDefault)
+	select {
+	case <-usr1:
+		t.Errorf("SIGUSR1 was delivered")
+	default:
+	}
+	if st, err := f.Stat(); err != nil || st.Size() != 0 {
+		t.Errorf("the file after the calls: %v, %v; want open and empty", st, err)
+	}
+	loopCloseAll(t, l, tm, tcp, udp, pipe, sig)
+}
+
+// closeIf closes h when a call that should have failed made it.
+func closeIf(h Handle) {
+	if h != nil && !reflect.ValueOf(h).IsNil() {
+		h.Close(nil)
+	}
+}
+
+// TestProcessCloseNoZombie: 50 Processes closed before their children exit; the children, killed
+// afterwards, are all reaped (libuv 1.44 takes a closed handle off the list its SIGCHLD handler
+// reaps: they stayed zombies until the test process ended).
+func TestProcessCloseNoZombie(t *testing.T) {
+	l := newTestLoop(t)
+	var pids []int
+	exits := 0
+	for i := 0; i < 50; i++ {
+		p, err := Spawn(l, &ProcessOptions{File: "sleep", Args: []string{"sleep", "1000"}},
+			func(*Process, int64, syscall.Signal) { exits++ })
+		must(t, err)
+		pids = append(pids, p.PID())
+		must(t, p.Close(nil))
+	}
+	run(t, l, RunDefault)
+	for _, pid := range pids {
+		must(t, syscall.Kill(pid, syscall.SIGKILL))
+	}
+	// Reaping is asynchronous (the binding's SIGCHLD watcher): wait, boundedly, until none of
+	// the children is left as a zombie.
+	var zombies []int
+	for try := 0; try < 1000; try++ {
+		zombies = zombies[:0]
+		for _, pid := range pids {
+			if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil && procState(b) == 'Z' {
+				zombies = append(zombies, pid)
+			}
+		}
+		if len(zombies) == 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if len(zombies) > 0 {
+		t.Errorf("%d of %d children of closed Processes left as zombies: %v", len(zombies), len(pids), zombies)
+	}
+	if exits != 0 {
+		t.Errorf("exit callbacks of closed Processes ran %d times, want 0", exits)
+	}
+	checkLeaks(t, l)
+}
+
+// procState is the state letter of a /proc/<pid>/stat line ("pid (comm) S ...").
+func procState(stat []byte) byte {
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 || i+2 >= len(stat) {
+		return 0
+	}
+	return stat[i+2]
+}
