@@ -36,7 +36,7 @@ const (
 
 var tokens struct {
 	mu    sync.Mutex     // a plain mutex: RWMutex's writer path costs two more atomics per save
-	base  unsafe.Pointer // C memory of tokenPages*tokenPageSize bytes, never touched
+	base  unsafe.Pointer // tokenPages*tokenPageSize bytes of address space (uvg_token_range), never touched
 	pages [tokenPages]atomic.Pointer[[tokenPageSize]any]
 	next  uintptr   // slots ever used, under mu
 	free  []uintptr // released slots, under mu
@@ -60,7 +60,7 @@ func (tokenCount) Load() int64 {
 func saveToken(v any) unsafe.Pointer {
 	tokens.mu.Lock()
 	if tokens.base == nil {
-		tokens.base = C.malloc(tokenPages * tokenPageSize)
+		tokens.base = tokenRange(tokenPages * tokenPageSize)
 		if tokens.base == nil {
 			tokens.mu.Unlock()
 			panic("uv: cannot reserve the token table")

@@ -79,6 +79,8 @@ package uv
 // #include "shim.h"
 import "C"
 
+import "unsafe"
+
 // Version wraps uv_version: the version of the libuv in use at run time, packed as
 // major<<16 | minor<<8 | patch. Safe for concurrent use.
 func Version() uint32 { return uint32(C.uv_version()) }
@@ -90,3 +92,7 @@ const headersVersion = uint32(C.UV_VERSION_HEX)
 // VersionString wraps uv_version_string: the version of the libuv in use at run time, such as
 // "1.44.2". Safe for concurrent use.
 func VersionString() string { return C.GoString(C.uv_version_string()) }
+
+// tokenRange reserves n bytes of address space for the token table of cgo_callbacks.go (whose
+// preamble may not define C functions); nil when the system refuses.
+func tokenRange(n uintptr) unsafe.Pointer { return C.uvg_token_range(C.size_t(n)) }

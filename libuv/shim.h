@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <uv.h>
 
 #if UV_VERSION_HEX < 0x012c00
@@ -52,6 +53,14 @@ extern void uvgPrepareCb(uv_prepare_t* h);
 extern void uvgCheckCb(uv_check_t* h);
 extern void uvgIdleCb(uv_idle_t* h);
 extern void uvgAsyncCb(uv_async_t* h);
+
+/* Reserves n bytes of address space for the token table (cgo_callbacks.go): PROT_NONE and
+ * MAP_NORESERVE, so it is never touched, costs no memory and no commit charge under strict
+ * overcommit (a malloc of the same size would be charged in full); NULL when it fails. */
+static inline void* uvg_token_range(size_t n) {
+  void* p = mmap(NULL, n, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return p == MAP_FAILED ? NULL : p;
+}
 
 /* What the binding keeps per loop, in C memory behind uv_loop_t.data. */
 typedef struct {
