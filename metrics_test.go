@@ -173,3 +173,55 @@ func TestMetricsInfoCheck(t *testing.T) {
 	p.Close(nil)
 	run(t, l, RunDefault)
 }
+
+// libuv: metrics_pool_events
+//
+// libuv's test resolves "example.invalid"; this one resolves "localhost" (loopback only).
+func TestMetricsPoolEvents(t *testing.T) {
+	skipBeforeLibuv(t, 0x012d00, "uv_metrics_info")
+	l := newTestLoop(t)
+	must(t, l.Configure(MetricsIdleTime))
+	file := filepath.Join(t.TempDir(), "test_file")
+	counter := 0
+	pr, err := NewPrepare(l)
+	must(t, err)
+	must(t, pr.Start(func() {
+		m, err := l.MetricsInfo()
+		hndCheck(t, err)
+		if counter == 1 && m.Events != m.EventsWaiting {
+			t.Errorf("after the first pool event: events %d, waiting %d; want equal", m.Events, m.EventsWaiting)
+		}
+		if counter < 7 {
+			return
+		}
+		hndCheck(t, pr.Stop())
+		counter = -42
+	}))
+	fd := fsOpenFd(t, l, file, O_WRONLY|O_CREAT, 0o600)
+	after := func(err error) { hndCheck(t, err); counter++ }
+	_, err = FSWrite(l, fd, [][]byte{fsTestBuf}, 0, func(r *FSReq) {
+		counter++
+		for i := 0; i < 2; i++ {
+			_, err := QueueWork(l, func() {}, after)
+			hndCheck(t, err)
+		}
+	})
+	must(t, err)
+	for i := 0; i < 2; i++ {
+		_, err = FSStat(l, file, func(*FSReq) { counter++ })
+		must(t, err)
+	}
+	_, err = Random(l, make([]byte, 1), 0, func(error) { counter++ })
+	must(t, err)
+	_, _, err = Getaddrinfo(l, "localhost", "", nil, func([]Addrinfo, error) { counter++ })
+	must(t, err)
+	must(t, Sleep(100*time.Millisecond)) // let the pool finish before the loop runs
+	run(t, l, RunDefault)
+	m, err := l.MetricsInfo()
+	must(t, err)
+	if m.Events < 7 || m.EventsWaiting < 4 || counter != -42 {
+		t.Errorf("events %d, waiting %d, counter %d; want >= 7, >= 4, -42", m.Events, m.EventsWaiting, counter)
+	}
+	fsCloseFd(t, l, fd)
+	hndDoClose(t, l, pr)
+}
