@@ -106,9 +106,18 @@ func (r *req) Cancel() error {
 	return status(C.uvg_cancel(r.loop.ptr, p))
 }
 
-// Type wraps uv_req_get_type; the request's type (kept by the Go side), still after
-// completion. Safe for concurrent use.
-func (r *req) Type() ReqType { return r.typ }
+// Type wraps uv_req_get_type while the request is in flight; after completion it answers the
+// type the Go side kept. Loop-bound (a getter: it panics from another goroutine while the loop
+// runs).
+func (r *req) Type() ReqType {
+	r.loop.assertOwner()
+	if p := atomic.LoadPointer(&r.ptr); p != nil {
+		if t := ReqType(C.uv_req_get_type((*C.uv_req_t)(p))); t != ReqUnknown {
+			return t
+		}
+	}
+	return r.typ
+}
 
 // TypeName wraps uv_req_type_name of the request's type ("write", "fs", ...); still after
 // completion. Loop-bound.
