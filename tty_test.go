@@ -236,3 +236,54 @@ func TestTTYClosed(t *testing.T) {
 		t.Error("TTYResetMode depends on a handle")
 	}
 }
+
+// libuv: tty_pty_partial
+//
+// A thread writes 8 × 8 KiB into a pty's slave side and closes it; the master, a TTY handle,
+// reads until the hang-up: every byte arrives (libuv 1.52 fixed partial reads after POLLHUP).
+// Ten rounds, since the bug showed about one time in three.
+func TestTTYPtyPartial(t *testing.T) {
+	skipBeforeLibuv(t, 0x013400, "reading what remains after a pty's POLLHUP")
+	for i := 0; i < 10; i++ {
+		master, path := ttyOpenPTY(t)
+		slave := ttyOpen(t, path, syscall.O_RDWR)
+		l := newTestLoop(t)
+		tty, err := NewTTY(l, master, false)
+		must(t, err)
+		read := 0
+		must(t, tty.ReadStart(func(data []byte, err error) {
+			if err != nil {
+				hndCheck(t, tty.Close(nil))
+				return
+			}
+			read += len(data)
+		}))
+		if !tty.IsReadable() || !tty.IsWritable() {
+			t.Errorf("master: readable %v, writable %v; want both", tty.IsReadable(), tty.IsWritable())
+		}
+		th, err := NewThread(func() {
+			buf := make([]byte, 1<<13)
+			for j := 0; j < 8; j++ {
+				for n := 0; n < len(buf); {
+					w, err := syscall.Write(slave, buf[n:])
+					if err != nil && err != syscall.EINTR {
+						t.Errorf("write to the slave: %v", err)
+						return
+					}
+					n += max(w, 0)
+				}
+			}
+			if err := syscall.Close(slave); err != nil {
+				t.Errorf("close the slave: %v", err)
+			}
+		})
+		must(t, err)
+		if run(t, l, RunDefault) {
+			t.Errorf("round %d: Run reported the loop alive", i)
+		}
+		must(t, th.Join())
+		if read != 65536 {
+			t.Fatalf("round %d: %d bytes read, want 65536", i, read)
+		}
+	}
+}
