@@ -330,7 +330,7 @@ func TestThreadpoolQueueWorkMisuse(t *testing.T) {
 	if otherPanic == nil && !errors.Is(otherErr, ErrWrongThread) {
 		t.Errorf("QueueWork from another goroutine: %v, want ErrWrongThread (or the uvdebug panic)", otherErr)
 	}
-	if otherPanic != nil && !strings.Contains(fmt.Sprint(otherPanic), "uvdebug") {
+	if otherPanic != nil && fmt.Sprint(otherPanic) != wrongThreadPanic {
 		t.Errorf("QueueWork from another goroutine panicked with %v", otherPanic)
 	}
 }
