@@ -138,7 +138,9 @@ var ioUringEnv sync.Once
 // test where the headers or the loaded libuv are older than 1.49.
 func newIOUringLoop(t *testing.T) *Loop {
 	t.Helper()
-	skipBeforeLibuv(t, 0x013100, "UV_LOOP_USE_IO_URING_SQPOLL")
+	// The option is new in 1.49; the io_uring runs were checked on 1.52.1 (on 1.50, ftruncate
+	// over io_uring answers EINVAL here, which libuv's 1.52 tests do not expect).
+	skipBeforeLibuv(t, 0x013400, "the io_uring loop as libuv 1.52's tests use it")
 	ioUringEnv.Do(func() { must(t, os.Setenv("UV_USE_IO_URING", "1")) })
 	l := newTestLoop(t)
 	if err := l.Configure(LoopUseIOUringSQPoll); errors.Is(err, ENOSYS) {

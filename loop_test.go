@@ -1191,8 +1191,12 @@ func TestLoopPanicHandler(t *testing.T) {
 	if v := loopRecover(func() { l.Run(RunOnce) }); v != "handler: three" {
 		t.Fatalf("Run re-panicked with %#v, want the handler's panic", v)
 	}
-	if !slices.Equal(order, []string{"timer1"}) {
-		t.Errorf("after the handler panicked: callbacks %v, want [timer1]", order)
+	want = []string{"timer1"} // and nothing after it, timer2 included
+	if Version() >= 0x012d00 {
+		want = []string{"check", "timer1"} // from 1.45, RunOnce runs the due timers last
+	}
+	if !slices.Equal(order, want) {
+		t.Errorf("after the handler panicked: callbacks %v, want %v", order, want)
 	}
 	l.SetPanicHandler(nil)
 	loopCloseAll(t, l, t1, t2, chk)

@@ -1167,6 +1167,11 @@ func TestPipeBind2Abstract(t *testing.T) {
 		run(t, l, RunDefault)
 		skipBefore(t, 46, err)
 	}
+	if err != nil && Version() < 0x013400 {
+		server.Close(nil)
+		run(t, l, RunDefault)
+		t.Skipf("libuv %s answers %v for an abstract name that holds a NUL; checked from 1.52", VersionString(), err)
+	}
 	must(t, err)
 	got, err := server.SockName()
 	if err != nil || got != name {

@@ -1036,11 +1036,11 @@ func TestThreadPriority(t *testing.T) {
 	must(t, self.Join())
 	close(release)
 	must(t, th.Join())
-	// The thread has ended.
-	if _, err := id.Priority(); !errors.Is(err, ESRCH) {
+	// The thread has ended: libuv 1.52's test asserts ESRCH (1.50 answers success here).
+	if _, err := id.Priority(); Version() >= 0x013400 && !errors.Is(err, ESRCH) {
 		t.Errorf("Priority of an ended thread: %v, want ESRCH", err)
 	}
-	if err := id.SetPriority(ThreadPriorityLowest); !errors.Is(err, ESRCH) {
+	if err := id.SetPriority(ThreadPriorityLowest); Version() >= 0x013400 && !errors.Is(err, ESRCH) {
 		t.Errorf("SetPriority of an ended thread: %v, want ESRCH", err)
 	}
 }
