@@ -96,7 +96,7 @@ func status(r C.int) error {
 // cint is the one conversion of a Go integer to C's int (file descriptors, signals, uids, flags,
 // sizes): EINVAL when x is out of int's range, so that a large value never wraps around to
 // another target.
-func cint[T ~int | ~int64 | ~uint | ~uint32 | ~uint64](x T) (C.int, error) {
+func cint[T integer](x T) (C.int, error) {
 	if int64(x) < -1<<31 || int64(x) > 1<<31-1 || (x > 0 && uint64(x) > 1<<31-1) {
 		return 0, EINVAL
 	}
@@ -105,9 +105,24 @@ func cint[T ~int | ~int64 | ~uint | ~uint32 | ~uint64](x T) (C.int, error) {
 
 // cuint is cint's sibling for C's unsigned int (uids, gids, flags, counts, seconds): EINVAL
 // when x is negative or above 1<<32-1.
-func cuint[T ~int | ~int64 | ~uint | ~uint32 | ~uint64](x T) (C.uint, error) {
+func cuint[T integer](x T) (C.uint, error) {
 	if x < 0 || uint64(x) > 1<<32-1 {
 		return 0, EINVAL
 	}
 	return C.uint(x), nil
+}
+
+// integer is what cint and cuint convert.
+type integer interface {
+	~int | ~int64 | ~uint | ~uint32 | ~uint64
+}
+
+// cint2 is cint of two values (a pair of descriptors, a uid and a gid, ...).
+func cint2[A, B integer](a A, b B) (C.int, C.int, error) {
+	x, err := cint(a)
+	if err != nil {
+		return 0, 0, err
+	}
+	y, err := cint(b)
+	return x, y, err
 }

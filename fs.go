@@ -1035,11 +1035,7 @@ func FSFtruncate(l *Loop, fd int, size int64, cb func(*FSReq)) (*FSReq, error) {
 // Result is the number of bytes copied. A negative length is ErrNegative. Asynchronous when cb
 // is non-nil, synchronous when nil. Loop-bound.
 func FSSendfile(l *Loop, outFd, inFd int, inOffset int64, length int, cb func(*FSReq)) (*FSReq, error) {
-	cout, err := cint(outFd)
-	if err != nil {
-		return nil, err
-	}
-	cin, err := cint(inFd)
+	cout, cin, err := cint2(outFd, inFd)
 	if err != nil {
 		return nil, err
 	}
@@ -1199,11 +1195,7 @@ func FSRealpath(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 // FSChown wraps uv_fs_chown: sets the owner and group of path; -1 leaves one unchanged.
 // Asynchronous when cb is non-nil, synchronous when nil. Loop-bound.
 func FSChown(l *Loop, path string, uid, gid int, cb func(*FSReq)) (*FSReq, error) {
-	cuid, err := cint(uid)
-	if err != nil {
-		return nil, err
-	}
-	cgid, err := cint(gid)
+	cuid, cgid, err := cint2(uid, gid)
 	if err != nil {
 		return nil, err
 	}
@@ -1219,11 +1211,7 @@ func FSChown(l *Loop, path string, uid, gid int, cb func(*FSReq)) (*FSReq, error
 // FSFchown wraps uv_fs_fchown: FSChown of an open file. Asynchronous when cb is non-nil,
 // synchronous when nil. Loop-bound.
 func FSFchown(l *Loop, fd int, uid, gid int, cb func(*FSReq)) (*FSReq, error) {
-	cfd, err := cint(fd)
-	if err != nil {
-		return nil, err
-	}
-	cuid, err := cint(uid)
+	cfd, cuid, err := cint2(fd, uid)
 	if err != nil {
 		return nil, err
 	}
@@ -1242,11 +1230,7 @@ func FSFchown(l *Loop, fd int, uid, gid int, cb func(*FSReq)) (*FSReq, error) {
 // FSLchown wraps uv_fs_lchown: FSChown of a symbolic link itself. Asynchronous when cb is
 // non-nil, synchronous when nil. Loop-bound.
 func FSLchown(l *Loop, path string, uid, gid int, cb func(*FSReq)) (*FSReq, error) {
-	cuid, err := cint(uid)
-	if err != nil {
-		return nil, err
-	}
-	cgid, err := cint(gid)
+	cuid, cgid, err := cint2(uid, gid)
 	if err != nil {
 		return nil, err
 	}

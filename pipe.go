@@ -276,11 +276,7 @@ func (p *Pipe) Chmod(mode PipeMode) error {
 // non-blocking mode, as a Pipe wants it. The descriptors are the caller's: hand them to
 // Pipe.Open, or close them with syscall.Close. Safe for concurrent use.
 func Pipe2(readFlags, writeFlags int) ([2]int, error) {
-	crf, err := cint(readFlags)
-	if err != nil {
-		return [2]int{-1, -1}, err
-	}
-	cwf, err := cint(writeFlags)
+	crf, cwf, err := cint2(readFlags, writeFlags)
 	if err != nil {
 		return [2]int{-1, -1}, err
 	}

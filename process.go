@@ -328,11 +328,7 @@ func (p *Process) Kill(sig syscall.Signal) error {
 // process groups). EINVAL for an invalid signal number or a pid out of C int's range, ESRCH
 // when no such process exists, EPERM when it may not be signalled. Safe for concurrent use.
 func Kill(pid int, sig syscall.Signal) error {
-	cp, err := cint(pid)
-	if err != nil {
-		return err
-	}
-	cs, err := cint(sig)
+	cp, cs, err := cint2(pid, sig)
 	if err != nil {
 		return err
 	}

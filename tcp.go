@@ -240,19 +240,11 @@ func (t *TCP) CloseReset(cb func()) error {
 // a pipe. flags0 and flags1 may hold NonblockPipe, for each descriptor. The descriptors are
 // the caller's to close. Safe for concurrent use.
 func Socketpair(typ SockType, protocol, flags0, flags1 int) ([2]int, error) {
-	ctyp, err := cint(typ)
+	ctyp, cproto, err := cint2(typ, protocol)
 	if err != nil {
 		return [2]int{-1, -1}, err
 	}
-	cproto, err := cint(protocol)
-	if err != nil {
-		return [2]int{-1, -1}, err
-	}
-	cf0, err := cint(flags0)
-	if err != nil {
-		return [2]int{-1, -1}, err
-	}
-	cf1, err := cint(flags1)
+	cf0, cf1, err := cint2(flags0, flags1)
 	if err != nil {
 		return [2]int{-1, -1}, err
 	}
