@@ -21,6 +21,10 @@ func TestDlerror(t *testing.T) {
 		if !strings.Contains(de.Msg, "file too short") || de.Op != "dlopen" || de.Name != path {
 			t.Fatalf("DLOpen of an empty file: %+v", de)
 		}
+		// libuv's uv_dlerror after the failure: the path in it, not "no error".
+		if !strings.Contains(de.Msg, path) || strings.Contains(de.Msg, "no error") {
+			t.Fatalf("DLOpen of an empty file: message %q", de.Msg)
+		}
 	}
 }
 

@@ -478,7 +478,10 @@ func TestFSEventStopInCb(t *testing.T) {
 	if calls != 1 || touches != 1 {
 		t.Errorf("%d callbacks, %d touches; want 1, 1", calls, touches)
 	}
-	hndDoClose(t, l, h)
+	must(t, h.Close(nil))
+	if run(t, l, RunDefault) {
+		t.Errorf("Run after the close reported the loop alive")
+	}
 	if calls != 1 {
 		t.Errorf("%d callbacks after the close, want 1", calls)
 	}

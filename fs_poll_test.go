@@ -121,7 +121,14 @@ func TestFSPollGetpath(t *testing.T) {
 	if p, err := h.Path(); err != nil || p != path {
 		t.Errorf("Path: %q, %v; want %q", p, err, path)
 	}
-	hndDoClose(t, l, h)
+	closes := 0
+	must(t, h.Close(func() { closes++ }))
+	if run(t, l, RunDefault) {
+		t.Error("Run after Close: alive, want false")
+	}
+	if closes != 1 {
+		t.Errorf("close callback ran %d times, want 1", closes)
+	}
 }
 
 // fspCloseRequest closes h and runs l once at a time until its close callback has run, as

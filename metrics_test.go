@@ -107,6 +107,13 @@ func TestMetricsIdleTimeZero(t *testing.T) {
 	if d := l.MetricsIdleTime(); d != 0 {
 		t.Errorf("idle time of a loop that never waited: %v, want 0", d)
 	}
+	// libuv 1.45's test adds: the loop count equals the timer's calls.
+	if m, err := l.MetricsInfo(); hasAPI(45) {
+		must(t, err)
+		if m.LoopCount != uint64(calls) {
+			t.Errorf("LoopCount %d, want the %d timer calls", m.LoopCount, calls)
+		}
+	}
 	loopCloseAll(t, l, tm)
 }
 
@@ -166,7 +173,9 @@ func TestMetricsInfoCheck(t *testing.T) {
 		})
 		check(t, "FSOpen", err)
 	}))
-	run(t, l, RunDefault)
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want false (the prepare handle stopped)")
+	}
 	if closed != 1 {
 		t.Errorf("close callback ran %d times, want 1", closed)
 	}
@@ -216,7 +225,9 @@ func TestMetricsPoolEvents(t *testing.T) {
 	_, _, err = Getaddrinfo(l, "localhost", "", nil, func([]Addrinfo, error) { counter++ })
 	must(t, err)
 	must(t, Sleep(100*time.Millisecond)) // let the pool finish before the loop runs
-	run(t, l, RunDefault)
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want false (the prepare handle stopped)")
+	}
 	m, err := l.MetricsInfo()
 	must(t, err)
 	if m.Events < 7 || m.EventsWaiting < 4 || counter != -42 {

@@ -482,6 +482,12 @@ func TestGetPasswd(t *testing.T) {
 	if len(pw.Homedir) > 1 && strings.HasSuffix(pw.Homedir, "/") {
 		t.Errorf("home directory %q ends with a slash", pw.Homedir)
 	}
+	if len(pw.Homedir) == 1 && pw.Homedir != "/" {
+		t.Errorf("home directory %q: one character, not /", pw.Homedir)
+	}
+	if pw.UID == int(^uint32(0)) || pw.GID == int(^uint32(0)) {
+		t.Errorf("uid %d, gid %d: (unsigned)-1, as on Windows", pw.UID, pw.GID)
+	}
 	if pw.UID != os.Geteuid() {
 		t.Errorf("uid %d; euid %d", pw.UID, os.Geteuid())
 	}

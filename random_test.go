@@ -4,11 +4,26 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+	"unsafe"
 )
+
+// randomFlagsAll is libuv's test's flags argument -1, as C's unsigned int takes it: it reaches
+// libuv (a Go ^uint(0) would be refused by the binding's conversion first).
+const randomFlagsAll = uint(^uint32(0))
+
+// randomHuge is a slice header over buf's memory whose length, 2 GiB, is more than uv_random
+// accepts (0x7FFFFFFF): libuv answers E2BIG before it touches the memory.
+func randomHuge(buf []byte) []byte { return unsafe.Slice(&buf[0], 1<<31) }
 
 // libuv: random_sync
 func TestRandomSync(t *testing.T) {
 	buf := make([]byte, 256)
+	if _, err := Random(nil, buf, randomFlagsAll, nil); !errors.Is(err, EINVAL) {
+		t.Fatalf("Random with flags -1: %v, want EINVAL", err)
+	}
+	if _, err := Random(nil, randomHuge(buf), randomFlagsAll, nil); !errors.Is(err, E2BIG) {
+		t.Fatalf("Random of 2 GiB: %v, want E2BIG", err)
+	}
 	if _, err := Random(nil, buf, ^uint(0), nil); !errors.Is(err, EINVAL) {
 		t.Fatalf("Random with flags: %v, want EINVAL", err)
 	}
@@ -45,8 +60,11 @@ func TestRandomAsync(t *testing.T) {
 		must(t, err)
 		calls++
 	}
-	if _, err := Random(l, buf, ^uint(0), cb); !errors.Is(err, EINVAL) {
-		t.Fatalf("Random with flags: %v, want EINVAL", err)
+	if _, err := Random(l, buf, randomFlagsAll, cb); !errors.Is(err, EINVAL) {
+		t.Fatalf("Random with flags -1: %v, want EINVAL", err)
+	}
+	if _, err := Random(l, randomHuge(buf), randomFlagsAll, cb); !errors.Is(err, E2BIG) {
+		t.Fatalf("Random of 2 GiB: %v, want E2BIG", err)
 	}
 	r, err := Random(l, buf[:0], 0, cb)
 	must(t, err)
@@ -56,7 +74,9 @@ func TestRandomAsync(t *testing.T) {
 	if calls != 0 {
 		t.Fatal("the callback ran before the loop")
 	}
-	run(t, l, RunDefault)
+	if run(t, l, RunDefault) {
+		t.Error("first Run: alive, want false")
+	}
 	if calls != 1 {
 		t.Fatalf("%d calls after the first run, want 1", calls)
 	}
@@ -69,7 +89,9 @@ func TestRandomAsync(t *testing.T) {
 	if calls != 1 {
 		t.Fatal("the callback ran before the loop")
 	}
-	run(t, l, RunDefault)
+	if run(t, l, RunDefault) {
+		t.Error("second Run: alive, want false")
+	}
 	if calls != 2 {
 		t.Fatalf("%d calls after the second run, want 2", calls)
 	}
