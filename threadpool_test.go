@@ -159,7 +159,9 @@ func tpCancelOne(t *testing.T, l *Loop, b *tpBlockers, r Req, calls *int) {
 		t.Errorf("the callback ran inside Cancel")
 	}
 	b.unblock()
-	run(t, l, RunDefault)
+	if run(t, l, RunDefault) {
+		t.Errorf("Run reported the loop alive")
+	}
 	if *calls != 1 {
 		t.Errorf("the callback ran %d times, want 1", *calls)
 	}
@@ -188,7 +190,9 @@ func TestThreadpoolCancelWork(t *testing.T) {
 		hndCheck(t, tm.Close(nil))
 		b.unblock()
 	}))
-	run(t, l, RunDefault)
+	if run(t, l, RunDefault) {
+		t.Errorf("Run reported the loop alive")
+	}
 	if timers != 1 || afters != len(reqs) {
 		t.Errorf("timer ran %d times, afters %d; want 1, %d", timers, afters, len(reqs))
 	}
@@ -405,7 +409,7 @@ func TestThreadpoolCancelGetaddrinfo(t *testing.T) {
 		must(t, err)
 		reqs = append(reqs, r)
 	}
-	timers := tpCancelAll(t, l, b, 0, func() []Req { return reqs }, nil)
+	timers := tpCancelAll(t, l, b, 10*time.Millisecond, func() []Req { return reqs }, nil)
 	tpRunCancelled(t, l, b, timers, &calls, len(reqs))
 }
 
@@ -425,7 +429,7 @@ func TestThreadpoolCancelGetnameinfo(t *testing.T) {
 		must(t, err)
 		reqs = append(reqs, r)
 	}
-	timers := tpCancelAll(t, l, b, 0, func() []Req { return reqs }, nil)
+	timers := tpCancelAll(t, l, b, 10*time.Millisecond, func() []Req { return reqs }, nil)
 	tpRunCancelled(t, l, b, timers, &calls, len(reqs))
 }
 
