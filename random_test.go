@@ -3,17 +3,25 @@ package uv
 import (
 	"bytes"
 	"errors"
+	"syscall"
 	"testing"
-	"unsafe"
 )
 
 // randomFlagsAll is libuv's test's flags argument -1, as C's unsigned int takes it: it reaches
 // libuv (a Go ^uint(0) would be refused by the binding's conversion first).
 const randomFlagsAll = uint(^uint32(0))
 
-// randomHuge is a slice header over buf's memory whose length, 2 GiB, is more than uv_random
-// accepts (0x7FFFFFFF): libuv answers E2BIG before it touches the memory.
-func randomHuge(buf []byte) []byte { return unsafe.Slice(&buf[0], 1<<31) }
+// randomHuge returns 2 GiB of reserved, inaccessible address space (no memory behind it), more
+// than uv_random accepts (0x7FFFFFFF): libuv answers E2BIG before it touches the buffer.
+func randomHuge(t *testing.T) []byte {
+	t.Helper()
+	b, err := syscall.Mmap(-1, 0, 1<<31, syscall.PROT_NONE, syscall.MAP_PRIVATE|syscall.MAP_ANON|syscall.MAP_NORESERVE)
+	if err != nil {
+		t.Skipf("reserving 2 GiB of address space: %v", err)
+	}
+	t.Cleanup(func() { must(t, syscall.Munmap(b)) })
+	return b
+}
 
 // libuv: random_sync
 func TestRandomSync(t *testing.T) {
@@ -21,7 +29,7 @@ func TestRandomSync(t *testing.T) {
 	if _, err := Random(nil, buf, randomFlagsAll, nil); !errors.Is(err, EINVAL) {
 		t.Fatalf("Random with flags -1: %v, want EINVAL", err)
 	}
-	if _, err := Random(nil, randomHuge(buf), randomFlagsAll, nil); !errors.Is(err, E2BIG) {
+	if _, err := Random(nil, randomHuge(t), randomFlagsAll, nil); !errors.Is(err, E2BIG) {
 		t.Fatalf("Random of 2 GiB: %v, want E2BIG", err)
 	}
 	if _, err := Random(nil, buf, ^uint(0), nil); !errors.Is(err, EINVAL) {
@@ -63,7 +71,7 @@ func TestRandomAsync(t *testing.T) {
 	if _, err := Random(l, buf, randomFlagsAll, cb); !errors.Is(err, EINVAL) {
 		t.Fatalf("Random with flags -1: %v, want EINVAL", err)
 	}
-	if _, err := Random(l, randomHuge(buf), randomFlagsAll, cb); !errors.Is(err, E2BIG) {
+	if _, err := Random(l, randomHuge(t), randomFlagsAll, cb); !errors.Is(err, E2BIG) {
 		t.Fatalf("Random of 2 GiB: %v, want E2BIG", err)
 	}
 	r, err := Random(l, buf[:0], 0, cb)
