@@ -635,3 +635,43 @@ func TestStreamReadStartAllocNoAllocs(t *testing.T) {
 	}
 	tcpClosed(t, l, client, peer)
 }
+
+// TestReadStartAllocWrongThread: ReadStartAlloc and RecvStartAlloc from another goroutine while
+// the loop runs are ErrWrongThread (a panic with the uvdebug tag) and start nothing; after
+// Close both are ErrClosed. A nil allocator on UDP is libuv's EINVAL.
+func TestReadStartAllocWrongThread(t *testing.T) {
+	l := newTestLoop(t)
+	p, _ := pipeOnSocketpair(t, l, false)
+	u, _ := udpBind(t, l, udpLo4, 0)
+	alloc := func(int) []byte { return make([]byte, 8) }
+	calls := map[string]func() error{
+		"ReadStartAlloc": func() error { return p.ReadStartAlloc(alloc, func([]byte, error) {}) },
+		"RecvStartAlloc": func() error {
+			return u.RecvStartAlloc(alloc, func([]byte, netip.AddrPort, UDPFlags, error) {})
+		},
+	}
+	var bad []string
+	loopFromOtherGoroutine(t, l, func() {
+		for name, f := range calls {
+			var err error
+			if v := loopRecover(func() { err = f() }); v == nil && !errors.Is(err, ErrWrongThread) {
+				bad = append(bad, name+": "+errString(err))
+			}
+		}
+	})
+	if len(bad) > 0 {
+		t.Errorf("calls from another goroutine not refused: %v", bad)
+	}
+	if p.IsActive() || u.IsActive() || p.rd.alloc != nil || u.rd.alloc != nil {
+		t.Error("a refused call started reading")
+	}
+	if err := u.RecvStartAlloc(nil, func([]byte, netip.AddrPort, UDPFlags, error) {}); !errors.Is(err, EINVAL) {
+		t.Errorf("RecvStartAlloc(nil, cb): %v, want EINVAL", err)
+	}
+	loopCloseAll(t, l, p, u)
+	for name, f := range calls {
+		if err := f(); !errors.Is(err, ErrClosed) {
+			t.Errorf("%s after Close: %v, want ErrClosed", name, err)
+		}
+	}
+}
