@@ -35,13 +35,13 @@ type Stream interface {
 	// with data a sub-slice of that buffer: buf[:n] after a read of n bytes, buf[:0] when libuv
 	// reports 0 or an error (the buffer handed back; data[:cap(data)] is the whole buffer),
 	// except libuv's EOF on a hang-up after a partial read, which comes without an alloc call
-	// and with nil data. When alloc returns an empty slice (no memory now: back-pressure), libuv reads nothing
-	// and cb gets nil and ENOBUFS; reading goes on, so cb stops reading or alloc returns a
-	// buffer the next time. The buffer is pinned from alloc until cb returns; the caller owns
-	// it again from then on, and may hand it out again. A panic in alloc is a callback's panic
-	// (SetPanicHandler): by default Run re-panics and no read callback runs meanwhile; with a
-	// panic handler the read counts as one without a buffer (ENOBUFS). A nil alloc or cb is
-	// libuv's EINVAL; libuv's EALREADY when reading already.
+	// and with nil data. When alloc returns an empty slice (no memory now: back-pressure),
+	// libuv reads nothing and cb gets nil and ENOBUFS; reading goes on, so cb stops reading or
+	// alloc returns a buffer the next time. The buffer is pinned from alloc until cb returns;
+	// the caller owns it again from then on, and may hand it out again. A panic in alloc is a
+	// callback's panic (SetPanicHandler): by default Run re-panics and no read callback runs
+	// meanwhile; with a panic handler the read counts as one without a buffer (ENOBUFS). A nil
+	// alloc or cb is libuv's EINVAL; libuv's EALREADY when reading already.
 	ReadStartAlloc(alloc func(suggested int) []byte, cb func(data []byte, err error)) error
 	// ReadStop wraps uv_read_stop: no read callback runs after it returns.
 	ReadStop() error

@@ -450,8 +450,9 @@ func (u *UDP) RecvStart(cb func(data []byte, addr netip.AddrPort, flags UDPFlags
 // that hands it back has returned: the callback of the datagram, of nothing to read or of the
 // error, or, on a UDPRecvmmsg handle, the last one with UDPMmsgFree (or the datagram's whose
 // callback stopped receiving); the caller owns it again from then on. A UDPRecvmmsg handle
-// receives ⌊len/64 KiB⌋ datagrams at once (at most 1024): give it at least 64 KiB, libuv keeps
-// calling with nothing to read otherwise. A panic in alloc is a callback's panic
+// receives ⌊len/64 KiB⌋ datagrams at once (at most 20): give it 64 KiB at least, since with
+// less libuv reads nothing and calls alloc and cb (nothing to read) again at once, without
+// returning to the loop, until cb stops receiving. A panic in alloc is a callback's panic
 // (SetPanicHandler): by default Run re-panics and no receive callback runs meanwhile; with a
 // panic handler the receive counts as one without a buffer (ENOBUFS). A nil alloc or cb is
 // libuv's EINVAL; libuv's EALREADY when receiving already. Loop-bound.
