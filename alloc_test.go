@@ -675,3 +675,42 @@ func TestReadStartAllocWrongThread(t *testing.T) {
 		}
 	}
 }
+
+// TestUDPRecvStartAllocRecvmmsgSmall: on a UDPRecvmmsg handle, a buffer under 64 KiB holds no
+// datagram (libuv reads ⌊len/64 KiB⌋ at once): libuv calls alloc and the callback with nothing
+// to read again and again within one iteration, until the callback stops receiving. The binding
+// passes that on (documented on RecvStartAlloc); the datagram is then still unread.
+func TestUDPRecvStartAllocRecvmmsgSmall(t *testing.T) {
+	l := newTestLoop(t)
+	server, err := NewUDPEx(l, AF_INET, UDPRecvmmsg)
+	must(t, err)
+	must(t, server.Bind(udpLo4, 0))
+	addr, err := server.SockName()
+	must(t, err)
+	if !server.UsingRecvmmsg() {
+		loopCloseAll(t, l, server)
+		t.Skip("recvmmsg not available")
+	}
+	client := udpNew(t, l)
+	buf := make([]byte, 1000)
+	allocs, nothing, other := 0, 0, 0
+	must(t, server.RecvStartAlloc(func(int) []byte { allocs++; return buf }, func(data []byte, from netip.AddrPort, flags UDPFlags, err error) {
+		if err != nil || from.IsValid() || len(data) != 0 {
+			other++
+		}
+		if nothing++; nothing == 100 {
+			hndCheck(t, server.RecvStop())
+		}
+	}))
+	if _, err := client.TrySend(addr, [][]byte{[]byte("x")}); err != nil {
+		t.Fatal(err)
+	}
+	run(t, l, RunNoWait)
+	if allocs != 100 || nothing != 100 || other != 0 {
+		t.Errorf("%d alloc calls, %d callbacks with nothing, %d others; want 100 100 0", allocs, nothing, other)
+	}
+	if allocPinned(&server.rd, &server.pins) {
+		t.Error("the buffer is still pinned")
+	}
+	loopCloseAll(t, l, server, client)
+}
