@@ -257,8 +257,9 @@ func (r *readBuf) put(pins *pinGroup) {
 }
 
 // Write wraps uv_write: bufs go out in order, after the writes queued before; cb (may be nil)
-// runs on the loop with the result, and bufs stay pinned until then (zero copy). Loop-bound;
-// ErrClosed after Close.
+// runs on the loop with the result, and bufs stay pinned until then (zero copy, except for a
+// read callback's data: the next read overwrites the loop's read buffer, so it is copied).
+// Loop-bound; ErrClosed after Close.
 func (s *stream) Write(bufs [][]byte, cb func(err error)) (*WriteReq, error) {
 	return s.write(nil, cb, bufs)
 }
@@ -289,6 +290,7 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 	if err := pinOwner(s.loop); err != nil {
 		return nil, err
 	}
+	bs = ownBufs(s.loop, bs)
 	w := &WriteReq{cb: cb}
 	// As req.open, with the C request allocated by the C call that writes.
 	w.loop, w.typ, w.token = s.loop, ReqWrite, saveToken(w)

@@ -297,7 +297,7 @@ func (u *UDP) SetMulticastInterface(iface netip.Addr) error {
 // connected, EISCONN for an address on a connected socket). An unbound socket is bound to the
 // wildcard address first. cb (may be nil) runs on the loop with the result, also when the
 // handle is closed first (ECANCELED). Zero copy: the slices are pinned and read by libuv
-// until cb; do not modify them before. No buffer at all is EINVAL (libuv asserts).
+// until cb; do not modify them before (a read callback's data is copied). No buffer at all is EINVAL (libuv asserts).
 // Loop-bound.
 func (u *UDP) Send(addr netip.AddrPort, bufs [][]byte, cb func(err error)) (*UDPSendReq, error) {
 	p, err := u.live()
@@ -315,6 +315,7 @@ func (u *UDP) Send(addr netip.AddrPort, bufs [][]byte, cb func(err error)) (*UDP
 	if err := pinOwner(u.loop); err != nil {
 		return nil, err
 	}
+	bufs = ownBufs(u.loop, bufs)
 	r := &UDPSendReq{cb: cb}
 	// As req.open, with the C request allocated by the C call that sends. The buffers are
 	// pinned with the handle's pinGroup; their uv_buf_t array is on this stack for up to
