@@ -634,35 +634,6 @@ func TestTCP6PingPongVec(t *testing.T) {
 	testPingPong(t, tcpLo6.Addr(), true, false)
 }
 
-// TestPipe2PingPong is the second half of libuv's pipe_ping_pong and pipe_ping_pong_vec
-// (pipe2_pinger_new), whose first half, over a Unix socket, is in pipe_test.go: the pinger
-// writes to one end of an anonymous pipe (Pipe2) and reads its own pings from the other.
-func TestPipe2PingPong(t *testing.T) {
-	for _, vec := range []bool{false, true} {
-		l := newTestLoop(t)
-		hndGuard(t, l, 10*time.Second)
-		fds, err := Pipe2(NonblockPipe, NonblockPipe)
-		must(t, err)
-		r, err := NewPipe(l, false)
-		must(t, err)
-		must(t, r.Open(fds[0]))
-		w, err := NewPipe(l, false)
-		must(t, err)
-		must(t, w.Open(fds[1]))
-		completed := 0
-		strPinger2(t, w, r, vec, string(strPing), strNumPings, func(pongs int) {
-			if pongs != strNumPings {
-				t.Errorf("vec %v: %d pongs, want %d", vec, pongs, strNumPings)
-			}
-			completed++
-		})
-		run(t, l, RunDefault)
-		if completed != 1 {
-			t.Errorf("vec %v: %d pingers completed, want 1", vec, completed)
-		}
-	}
-}
-
 // ---- test-shutdown-* ----
 
 // libuv: shutdown_close_tcp
@@ -687,9 +658,15 @@ func TestShutdownCloseTCP(t *testing.T) {
 			n["shutdown"]++
 		})
 		hndCheck(t, err)
+		if c.IsClosing() {
+			t.Errorf("IsClosing before Close")
+		}
 		hndCheck(t, c.Close(n.inc("close")))
+		if !c.IsClosing() {
+			t.Errorf("not IsClosing after Close")
+		}
 	})
-	run(t, l, RunDefault)
+	tcpRunDone(t, l)
 	n.want(t, map[string]int{"connect": 1, "shutdown": 1, "close": 1})
 }
 
