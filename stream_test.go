@@ -118,7 +118,7 @@ func TestStreamBadArguments(t *testing.T) {
 		t.Errorf("second ReadStart: %v, want EALREADY", err)
 	}
 	must(t, client.ReadStop())
-	must(t, client.ReadStop()) // libuv: stopping a stopped stream is fine
+	must(t, client.ReadStop()) // as in libuv, stopping a stopped stream is fine
 	if _, err := client.Write(nil, nil); !errors.Is(err, EINVAL) {
 		t.Errorf("Write with no buffer: %v, want EINVAL", err)
 	}
