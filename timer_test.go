@@ -64,7 +64,7 @@ func TestTimer(t *testing.T) {
 	if repeatCalls != 5 || repeatCloses != 1 {
 		t.Errorf("repeating timer: %d calls, %d closes; want 5, 1", repeatCalls, repeatCloses)
 	}
-	// libuv: 500 <= uv_now() - start_time, scaled by 10.
+	// libuv asserts 500 <= uv_now() - start_time; scaled by 10.
 	if d := l.Now() - start; d < 50*time.Millisecond {
 		t.Errorf("loop time advanced %v, want >= 50ms", d)
 	}
