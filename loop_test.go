@@ -793,7 +793,7 @@ func TestQueueForeachDelete(t *testing.T) {
 
 	// As libuv's test on Linux: three fs_event handles on one directory, which run in the order
 	// of their starts: #0 closes itself and #1, whose callback must then not run. A timer due at
-	// once touches the directory (a synchronous utime), so the events come in the same run.
+	// once touches the directory (a synchronous utime) to fire them.
 	dir := t.TempDir()
 	var events [3]*FSEvent
 	var eventCalls [3]int
@@ -840,13 +840,15 @@ func TestQueueForeachDelete(t *testing.T) {
 		}
 		left = append(left, s.hs[0])
 	}
-	if eventCalls != [3]int{1, 0, 1} {
-		t.Errorf("fs_event calls %v, want [1 0 1]", eventCalls)
+	// libuv asserts no count of the fs_event callbacks (from libuv 1.45, NoWait runs the timers
+	// after the poll, so the events come in a later iteration): only that #1's never runs.
+	if eventCalls[1] != 0 {
+		t.Errorf("fs_event calls %v, want none for #1", eventCalls)
 	}
 	if helperCalls != 1 {
 		t.Errorf("helper timer called %d times, want 1", helperCalls)
 	}
-	loopCloseAll(t, l, append(left, events[2], helper)...)
+	loopCloseAll(t, l, append(left, events[0], events[1], events[2], helper)...)
 }
 
 // TestIterationOrder records the phases of one iteration: timers, idle, prepare, poll (an
