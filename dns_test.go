@@ -35,14 +35,14 @@ func dnsIsEAI(err error) bool {
 	return errors.As(err, &e) && e.Unwrap() == nil && e != EOF
 }
 
-// dnsRunOnce checks the type of r, an asynchronous request, runs l and checks that the
-// callback, which counts its calls in calls, ran once.
+// dnsRunOnce checks the type of r, an asynchronous request, runs l (which must end: Run not
+// alive) and checks that the callback, which counts its calls in calls, ran once.
 func dnsRunOnce(t *testing.T, l *Loop, r Req, typ ReqType, calls *int) {
 	t.Helper()
 	if r.Type() != typ {
 		t.Errorf("request type %v, want %v", r.Type(), typ)
 	}
-	run(t, l, RunDefault)
+	tcpRunDone(t, l)
 	if *calls != 1 {
 		t.Errorf("%d callbacks, want 1", *calls)
 	}

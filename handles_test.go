@@ -2,6 +2,7 @@ package uv
 
 import (
 	"errors"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -309,12 +310,38 @@ func TestHandleTypeName(t *testing.T) {
 	}
 }
 
-// The loop and handle getters the binding has: a handle's type and loop. libuv's test also sets
-// the loop's and handle's data (the binding keeps its token there, no API) and reads a pipe's
-// write queue and an fs request's fields (not part of these handle types).
+// The loop and handle getters the binding has: a handle's type and loop, for every kind and two
+// loops. As libuv's test: a pipe's type, loop and empty write queue, its close and a run that
+// returns 0, then a synchronous stat of "." whose request reports its type, result, stat (a
+// directory) and path, and another run that returns 0. libuv's test also sets the loop's and
+// handle's data (the binding keeps its token there, no API) and bumps the pipe's
+// write_queue_size field by hand (a struct field the binding does not expose).
 // libuv: getters_setters
 func TestGettersSetters(t *testing.T) {
 	l := newTestLoop(t)
+	pipe, err := NewPipe(l, false)
+	must(t, err)
+	if pipe.Type() != HandleNamedPipe || pipe.Loop() != l {
+		t.Errorf("pipe: Type %v, Loop %p; want %v, %p", pipe.Type(), pipe.Loop(), HandleNamedPipe, l)
+	}
+	if n := pipe.WriteQueueSize(); n != 0 {
+		t.Errorf("pipe: WriteQueueSize = %d, want 0", n)
+	}
+	must(t, pipe.Close(nil))
+	if run(t, l, RunDefault) {
+		t.Errorf("Run after the pipe's Close reported the loop alive")
+	}
+	req, err := FSStat(l, ".", nil)
+	must(t, err)
+	if run(t, l, RunDefault) {
+		t.Errorf("Run after the stat reported the loop alive")
+	}
+	if req.FSType() != FSTypeStat || req.Result() != 0 || req.Path() != "." {
+		t.Errorf("stat request: FSType %v, Result %d, Path %q; want %v, 0, \".\"", req.FSType(), req.Result(), req.Path(), FSTypeStat)
+	}
+	if st := req.Stat(); st.Mode&syscall.S_IFDIR == 0 {
+		t.Errorf("stat of \".\": Mode %#o, want S_IFDIR set", st.Mode)
+	}
 	// A second loop, closed before l's leak check (which counts every loop's tokens).
 	other, err := NewLoop()
 	must(t, err)

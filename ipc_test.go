@@ -97,9 +97,11 @@ func childChannel(l *Loop, ipc bool) *Pipe {
 	return ch
 }
 
+// childRun runs l; the run must end with the loop not alive (the helpers' ASSERT(0 == uv_run)).
 func childRun(l *Loop) {
-	_, err := l.Run(RunDefault)
+	alive, err := l.Run(RunDefault)
 	childMust(err, "Run")
+	childCheck(!alive, "Run(RunDefault) reported the loop alive")
 }
 
 func init() {
@@ -116,8 +118,11 @@ func init() {
 		l := childLoop()
 		ch := childChannel(l, true)
 		fail := func(msg string) { childCheck(false, "%s", msg) }
-		ipcWritesAndReads(l, ch, fail)
-		childRun(l)
+		written, read := ipcWritesAndReads(l, ch, fail)
+		alive, err := l.Run(RunDefault)
+		childMust(err, "Run")
+		const xfer = 256 * 3 * 0x2000
+		childCheck(!alive && *written == xfer && *read == xfer, "Run alive %v, written %d, read %d; want 0 and %d", alive, *written, *read, xfer)
 		time.Sleep(100 * time.Millisecond)
 	}
 	testHelpers["stdio_over_pipes_helper"] = stdioOverPipesHelper
@@ -228,7 +233,7 @@ func ipcListen(t *testing.T, helper string) {
 			ch.Close(nil)
 		}
 	}))
-	run(t, l, RunDefault)
+	tcpRunDone(t, l)
 	wait()
 	if localAccepted != 1 || remoteAccepted != 1 || reads != 1 {
 		t.Errorf("local accepted %d, remote accepted %d, reads with a handle %d; want 1, 1, 1", localAccepted, remoteAccepted, reads)
@@ -336,7 +341,7 @@ func TestIPCTCPConnection(t *testing.T) {
 			ch.Close(nil)
 		}))
 	}))
-	run(t, l, RunDefault)
+	tcpRunDone(t, l)
 	wait()
 	if reads != 1 || tcpWrites != 1 || tcpReads != 1 {
 		t.Errorf("reads %d, tcp writes %d, tcp reads %d; want 1, 1, 1", reads, tcpWrites, tcpReads)
@@ -372,7 +377,7 @@ func TestIPCSendZero(t *testing.T) {
 		}
 	}))
 	// After EOF libuv stops reading and the loop has nothing left to do.
-	run(t, l, RunDefault)
+	tcpRunDone(t, l)
 	wait()
 	if eof != 1 {
 		t.Errorf("EOF %d times, want 1", eof)
@@ -528,7 +533,7 @@ func ipcSendRecv(t *testing.T, inProcess bool, send, send2 Handle, want HandleTy
 			ch.Close(nil)
 		}
 	}))
-	run(t, l, RunDefault)
+	tcpRunDone(t, l)
 	wait()
 	if recvs != 2 || len(recv) < 1 {
 		t.Errorf("%d receives, %d handles; want 2 and at least 1", recvs, len(recv))
@@ -634,7 +639,7 @@ func TestIPCHeavyTrafficDeadlockBug(t *testing.T) {
 	hndGuard(t, l, 10*time.Second)
 	ch, wait := ipcSpawn(t, l, "ipc_helper_heavy_traffic_deadlock_bug", true)
 	written, read := ipcWritesAndReads(l, ch, func(msg string) { t.Error(msg) })
-	run(t, l, RunDefault)
+	tcpRunDone(t, l)
 	wait()
 	const xfer = 256 * 3 * 0x2000
 	if *written != xfer || *read != xfer {

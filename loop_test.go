@@ -166,8 +166,62 @@ func TestDefaultLoopClose(t *testing.T) {
 // timeout in milliseconds (-1: no end).
 type loopPoll struct{ fd, timeout int }
 
+// As libuv's test: the only handle is a referenced async handle, which a goroutine wakes after
+// a while; the embedder waits on the backend descriptor for BackendTimeout (-1: no end) and runs
+// the loop without waiting while it is alive. The async callback closes the handle.
 // libuv: embed
 func TestEmbed(t *testing.T) {
+	l := newTestLoop(t)
+	hndGuard(t, l, 10*time.Second)
+	asyncCalls := 0
+	var async *Async
+	async, err := NewAsync(l, func() {
+		asyncCalls++
+		loopNoErr(t, async.Close(nil))
+	})
+	must(t, err)
+	barrier := make(chan struct{})
+	sent := make(chan error, 1)
+	go func() {
+		<-barrier
+		time.Sleep(50 * time.Millisecond) // libuv: 250 ms
+		sent <- async.Send()
+	}()
+	close(barrier)
+	rounds := 0
+	for l.Alive() {
+		if rounds++; rounds > 10000 {
+			t.Fatal("the embedded loop did not finish")
+		}
+		fd, timeout := l.BackendFd(), -1
+		if fd < 0 {
+			t.Fatalf("BackendFd: %d", fd)
+		}
+		if bt := l.BackendTimeout(); bt >= 0 {
+			timeout = int(bt / time.Millisecond)
+		}
+		var ev [1]syscall.EpollEvent
+		for {
+			if _, err := syscall.EpollWait(fd, ev[:], timeout); err != syscall.EINTR {
+				if err != nil {
+					t.Fatalf("epoll_wait on the backend fd: %v", err)
+				}
+				break
+			}
+		}
+		run(t, l, RunNoWait) // libuv asserts >= 0: Run's error is checked
+	}
+	if err := <-sent; err != nil {
+		t.Errorf("Send = %v, want nil", err)
+	}
+	if asyncCalls != 1 {
+		t.Errorf("async callback called %d times, want 1", asyncCalls)
+	}
+}
+
+// The embedding of TestEmbed with a timer: BackendTimeout reports the timer's due time, which
+// the embedder waits, and the timer fires no earlier than its timeout (loop time).
+func TestEmbedTimer(t *testing.T) {
 	const timeout = 50 * time.Millisecond
 	l := newTestLoop(t)
 
@@ -270,8 +324,26 @@ func TestLoopAlive(t *testing.T) {
 	if l.Alive() {
 		t.Error("alive after the close callback")
 	}
-	// libuv's second half (a loop with a queued work request is alive) needs uv_queue_work,
-	// which the binding does not have yet.
+
+	// A loop with a queued work request is alive until its after callback.
+	afters := 0
+	_, err = QueueWork(l, func() {}, func(err error) {
+		afters++
+		loopNoErr(t, err)
+	})
+	must(t, err)
+	if !l.Alive() {
+		t.Error("a loop with a queued work request is not alive")
+	}
+	if run(t, l, RunDefault) {
+		t.Error("Run with a work request: alive, want false")
+	}
+	if afters != 1 {
+		t.Errorf("after-work callback called %d times, want 1", afters)
+	}
+	if l.Alive() {
+		t.Error("alive after the work request completed")
+	}
 }
 
 // libuv: loop_close
@@ -294,24 +366,26 @@ func TestLoopClose(t *testing.T) {
 	must(t, l.Close())
 }
 
-// libuv's test queues a work request on a new loop and leaves it at once; uv_queue_work is not
-// bound yet, so the pending work here is a posted function. The binding does not drop it:
-// Close answers EBUSY until it has run.
-//
+// As libuv's test: a work request queued on a new loop, which is left at once (libuv never
+// closes it). The binding's leak check closes every loop, so the loop is closed here after the
+// work ran: Close answers EBUSY while the request is in flight, as uv_loop_close does.
 // libuv: loop_instant_close
 func TestLoopInstantClose(t *testing.T) {
 	l0 := newTestLoop(t)
 	must(t, l0.Close()) // a new loop closes at once
 
 	l := newTestLoop(t)
-	ran := 0
-	must(t, l.Post(func() { ran++ }))
+	afters := 0
+	_, err := QueueWork(l, func() {}, func(err error) { afters++; loopNoErr(t, err) })
+	must(t, err)
 	if err := l.Close(); !errors.Is(err, EBUSY) {
-		t.Fatalf("Close with a posted function waiting: %v, want EBUSY", err)
+		t.Fatalf("Close with a work request in flight: %v, want EBUSY", err)
 	}
-	run(t, l, RunNoWait)
-	if ran != 1 {
-		t.Errorf("posted function ran %d times, want 1", ran)
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want false")
+	}
+	if afters != 1 {
+		t.Errorf("after-work callback called %d times, want 1", afters)
 	}
 	must(t, l.Close())
 }
@@ -536,7 +610,7 @@ func TestLoopUpdateTime(t *testing.T) {
 	l := newTestLoop(t)
 	// Each run updates the loop's time, even with nothing to do.
 	start := l.Now()
-	for l.Now()-start < 50 {
+	for l.Now()-start < 50*time.Millisecond { // libuv: 1000 ms
 		if run(t, l, RunNoWait) {
 			t.Fatal("RunNoWait on an empty loop: alive")
 		}
@@ -554,9 +628,26 @@ func TestLoopUpdateTime(t *testing.T) {
 	}
 }
 
+// As libuv's test: a first run with an active handle registers the loop's internal watchers
+// (libuv bumps active_handles by hand; here a referenced async handle, closed at once), then a
+// timer: not alive while inactive, BackendTimeout 0, then exactly its timeout once started
+// (computed from the loop's cached time, not measured), and 0 after the run.
 // libuv: loop_backend_timeout
 func TestLoopBackendTimeout(t *testing.T) {
 	l := newTestLoop(t)
+	a, err := NewAsync(l, nil)
+	must(t, err)
+	if !run(t, l, RunNoWait) {
+		t.Error("RunNoWait with an active async: not alive, want alive")
+	}
+	must(t, a.Close(nil))
+	if run(t, l, RunNoWait) {
+		t.Error("RunNoWait after the async's Close: alive, want false")
+	}
+	if l.Alive() {
+		t.Error("alive with nothing open")
+	}
+
 	tm, err := NewTimer(l)
 	must(t, err)
 	if l.Alive() {
@@ -565,21 +656,10 @@ func TestLoopBackendTimeout(t *testing.T) {
 	if bt := l.BackendTimeout(); bt != 0 {
 		t.Errorf("BackendTimeout with nothing active: %v, want 0", bt)
 	}
-
-	closeCb := func() { loopNoErr(t, tm.Close(nil)) }
-	must(t, tm.Start(time.Second, 0, closeCb))
-	// libuv answers 0 while watchers wait to be registered with the backend, which the next
-	// run does (on a new loop: the binding's own async, libuv's signal pipe).
-	if !run(t, l, RunNoWait) {
-		t.Error("RunNoWait with an active timer: not alive, want alive")
+	must(t, tm.Start(time.Second, 0, func() { loopNoErr(t, tm.Close(nil)) }))
+	if bt := l.BackendTimeout(); bt != time.Second {
+		t.Errorf("BackendTimeout with a 1s timer: %v, want 1s", bt)
 	}
-	// Computed from the loop's cached time, not measured: no timing involved.
-	if bt := l.BackendTimeout(); bt <= 100*time.Millisecond || bt > time.Second {
-		t.Errorf("BackendTimeout with a 1s timer: %v, want in (100ms, 1s]", bt)
-	}
-
-	// libuv's test waits the second out; a shorter timer takes the same path.
-	must(t, tm.Start(5*time.Millisecond, 0, closeCb))
 	if run(t, l, RunDefault) {
 		t.Error("Run: alive, want false")
 	}
@@ -587,8 +667,9 @@ func TestLoopBackendTimeout(t *testing.T) {
 		t.Errorf("BackendTimeout after Run: %v, want 0", bt)
 	}
 
-	// An active referenced handle and no timer: the poll may block without end.
-	a, err := NewAsync(l, nil)
+	// Beyond libuv's test: an active referenced handle and no timer, the poll may block
+	// without end.
+	a, err = NewAsync(l, nil)
 	must(t, err)
 	if bt := l.BackendTimeout(); bt >= 0 {
 		t.Errorf("BackendTimeout with only an async: %v, want negative", bt)
@@ -710,6 +791,45 @@ func TestQueueForeachDelete(t *testing.T) {
 		}
 	}
 
+	// As libuv's test on Linux: three fs_event handles on one directory, which run in the order
+	// of their starts: #0 closes itself and #1, whose callback must then not run. A timer due at
+	// once touches the directory (a synchronous utime) to fire them.
+	dir := t.TempDir()
+	var events [3]*FSEvent
+	var eventCalls [3]int
+	for i := range events {
+		h, err := NewFSEvent(l)
+		must(t, err)
+		events[i] = h
+	}
+	eventCbs := [3]func(string, FSEventKind, error){
+		func(string, FSEventKind, error) {
+			loopNoErr(t, events[0].Close(nil))
+			loopNoErr(t, events[1].Close(nil))
+			eventCalls[0]++
+		},
+		func(string, FSEventKind, error) {
+			eventCalls[1]++
+			t.Errorf("fs_event #1 called after #0 closed it")
+		},
+		func(string, FSEventKind, error) { eventCalls[2]++ },
+	}
+	for i, h := range events {
+		must(t, h.Start(dir, 0, eventCbs[i]))
+	}
+	helper, err := NewTimer(l)
+	must(t, err)
+	helperCalls := 0
+	now := time.Now()
+	must(t, helper.Start(0, 0, func() {
+		req, err := FSUtime(l, dir, now, now, nil)
+		loopNoErr(t, err)
+		if err == nil && (req.Result() != 0 || req.FSType() != FSTypeUtime || req.Path() != dir) {
+			t.Errorf("utime: Result %d, FSType %v, Path %q; want 0, %v, %q", req.Result(), req.FSType(), req.Path(), FSTypeUtime, dir)
+		}
+		helperCalls++
+	}))
+
 	if !run(t, l, RunNoWait) {
 		t.Error("RunNoWait: not alive, want alive")
 	}
@@ -720,7 +840,15 @@ func TestQueueForeachDelete(t *testing.T) {
 		}
 		left = append(left, s.hs[0])
 	}
-	loopCloseAll(t, l, left...)
+	// libuv asserts no count of the fs_event callbacks (from libuv 1.45, NoWait runs the timers
+	// after the poll, so the events come in a later iteration): only that #1's never runs.
+	if eventCalls[1] != 0 {
+		t.Errorf("fs_event calls %v, want none for #1", eventCalls)
+	}
+	if helperCalls != 1 {
+		t.Errorf("helper timer called %d times, want 1", helperCalls)
+	}
+	loopCloseAll(t, l, append(left, events[0], events[1], events[2], helper)...)
 }
 
 // TestIterationOrder records the phases of one iteration: timers, idle, prepare, poll (an

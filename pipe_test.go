@@ -64,11 +64,11 @@ func (c *pipeConnects) connect(t *testing.T, p *Pipe, name string, want error, t
 	hndCheck(t, err)
 }
 
-// run runs l and checks that the connect callback ran once and the close callbacks closes
-// times.
+// run runs l, which must end (Run not alive), and checks that the connect callback ran once
+// and the close callbacks closes times.
 func (c *pipeConnects) run(t *testing.T, l *Loop, closes int) {
 	t.Helper()
-	run(t, l, RunDefault)
+	tcpRunDone(t, l)
 	if c.calls != 1 || c.closes != closes {
 		t.Fatalf("connect callbacks %d, close callbacks %d; want 1 and %d", c.calls, c.closes, closes)
 	}
@@ -145,7 +145,7 @@ func TestPipeBindOrListenErrorAfterClose(t *testing.T) {
 	// libuv answers EINVAL on a closing handle; the binding refuses every call from Close on.
 	pipeIs(t, "Bind", s.Bind(pipeName(t)), ErrClosed)
 	pipeIs(t, "Listen", s.Listen(128, pipeNoConnection(t)), ErrClosed)
-	run(t, l, RunDefault)
+	tcpRunDone(t, l)
 	pipeIs(t, "Bind after the close callback", s.Bind(pipeName(t)), ErrClosed)
 }
 
@@ -228,18 +228,18 @@ func TestPipeConnectToFile(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "empty_file")
 	must(t, os.WriteFile(file, nil, 0o644))
 	c := pipeNew(t, l, false)
-	calls := 0
+	calls, closes := 0, 0
 	_, err := c.Connect(file, func(err error) {
 		calls++
 		if !errors.Is(err, ENOTSOCK) && !errors.Is(err, ECONNREFUSED) {
 			t.Errorf("connect callback: %v, want ENOTSOCK or ECONNREFUSED", err)
 		}
-		c.Close(nil)
+		hndCheck(t, c.Close(func() { closes++ }))
 	})
 	must(t, err)
 	run(t, l, RunDefault)
-	if calls != 1 {
-		t.Fatalf("connect callbacks %d, want 1", calls)
+	if calls != 1 || closes != 1 {
+		t.Fatalf("connect callbacks %d, close callbacks %d; want 1 and 1", calls, closes)
 	}
 }
 
@@ -433,7 +433,7 @@ func TestPipePendingInstances(t *testing.T) {
 	pipeIs(t, "negative", p.SetPendingInstances(-1), ErrNegative)
 	must(t, p.Listen(128, pipeNoConnection(t)))
 	must(t, p.Close(nil))
-	run(t, l, RunDefault)
+	tcpRunDone(t, l)
 }
 
 // libuv: pipe_sendmsg
@@ -533,12 +533,23 @@ func TestPipeSetChmod(t *testing.T) {
 
 // libuv: pipe_set_non_blocking
 func TestPipeSetNonBlocking(t *testing.T) {
+	// As libuv's: a pipe from uv_pipe, its write end opened and made blocking; 10 MiB written
+	// with TryWrite while another thread reads (after a pause) until EOF.
 	l := newTestLoop(t)
-	fds := pipeSocketpair(t)
+	fds, err := Pipe2(0, 0)
+	must(t, err)
 	p := pipeNew(t, l, false)
-	must(t, p.Open(fds[1]))
+	if err := p.Open(fds[1]); err != nil {
+		syscall.Close(fds[0])
+		syscall.Close(fds[1])
+		t.Fatal(err)
+	}
 	must(t, p.SetBlocking(true))
-	read := make(chan int, 1)
+	type result struct {
+		total int
+		last  error
+	}
+	read := make(chan result, 1)
 	go func() {
 		defer syscall.Close(fds[0])
 		buf := make([]byte, 4096)
@@ -550,7 +561,7 @@ func TestPipeSetNonBlocking(t *testing.T) {
 				continue
 			}
 			if n <= 0 {
-				read <- total
+				read <- result{total, err} // libuv asserts the last read is 0 (EOF)
 				return
 			}
 			total += n
@@ -558,7 +569,7 @@ func TestPipeSetNonBlocking(t *testing.T) {
 	}()
 	data := []byte(strings.Repeat(".", 4096))
 	written := 0
-	for written < 4<<20 {
+	for written < 10<<20 {
 		// A blocking stream: every TryWrite writes all of it.
 		n, err := p.TryWrite([][]byte{data})
 		must(t, err)
@@ -568,9 +579,9 @@ func TestPipeSetNonBlocking(t *testing.T) {
 		written += n
 	}
 	must(t, p.Close(nil))
-	run(t, l, RunDefault)
-	if got := <-read; got != written {
-		t.Fatalf("read %d bytes, want %d", got, written)
+	tcpRunDone(t, l)
+	if got := <-read; got.total != written || got.last != nil {
+		t.Fatalf("read %d bytes, then %v; want %d, then EOF", got.total, got.last, written)
 	}
 }
 
@@ -851,54 +862,58 @@ func TestPipeRef3(t *testing.T) { pipeRefConnect(t, false) }
 // libuv: pipe_ref4
 func TestPipeRef4(t *testing.T) { pipeRefConnect(t, true) }
 
-// pipePingPong is libuv's pinger over a pipe: 1000 "PING"s to the echo server, one at a time,
-// each split across two buffers when vec is set; the pongs are counted byte by byte.
+// pipePingPong is libuv's pipe_ping_pong: 1000 "PING\n"s to the echo server over a Unix
+// socket, one at a time (five one-byte buffers when vec is set), then the same through an
+// anonymous pipe (pipe2_pinger_new) whose read end gets the pings back. Each run completes
+// one pinger.
 func pipePingPong(t *testing.T, vec bool) {
-	const pings = 1000
 	name := pipeName(t)
 	stop := pipeEchoServer(t, name)
 	defer stop()
 	l := newTestLoop(t)
 	hndGuard(t, l, 10*time.Second)
-	const ping = "PING\n"
-	p := pipeNew(t, l, false)
-	pongs, state, closes := 0, 0, 0
-	writePing := func() {
-		bufs := [][]byte{[]byte(ping)}
-		if vec {
-			bufs = [][]byte{[]byte(ping[:2]), []byte(ping[2:])}
+	completed, connects := 0, 0
+	done := func(pongs int) {
+		if pongs != strNumPings {
+			t.Errorf("%d pongs, want %d", pongs, strNumPings)
 		}
-		_, err := p.Write(bufs, func(err error) { hndCheck(t, err) })
-		hndCheck(t, err)
+		completed++
 	}
+	p := pipeNew(t, l, false)
 	_, err := p.Connect(name, func(err error) {
 		hndCheck(t, err)
-		writePing()
-		hndCheck(t, p.ReadStart(func(data []byte, err error) {
-			if err != nil {
-				pipeIs(t, "read", err, EOF)
-				p.Close(func() { closes++ })
-				return
-			}
-			for _, c := range data {
-				if c != ping[state] {
-					t.Errorf("pong byte %q, want %q", c, ping[state])
-				}
-				if state = (state + 1) % len(ping); state == 0 {
-					if pongs++; pongs < pings {
-						writePing()
-					} else {
-						p.Close(func() { closes++ })
-						return
-					}
-				}
-			}
-		}))
+		connects++
+		if !p.IsReadable() || !p.IsWritable() || p.IsClosing() {
+			t.Errorf("connected: readable %v, writable %v, closing %v; want true, true, false",
+				p.IsReadable(), p.IsWritable(), p.IsClosing())
+		}
+		strPinger(t, p, vec, string(strPing), strNumPings, done)
 	})
 	must(t, err)
+	if connects != 0 {
+		t.Errorf("connect callback ran inside Connect")
+	}
 	run(t, l, RunDefault)
-	if pongs != pings || closes != 1 {
-		t.Errorf("pongs %d, close callbacks %d; want %d and 1", pongs, closes, pings)
+	if completed != 1 {
+		t.Fatalf("%d pingers completed, want 1", completed)
+	}
+
+	fds, err := Pipe2(NonblockPipe, NonblockPipe)
+	must(t, err)
+	for i, fd := range fds {
+		if typ := GuessHandle(fd); typ != HandleNamedPipe {
+			t.Errorf("GuessHandle(pipe end %d) = %v, want a named pipe", i, typ)
+		}
+	}
+	r := pipeNew(t, l, false)
+	must(t, r.Open(fds[0]))
+	w := pipeNew(t, l, false)
+	must(t, w.Open(fds[1]))
+	completed = 0
+	strPinger2(t, w, r, vec, string(strPing), strNumPings, done)
+	run(t, l, RunDefault)
+	if completed != 1 {
+		t.Errorf("pipe: %d pingers completed, want 1", completed)
 	}
 }
 
@@ -925,10 +940,16 @@ func TestShutdownClosePipe(t *testing.T) {
 			pipeIs(t, "shutdown callback", err, ECANCELED)
 		})
 		hndCheck(t, err)
+		if p.IsClosing() {
+			t.Errorf("IsClosing before Close")
+		}
 		hndCheck(t, p.Close(func() { closes++ }))
+		if !p.IsClosing() {
+			t.Errorf("not IsClosing after Close")
+		}
 	})
 	must(t, err)
-	run(t, l, RunDefault)
+	tcpRunDone(t, l)
 	if connects != 1 || shutdowns != 1 || closes != 1 {
 		t.Errorf("connect %d, shutdown %d, close %d callbacks; want 1 each", connects, shutdowns, closes)
 	}
@@ -1067,7 +1088,7 @@ func TestIOUringPollhup(t *testing.T) {
 		hndCheck(t, idle.Start(idleCb))
 	}))
 	must(t, syscall.Close(fds[1])) // the hang-up
-	run(t, l, RunDefault)
+	tcpRunDone(t, l)
 	if eofs != 2 || iters != 2 {
 		t.Errorf("%d EOFs, %d idle callbacks; want 2, 2", eofs, iters)
 	}
@@ -1092,7 +1113,7 @@ func TestPipeOverlongPath(t *testing.T) {
 	if !errors.Is(err, EINVAL) {
 		t.Errorf("Connect2 of 512 bytes with PipeNoTruncate: %v, want EINVAL", err)
 	}
-	run(t, l, RunDefault)
+	tcpRunDone(t, l)
 	connected, closed := 0, 0
 	_, err = p.Connect("", func(err error) {
 		connected++
@@ -1102,7 +1123,7 @@ func TestPipeOverlongPath(t *testing.T) {
 		p.Close(func() { closed++ })
 	})
 	must(t, err)
-	run(t, l, RunDefault)
+	tcpRunDone(t, l)
 	if connected != 1 || closed != 1 {
 		t.Errorf("connect callbacks %d, close callbacks %d; want 1 and 1", connected, closed)
 	}
@@ -1148,7 +1169,7 @@ func TestPipeGetsocknameAutobind(t *testing.T) {
 		server.Close(func() { closed++ })
 	})
 	must(t, err)
-	run(t, l, RunDefault)
+	tcpRunDone(t, l)
 	if connected != 1 || closed != 2 {
 		t.Errorf("connect callbacks %d, close callbacks %d; want 1 and 2", connected, closed)
 	}

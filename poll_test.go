@@ -453,22 +453,19 @@ func TestPollMultipleHandles(t *testing.T) {
 
 // libuv: poll_oob
 func TestPollOob(t *testing.T) {
+	// As libuv's: a TCP handle listens and accepts the connection of a raw client socket into
+	// another TCP handle (the peer), which does not read; poll handles watch the client's
+	// socket and the peer's descriptor. The peer sends "hello" out of band and "world".
 	l := newTestLoop(t)
 	hndGuard(t, l, 5*time.Second)
-	lfd, addr := pollListener(t, true)
+	srv, peer, clientTCP := tcpNew(t, l), tcpNew(t, l), tcpNew(t, l)
+	must(t, srv.Bind(tcpLo4, 0))
+	addr, err := srv.SockName()
+	must(t, err)
+	must(t, clientTCP.SetNoDelay(true)) // libuv's test sets it on its unused client handle
 	clientFd := pollSocket(t)
-	if _, err := retryIntr(func() (int, error) { return 0, syscall.Connect(clientFd, addr) }); err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	serverFd, err := pollAccept(lfd)
-	must(t, err)
-	t.Cleanup(func() { syscall.Close(serverFd) })
-	must(t, syscall.SetsockoptInt(serverFd, syscall.IPPROTO_TCP, syscall.TCP_NODELAY, 1))
-
-	client, err := NewPoll(l, clientFd)
-	must(t, err)
-	server, err := NewPoll(l, serverFd)
-	must(t, err)
+	var client, server *Poll
+	serverFd := -1
 
 	var oob, inline, served []byte
 	done := func() bool {
@@ -476,8 +473,9 @@ func TestPollOob(t *testing.T) {
 	}
 	finish := func() {
 		if done() {
-			hndCheck(t, client.Close(nil))
-			hndCheck(t, server.Close(nil))
+			for _, h := range []Handle{client, server, srv, peer, clientTCP} {
+				hndCheck(t, h.Close(nil))
+			}
 		}
 	}
 	clientEvents := PollPrioritized | PollReadable | PollWritable
@@ -515,8 +513,7 @@ func TestPollOob(t *testing.T) {
 		}
 		finish()
 	}
-	must(t, client.Start(clientEvents, clientCb))
-	must(t, server.Start(PollReadable, func(events PollEvent, err error) {
+	serverCb := func(events PollEvent, err error) {
 		hndCheck(t, err)
 		var buf [3]byte
 		n, err := pollRecv(serverFd, buf[:], 0)
@@ -526,17 +523,36 @@ func TestPollOob(t *testing.T) {
 		served = append(served, buf[:max(n, 0)]...)
 		hndCheck(t, server.Stop())
 		finish()
-	}))
-	if _, err := pollSend(serverFd, []byte("hello"), syscall.MSG_OOB); err != nil {
-		t.Fatalf("send(MSG_OOB): %v", err)
 	}
-	if _, err := pollSend(serverFd, []byte("world"), 0); err != nil {
-		t.Fatalf("send: %v", err)
+	connections := 0
+	must(t, srv.Listen(1, func(err error) {
+		hndCheck(t, err)
+		connections++
+		hndCheck(t, srv.Accept(peer))
+		hndCheck(t, peer.SetNoDelay(true)) // two separate packets
+		serverFd, err = peer.Fileno()
+		hndCheck(t, err)
+		client, err = NewPollSocket(l, clientFd)
+		hndCheck(t, err)
+		server, err = NewPollSocket(l, serverFd)
+		hndCheck(t, err)
+		hndCheck(t, client.Start(clientEvents, clientCb))
+		hndCheck(t, server.Start(PollReadable, serverCb))
+		if _, err := pollSend(serverFd, []byte("hello"), syscall.MSG_OOB); err != nil {
+			t.Errorf("send(MSG_OOB): %v", err)
+		}
+		if _, err := pollSend(serverFd, []byte("world"), 0); err != nil {
+			t.Errorf("send: %v", err)
+		}
+	}))
+	sa := &syscall.SockaddrInet4{Addr: addr.Addr().As4(), Port: int(addr.Port())}
+	if _, err := retryIntr(func() (int, error) { return 0, syscall.Connect(clientFd, sa) }); err != nil {
+		t.Fatalf("connect: %v", err)
 	}
 
-	run(t, l, RunDefault)
-	if !done() {
-		t.Errorf("out-of-band %q, inline %q, server read %q; want \"o\", \"hellworld\", \"foo\"", oob, inline, served)
+	tcpRunDone(t, l)
+	if connections != 1 || !done() {
+		t.Errorf("%d connections; out-of-band %q, inline %q, server read %q; want 1, \"o\", \"hellworld\", \"foo\"", connections, oob, inline, served)
 	}
 	if string(oob) != "o" {
 		t.Errorf("out-of-band byte %q, want \"o\"", oob)

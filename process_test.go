@@ -63,13 +63,23 @@ func init() {
 		os.Exit(1)
 	}
 	testHelpers["spawn_helper8"] = func() { // the parent's close-on-exec descriptor is not here
-		var fd int32
-		b := (*[4]byte)(unsafe.Pointer(&fd))[:]
+		var fds [2]int32 // closed_fd then open_fd, as libuv's helper reads them
+		b := (*[8]byte)(unsafe.Pointer(&fds))[:]
 		n, err := io.ReadFull(os.Stdin, b)
-		childCheck(n == 4 && err == nil, "read the descriptor: %d, %v", n, err)
-		childCheck(fd > 2, "descriptor %d", fd)
-		_, err = syscall.Write(int(fd), []byte("x"))
-		childCheck(err == syscall.EBADF, "write to the parent's descriptor %d: %v, want EBADF", fd, err)
+		childCheck(n == 8 && err == nil, "read the descriptors: %d, %v", n, err)
+		childCheck(fds[0] > 2 && fds[1] > 2, "descriptors %v", fds)
+		_, err = syscall.Write(int(fds[0]), []byte("x"))
+		childCheck(err == syscall.EBADF, "write to the parent's descriptor %d: %v, want EBADF", fds[0], err)
+		os.Exit(1)
+	}
+	// libuv's spawn_helper_setuid_setgid: the uid and gid the parent asked for (its arguments)
+	// are the child's; exits 1 as the other helpers, 3 when they are not.
+	testHelpers["spawn_helper_setuid_setgid"] = func() {
+		uid, gid := os.Getenv("UV_TEST_UID"), os.Getenv("UV_TEST_GID")
+		if uid != strconv.Itoa(os.Getuid()) || gid != strconv.Itoa(os.Getgid()) {
+			fmt.Fprintf(os.Stderr, "helper: uid %d gid %d, want %s %s\n", os.Getuid(), os.Getgid(), uid, gid)
+			os.Exit(3)
+		}
 		os.Exit(1)
 	}
 	testHelpers["spawn_helper9"] = func() { // stdin to stdout until EOF
@@ -181,7 +191,9 @@ func closeOnExit(t testing.TB, status int64, sig syscall.Signal, closes *int) fu
 // process's close and those the test added, reached want.
 func procWait(t testing.TB, l *Loop, c *procChild, closes *int, want int) {
 	t.Helper()
-	run(t, l, RunDefault)
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want 0")
+	}
 	if c.exits != 1 || *closes != want {
 		t.Errorf("exits %d, closes %d; want 1, %d", c.exits, *closes, want)
 	}
@@ -489,6 +501,8 @@ func procSetIDFailsHelper() {
 		ProcessWindowsHide | ProcessWindowsHideConsole | ProcessWindowsHideGUI | ProcessWindowsVerbatimArguments}
 	p, err := Spawn(l, opts, func(*Process, int64, syscall.Signal) { childCheck(false, "exit callback") })
 	childCheck(errors.Is(err, EPERM) && p != nil && !p.IsActive(), "Spawn with flags %#x: %v, %v; want EPERM", opts.Flags, p, err)
+	alive, err := l.Run(RunDefault)
+	childCheck(err == nil && !alive, "Run after the failed Spawn: %v, %v; want 0", alive, err)
 	closes := 0
 	childMust(p.Close(func() { closes++ }), "Close")
 	childRun(l)
@@ -518,6 +532,9 @@ func procSetIDFails(t *testing.T, gid bool) {
 		if !errors.Is(err, EPERM) || p == nil {
 			t.Fatalf("Spawn setting %s 0: %v, %v; want EPERM", which, p, err)
 		}
+		if run(t, l, RunDefault) { // as libuv's test: the failed Process does not keep it alive
+			t.Error("Run after the failed Spawn: alive, want 0")
+		}
 		hndDoClose(t, l, p)
 		return
 	}
@@ -528,7 +545,9 @@ func procSetIDFails(t *testing.T, gid bool) {
 	opts.Stdio = []StdioContainer{Ignore(), InheritFD(2), InheritFD(2)}
 	closes := 0
 	procSpawn(t, l, opts, closeOnExit(t, 0, 0, &closes))
-	run(t, l, RunDefault)
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want 0")
+	}
 	if closes != 1 {
 		t.Errorf("closes %d, want 1", closes)
 	}

@@ -175,6 +175,14 @@ func startTimer(t *testing.T, l *Loop, signum syscall.Signal, ctx *timerCtx) {
 	}))
 }
 
+// sigRunDone runs l and fails t unless Run returned 0, as test-signal.c asserts of each run.
+func sigRunDone(t *testing.T, l *Loop) {
+	t.Helper()
+	if run(t, l, RunDefault) {
+		t.Fatal("Run: loop still alive, want 0")
+	}
+}
+
 // checkCalls fails t when the timer or the watcher of a step of test-signal.c did not run as
 // many times as wanted.
 func checkCalls(t *testing.T, step string, timer, wantTimer, signal, wantSignal int) {
@@ -202,20 +210,18 @@ func TestWeGetSignal(t *testing.T) {
 	startTimer(t, l, syscall.SIGCHLD, &tc)
 	startWatcher(t, l, syscall.SIGCHLD, &sc, false)
 	sc.action = sigStop
-	if run(t, l, RunDefault) {
-		t.Fatal("Run: loop still alive")
-	}
+	sigRunDone(t, l)
 	checkCalls(t, "first run", tc.ncalls, nSignals, sc.ncalls, nSignals)
 
 	startTimer(t, l, syscall.SIGCHLD, &tc)
-	run(t, l, RunDefault)
+	sigRunDone(t, l)
 	checkCalls(t, "stopped watcher", tc.ncalls, nSignals, sc.ncalls, nSignals)
 
 	sc.ncalls = 0
 	sc.action = sigClose
 	must(t, sc.h.Start(syscall.SIGCHLD, sc.cb))
 	startTimer(t, l, syscall.SIGCHLD, &tc)
-	run(t, l, RunDefault)
+	sigRunDone(t, l)
 	checkCalls(t, "restarted watcher", tc.ncalls, nSignals, sc.ncalls, nSignals)
 }
 
@@ -231,7 +237,7 @@ func TestWeGetSignals(t *testing.T) {
 	startWatcher(t, l, syscall.SIGUSR2, &sc[3], false)
 	startTimer(t, l, syscall.SIGUSR1, &tc[0])
 	startTimer(t, l, syscall.SIGUSR2, &tc[1])
-	run(t, l, RunDefault)
+	sigRunDone(t, l)
 	for i := range sc {
 		if sc[i].ncalls != nSignals {
 			t.Errorf("watcher %d: %d calls, want %d", i, sc[i].ncalls, nSignals)
@@ -253,11 +259,11 @@ func TestWeGetSignalOneShot(t *testing.T) {
 	startTimer(t, l, syscall.SIGCHLD, &tc)
 	startWatcher(t, l, syscall.SIGCHLD, &sc, true)
 	sc.action = sigNoop
-	run(t, l, RunDefault)
+	sigRunDone(t, l)
 	checkCalls(t, "first run", tc.ncalls, nSignals, sc.ncalls, 1)
 
 	startTimer(t, l, syscall.SIGCHLD, &tc)
-	run(t, l, RunDefault)
+	sigRunDone(t, l)
 	if sc.ncalls != 1 {
 		t.Fatalf("stopped one-shot watcher: %d calls, want 1", sc.ncalls)
 	}
@@ -266,7 +272,7 @@ func TestWeGetSignalOneShot(t *testing.T) {
 	sc.action = sigClose
 	must(t, sc.h.StartOneshot(syscall.SIGCHLD, sc.oneShotCb))
 	startTimer(t, l, syscall.SIGCHLD, &tc)
-	run(t, l, RunDefault)
+	sigRunDone(t, l)
 	checkCalls(t, "restarted", tc.ncalls, nSignals, sc.ncalls, 1)
 }
 
@@ -292,7 +298,7 @@ func TestWeGetSignalsMixed(t *testing.T) {
 	startTimer(t, l, chld, &tc)
 	startWatcher(t, l, chld, &sc[0], true)
 	startWatcher(t, l, chld, &sc[1], true)
-	run(t, l, RunDefault)
+	sigRunDone(t, l)
 	want("2 one-shot", 1, 1)
 
 	startTimer(t, l, chld, &tc)
@@ -301,7 +307,7 @@ func TestWeGetSignalsMixed(t *testing.T) {
 	startWatcher(t, l, chld, &sc[2], false)
 	must(t, sc[2].h.Close(nil))
 	checkOnstack(t, chld) // libuv re-installed its handler, with SA_RESETHAND
-	run(t, l, RunDefault)
+	sigRunDone(t, l)
 	want("2 one-shot, 1 normal then remove normal", 1, 1, 0)
 
 	startTimer(t, l, chld, &tc)
@@ -309,7 +315,7 @@ func TestWeGetSignalsMixed(t *testing.T) {
 	startWatcher(t, l, chld, &sc[1], false)
 	startWatcher(t, l, chld, &sc[2], true)
 	must(t, sc[2].h.Close(nil))
-	run(t, l, RunDefault)
+	sigRunDone(t, l)
 	want("2 normal, 1 one-shot then remove one-shot", nSignals, nSignals, 0)
 
 	startTimer(t, l, chld, &tc)
@@ -319,7 +325,7 @@ func TestWeGetSignalsMixed(t *testing.T) {
 	startWatcher(t, l, chld, &sc[3], true)
 	must(t, sc[0].h.Close(nil))
 	must(t, sc[1].h.Close(nil))
-	run(t, l, RunDefault)
+	sigRunDone(t, l)
 	want("2 normal, 2 one-shot then remove 2 normal", 0, 0, 1, 1)
 
 	startTimer(t, l, chld, &tc)
@@ -329,7 +335,7 @@ func TestWeGetSignalsMixed(t *testing.T) {
 	startWatcher(t, l, chld, &sc[3], false)
 	must(t, sc[0].h.Close(nil))
 	must(t, sc[2].h.Close(nil))
-	run(t, l, RunDefault)
+	sigRunDone(t, l)
 	want("1 normal, 1 one-shot, 2 normal then remove 1st normal, 2nd normal", 0, 1, 0, nSignals)
 }
 
@@ -367,7 +373,10 @@ func TestSignalMultipleLoops(t *testing.T) {
 					err = s.Close(nil)
 				}
 				if err == nil {
-					_, err = l.Run(RunDefault)
+					var alive bool
+					if alive, err = l.Run(RunDefault); alive {
+						t.Error("Run of a loop whose only watcher was closed: alive, want 0")
+					}
 				}
 				if err == nil {
 					err = l.Close()
@@ -403,7 +412,9 @@ func TestSignalMultipleLoops(t *testing.T) {
 						t.Errorf("callback with %d, want %d", n, w.signum)
 					}
 					w.calls.Add(1)
-					w.s.Stop()
+					if err := w.s.Stop(); err != nil {
+						t.Error(err)
+					}
 				}); err != nil {
 					t.Error(err)
 				}
@@ -432,15 +443,17 @@ func TestSignalMultipleLoops(t *testing.T) {
 				if round == 1 {
 					<-next
 				}
-				if _, err := l.Run(RunDefault); err != nil {
-					t.Error(err)
+				if alive, err := l.Run(RunDefault); err != nil || alive {
+					t.Errorf("round %d: Run = %v, %v; want 0 (the callbacks stopped every watcher)", round, alive, err)
 				}
 			}
 			for _, w := range ws {
-				w.s.Close(nil)
+				if err := w.s.Close(nil); err != nil {
+					t.Error(err)
+				}
 			}
-			if _, err := l.Run(RunDefault); err != nil {
-				t.Error(err)
+			if alive, err := l.Run(RunDefault); err != nil || alive {
+				t.Errorf("Run after the closes = %v, %v; want 0", alive, err)
 			}
 		}()
 	}
@@ -497,7 +510,9 @@ func TestSignalPendingOnClose(t *testing.T) {
 	})
 	must(t, err)
 	must(t, syscall.Close(fds[0])) // a SIGPIPE on the write of the next iteration
-	run(t, l, RunDefault)
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want 0")
+	}
 	if wrote != 1 || closed != 2 {
 		t.Fatalf("write callbacks %d, close callbacks %d, want 1 and 2", wrote, closed)
 	}
@@ -522,7 +537,9 @@ func TestSignalCloseLoopAlive(t *testing.T) {
 	if !l.Alive() {
 		t.Fatal("loop not alive with a closing handle")
 	}
-	run(t, l, RunDefault)
+	if run(t, l, RunDefault) {
+		t.Error("Run after the Close: alive, want 0")
+	}
 	if closed != 1 {
 		t.Fatalf("close callbacks %d, want 1", closed)
 	}
@@ -565,7 +582,9 @@ func TestEintrHandling(t *testing.T) {
 	}
 	must(t, th.Join())
 	must(t, werr)
-	run(t, l, RunDefault)
+	if run(t, l, RunDefault) {
+		t.Error("Run: alive, want 0 (the callback stopped the watcher)")
+	}
 	if sig.IsActive() {
 		t.Fatal("the SIGUSR1 callback did not run")
 	}

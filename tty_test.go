@@ -80,6 +80,14 @@ func TestTTY(t *testing.T) {
 	outFd := ttyOpen(t, slave, syscall.O_WRONLY)
 	defer syscall.Close(outFd)
 
+	if typ := GuessHandle(-1); typ != HandleUnknown {
+		t.Errorf("GuessHandle(-1) = %v, want unknown", typ)
+	}
+	for _, fd := range []int{inFd, outFd} {
+		if typ := GuessHandle(fd); typ != HandleTTY {
+			t.Errorf("GuessHandle(%d) = %v, want tty", fd, typ)
+		}
+	}
 	l := newTestLoop(t)
 	in := ttyNew(t, l, inFd, true)
 	ttyDirection(t, "tty_in", in, true, false)
@@ -163,7 +171,7 @@ func TestTTYFile(t *testing.T) {
 		must(t, h.Close(nil))
 		ttyDirection(t, "closed", h, false, false)
 	}
-	run(t, l, RunDefault)
+	tcpRunDone(t, l)
 }
 
 // libuv: tty_pty
@@ -187,7 +195,7 @@ func TestTTYPty(t *testing.T) {
 	must(t, syscall.Close(slaveFd))
 	must(t, st.Close(nil))
 	must(t, mt.Close(nil)) // closes master, the handle's own descriptor
-	run(t, l, RunDefault)
+	tcpRunDone(t, l)
 }
 
 // The master of a pty reads what is written to the slave, through the loop's read buffer.

@@ -102,9 +102,10 @@ static inline int uvg_udp_try_send(uv_loop_t* l, void* h, const uv_buf_t* bufs, 
   return uv_udp_try_send(h, bufs, n, addr);
 }
 
-static inline int uvg_udp_recv_start(uv_loop_t* l, void* h, int has_cb) {
+/* alloc as in uvg_read_start (shim_stream.h). */
+static inline int uvg_udp_recv_start(uv_loop_t* l, void* h, int alloc, int has_cb) {
   UVG_CHECK(l);
-  return uv_udp_recv_start(h, uvg_alloc_cb, has_cb ? (uv_udp_recv_cb)uvgUDPRecvCb : NULL);
+  return uv_udp_recv_start(h, uvg_alloc(alloc), has_cb ? (uv_udp_recv_cb)uvgUDPRecvCb : NULL);
 }
 
 static inline int uvg_udp_recv_stop(uv_loop_t* l, void* h) {
