@@ -91,3 +91,44 @@ static int end(void) {
   printf("loop_close %s\n", st(uv_loop_close(loop)));
   return 0;
 }
+
+/* The network scenarios' helpers. */
+static char rbuf[65536]; /* as the binding's loop buffer: 64 KiB */
+
+static void alloc_cb(uv_handle_t *h, size_t size, uv_buf_t *b) {
+  (void)h;
+  (void)size;
+  b->base = rbuf;
+  b->len = sizeof rbuf;
+}
+
+/* bind_loopback binds h to 127.0.0.1 on a port the OS chooses and returns the address. */
+static struct sockaddr_storage bind_loopback(uv_tcp_t *h) {
+  struct sockaddr_in a;
+  struct sockaddr_storage ss;
+  int len = sizeof ss;
+  CHECK(uv_ip4_addr("127.0.0.1", 0, &a));
+  CHECK(uv_tcp_bind(h, (const struct sockaddr *)&a, 0));
+  CHECK(uv_tcp_getsockname(h, (struct sockaddr *)&ss, &len));
+  return ss;
+}
+
+/* side_close_cb logs a close on the side kept in the handle's data: "side:name". */
+typedef struct { int side; const char *name; } side_ref;
+
+static void side_close_cb(uv_handle_t *h) {
+  side_ref *r = h->data;
+  sev(r->side, "close", r->name, 0);
+}
+
+static void side_close(void *h) { uv_close((uv_handle_t *)h, side_close_cb); }
+
+static void read_ev(int i, const char *name, ssize_t nread) {
+  char extra[32];
+  if (nread < 0) {
+    sev(i, "read", name, (int)nread);
+    return;
+  }
+  snprintf(extra, sizeof extra, "n=%d", (int)nread);
+  sevx(i, "read", name, 0, extra);
+}
