@@ -201,7 +201,11 @@ func (t *tracer) record(k traceKind, obj any, res, aux int64) {
 		}
 	case cbFS:
 		if r, ok := obj.(*FSReq); ok {
-			b = append(append(append(b, `,"op":"`...), r.FSType().String()...), '"')
+			op := r.FSType()
+			b = append(append(append(b, `,"op":"`...), op.String()...), '"')
+			if res >= 0 && (op == FSTypeRead || op == FSTypeWrite || op == FSTypeSendfile) {
+				b = strconv.AppendInt(append(b, `,"n":`...), res, 10)
+			}
 		}
 	case cbPoll, cbFSEvent:
 		b = strconv.AppendInt(append(b, `,"events":`...), aux, 10)
