@@ -27,17 +27,17 @@ type traceLine struct {
 	ID         *int64  `json:"id"`
 	Type       string  `json:"type"`
 	Status     *string `json:"status"`
-	N          *int64  `json:"n"`
-	Addr       *bool   `json:"addr"`
-	Op         string  `json:"op"`
-	Events     *int64  `json:"events"`
-	Signal     *int64  `json:"signal"`
-	ExitStatus *int64  `json:"exit_status"`
-	TermSignal *int64  `json:"term_signal"`
+	Op         string  `json:"op,omitempty"`
+	N          *int64  `json:"n,omitempty"`
+	Addr       *bool   `json:"addr,omitempty"`
+	Events     *int64  `json:"events,omitempty"`
+	Signal     *int64  `json:"signal,omitempty"`
+	ExitStatus *int64  `json:"exit_status,omitempty"`
+	TermSignal *int64  `json:"term_signal,omitempty"`
 }
 
-// parseTrace decodes a trace strictly: every line one object, no unknown field, the four
-// common fields present.
+// parseTrace decodes a trace strictly: every line one object, no unknown field, the five
+// common fields present, and the line is what encoding/json writes from it.
 func parseTrace(t *testing.T, name string, b []byte) []traceLine {
 	t.Helper()
 	var lines []traceLine
@@ -51,6 +51,10 @@ func parseTrace(t *testing.T, name string, b []byte) []traceLine {
 		}
 		if l.Iter == nil || l.CB == "" || l.ID == nil || l.Type == "" || l.Status == nil {
 			t.Fatalf("%s:%d: a common field is missing: %s", name, i, sc.Bytes())
+		}
+		// The README's promise: encoding/json writes the same bytes from the same struct.
+		if again, err := json.Marshal(l); err != nil || !bytes.Equal(again, sc.Bytes()) {
+			t.Fatalf("%s:%d: encoding/json writes %s, the recorder %s (%v)", name, i, again, sc.Bytes(), err)
 		}
 		lines = append(lines, l)
 	}
