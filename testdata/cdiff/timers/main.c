@@ -6,7 +6,13 @@
 static uv_timer_t a, b, c, r, g;
 static int rn, gn;
 
-static void b_cb(uv_timer_t *h) { (void)h; ev("timer", "b", 0); }
+static void r_cb(uv_timer_t *h);
+
+static void b_cb(uv_timer_t *h) {
+  (void)h;
+  ev("timer", "b", 0);
+  ev("start", "r", uv_timer_start(&r, r_cb, 0, 1));
+}
 static void c_cb(uv_timer_t *h) { (void)h; ev("timer", "c", 0); }
 
 static void a_cb(uv_timer_t *h) {
@@ -58,7 +64,6 @@ int main(void) {
   CHECK(uv_timer_start(&a, a_cb, 0, 0));
   CHECK(uv_timer_start(&b, b_cb, 0, 0));
   CHECK(uv_timer_start(&c, c_cb, 0, 0));
-  CHECK(uv_timer_start(&r, r_cb, 0, 1));
   run(UV_RUN_DEFAULT);
   return end();
 }
