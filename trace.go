@@ -63,9 +63,8 @@ type tracer struct {
 	buf     []byte        // the line being written
 }
 
-// SetTrace is a binding addition: from the call on, every callback libuv delivers on l (every
-// libuv callback the binding receives, before the binding's own bookkeeping and before the
-// user's function) is written to w as one JSON line: the iteration, the callback kind, the id
+// SetTrace is a binding addition: from the call on, every callback libuv delivers on l (as the
+// binding receives it, before the user's function runs) is written to w as one JSON line: the iteration, the callback kind, the id
 // and type of the handle or request, its status name and a few kind-specific fields
 // (testdata/traces/README.md defines them). Ids count the handles and requests registered on l
 // from the call on, from 1, in creation order; one registered before gets the next id when it
@@ -73,7 +72,7 @@ type tracer struct {
 // the loop has polled for I/O (libuv's uv_metrics_loop_count), counted by an unreferenced
 // prepare handle that SetTrace starts: it does not keep the loop alive, but it shows in Walk
 // and PrintAllHandles, and Close answers EBUSY until SetTrace(nil) has closed it and the loop
-// has run once more. Call SetTrace before creating the handles whose prepare callbacks should
+// has run once more (CloseAll closes it as any other handle). Call SetTrace before creating the handles whose prepare callbacks should
 // run before the counter's (libuv runs prepare handles newest first).
 //
 // SetTrace with a trace set replaces its writer and keeps its counts. SetTrace(nil) ends the
@@ -137,7 +136,7 @@ func isSet(p unsafe.Pointer) int64 {
 	return 0
 }
 
-// key returns the map key and the type name of obj, a Handle or a Req.
+// traceKey returns the map key and the type name of obj, a Handle or a Req.
 func traceKey(obj any) (key any, typ string) {
 	switch v := obj.(type) {
 	case Handle:
