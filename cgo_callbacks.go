@@ -116,6 +116,7 @@ func releaseToken(token unsafe.Pointer) {
 func uvgCloseCb(p *C.uv_handle_t) {
 	h := restoreToken(p.data).(Handle).base()
 	defer h.loop.recoverCallback()
+	h.loop.traceCb(cbClose, h, 0, 0)
 	h.closed()
 }
 
@@ -126,6 +127,7 @@ func uvgCloseCb(p *C.uv_handle_t) {
 func uvgClosedCb(token unsafe.Pointer) {
 	h := restoreToken(token).(Handle).base()
 	defer h.loop.recoverCallback()
+	h.loop.traceCb(cbClose, h, 0, 0)
 	h.freed()
 }
 
@@ -141,6 +143,7 @@ func uvgWalkCb(p *C.uv_handle_t, _ unsafe.Pointer) {
 func uvgTimerCb(p *C.uv_timer_t) {
 	t := restoreToken(p.data).(*Timer)
 	defer t.loop.recoverCallback()
+	t.loop.traceCb(cbTimer, t, 0, 0)
 	if t.loop.halted() {
 		return
 	}
@@ -151,6 +154,7 @@ func uvgTimerCb(p *C.uv_timer_t) {
 func uvgPrepareCb(p *C.uv_prepare_t) {
 	h := restoreToken(p.data).(*Prepare)
 	defer h.loop.recoverCallback()
+	h.loop.traceCb(cbPrepare, h, 0, 0)
 	if h.loop.halted() {
 		return
 	}
@@ -161,6 +165,7 @@ func uvgPrepareCb(p *C.uv_prepare_t) {
 func uvgCheckCb(p *C.uv_check_t) {
 	h := restoreToken(p.data).(*Check)
 	defer h.loop.recoverCallback()
+	h.loop.traceCb(cbCheck, h, 0, 0)
 	if h.loop.halted() {
 		return
 	}
@@ -171,6 +176,7 @@ func uvgCheckCb(p *C.uv_check_t) {
 func uvgIdleCb(p *C.uv_idle_t) {
 	h := restoreToken(p.data).(*Idle)
 	defer h.loop.recoverCallback()
+	h.loop.traceCb(cbIdle, h, 0, 0)
 	if h.loop.halted() {
 		return
 	}
@@ -181,6 +187,7 @@ func uvgIdleCb(p *C.uv_idle_t) {
 func uvgAsyncCb(p *C.uv_async_t) {
 	a := restoreToken(p.data).(*Async)
 	defer a.loop.recoverCallback()
+	a.loop.traceCb(cbAsync, a, 0, 0)
 	if a.loop.halted() {
 		return
 	}
@@ -191,6 +198,7 @@ func uvgAsyncCb(p *C.uv_async_t) {
 func uvgConnectionCb(p *C.uv_stream_t, st C.int) {
 	s := restoreToken(p.data).(Stream).streamBase()
 	defer s.loop.recoverCallback()
+	s.loop.traceCb(cbConnection, s, int64(st), 0)
 	if s.loop.halted() {
 		return
 	}
@@ -201,6 +209,7 @@ func uvgConnectionCb(p *C.uv_stream_t, st C.int) {
 func uvgReadCb(p *C.uv_stream_t, nread C.ssize_t, buf *C.uv_buf_t) {
 	s := restoreToken(p.data).(Stream).streamBase()
 	defer s.loop.recoverCallback()
+	s.loop.traceCb(cbRead, s, int64(nread), 0)
 	if s.loop.halted() {
 		return
 	}
@@ -211,6 +220,7 @@ func uvgReadCb(p *C.uv_stream_t, nread C.ssize_t, buf *C.uv_buf_t) {
 func uvgWriteCb(token unsafe.Pointer, st C.int) {
 	w := restoreToken(token).(*WriteReq)
 	defer w.loop.recoverCallback()
+	w.loop.traceCb(cbWrite, w, int64(st), 0)
 	w.complete()
 	if w.cb != nil && !w.loop.halted() {
 		w.cb(status(st))
@@ -221,6 +231,7 @@ func uvgWriteCb(token unsafe.Pointer, st C.int) {
 func uvgConnectCb(p *C.uv_connect_t, st C.int) {
 	r := restoreReq(unsafe.Pointer(p)).(*ConnectReq)
 	defer r.loop.recoverCallback()
+	r.loop.traceCb(cbConnect, r, int64(st), 0)
 	reqDone(&r.req, r.cb, st)
 }
 
@@ -228,6 +239,7 @@ func uvgConnectCb(p *C.uv_connect_t, st C.int) {
 func uvgShutdownCb(p *C.uv_shutdown_t, st C.int) {
 	r := restoreReq(unsafe.Pointer(p)).(*ShutdownReq)
 	defer r.loop.recoverCallback()
+	r.loop.traceCb(cbShutdown, r, int64(st), 0)
 	reqDone(&r.req, r.cb, st)
 }
 
@@ -251,6 +263,7 @@ func uvgFSCb(token unsafe.Pointer, p *C.uv_fs_t, res unsafe.Pointer) {
 	r := restoreToken(token).(*FSReq)
 	defer r.loop.recoverCallback()
 	r.complete(res)
+	r.loop.traceCb(cbFS, r, r.Result(), 0)
 	r.cb(r)
 }
 
@@ -277,6 +290,7 @@ func uvgOnceCb(token unsafe.Pointer) {
 func uvgRandomCb(p *C.uv_random_t, st C.int, buf unsafe.Pointer, n C.size_t) {
 	r := restoreReq(unsafe.Pointer(p)).(*RandomReq)
 	defer r.loop.recoverCallback()
+	r.loop.traceCb(cbRandom, r, int64(st), 0)
 	r.complete(st)
 }
 
@@ -286,6 +300,7 @@ func uvgRandomCb(p *C.uv_random_t, st C.int, buf unsafe.Pointer, n C.size_t) {
 func uvgUDPSendCb(token unsafe.Pointer, st C.int) {
 	r := restoreToken(token).(*UDPSendReq)
 	defer r.loop.recoverCallback()
+	r.loop.traceCb(cbUDPSend, r, int64(st), 0)
 	r.complete()
 	if r.cb != nil && !r.loop.halted() {
 		r.cb(status(st))
@@ -296,6 +311,7 @@ func uvgUDPSendCb(token unsafe.Pointer, st C.int) {
 func uvgUDPRecvCb(p *C.uv_udp_t, nread C.ssize_t, buf *C.uv_buf_t, addr *C.struct_sockaddr, flags C.uint) {
 	u := restoreToken(p.data).(*UDP)
 	defer u.loop.recoverCallback()
+	u.loop.traceCb(cbUDPRecv, u, int64(nread), isSet(unsafe.Pointer(addr)))
 	u.recv(nread, buf, addr, flags)
 }
 
@@ -307,6 +323,7 @@ func uvgUDPRecvCb(p *C.uv_udp_t, nread C.ssize_t, buf *C.uv_buf_t, addr *C.struc
 func uvgPollCb(p *C.uv_poll_t, st C.int, events C.int) {
 	h := restoreToken(p.data).(*Poll)
 	defer h.loop.recoverCallback()
+	h.loop.traceCb(cbPoll, h, int64(st), int64(events))
 	if !h.loop.halted() {
 		h.cb(PollEvent(events), status(st))
 	}
@@ -316,6 +333,7 @@ func uvgPollCb(p *C.uv_poll_t, st C.int, events C.int) {
 func uvgGetaddrinfoCb(p *C.uv_getaddrinfo_t, st C.int, res *C.struct_addrinfo) {
 	r := restoreReq(unsafe.Pointer(p)).(*GetaddrinfoReq)
 	defer r.loop.recoverCallback()
+	r.loop.traceCb(cbGetaddrinfo, r, int64(st), 0)
 	r.complete(st, res)
 }
 
@@ -323,6 +341,7 @@ func uvgGetaddrinfoCb(p *C.uv_getaddrinfo_t, st C.int, res *C.struct_addrinfo) {
 func uvgGetnameinfoCb(p *C.uv_getnameinfo_t, st C.int, host, service *C.char) {
 	r := restoreReq(unsafe.Pointer(p)).(*GetnameinfoReq)
 	defer r.loop.recoverCallback()
+	r.loop.traceCb(cbGetnameinfo, r, int64(st), 0)
 	r.complete(st, host, service)
 }
 
@@ -332,6 +351,7 @@ func uvgGetnameinfoCb(p *C.uv_getnameinfo_t, st C.int, host, service *C.char) {
 func uvgFSEventCb(p *C.uv_fs_event_t, filename *C.char, events, st C.int) {
 	h := restoreToken(p.data).(*FSEvent)
 	defer h.loop.recoverCallback()
+	h.loop.traceCb(cbFSEvent, h, int64(st), int64(events))
 	h.fsEvent(filename, events, st)
 }
 
@@ -339,6 +359,7 @@ func uvgFSEventCb(p *C.uv_fs_event_t, filename *C.char, events, st C.int) {
 func uvgFSPollCb(p *C.uv_fs_poll_t, st C.int, prev, curr *C.uv_stat_t) {
 	h := restoreToken(p.data).(*FSPoll)
 	defer h.loop.recoverCallback()
+	h.loop.traceCb(cbFSPoll, h, int64(st), 0)
 	h.fsPoll(st, prev, curr)
 }
 
@@ -355,6 +376,7 @@ func uvgWorkCb(token unsafe.Pointer) {
 func uvgAfterWorkCb(token unsafe.Pointer, st C.int) {
 	w := restoreToken(token).(*WorkReq)
 	defer w.loop.recoverCallback()
+	w.loop.traceCb(cbAfterWork, w, int64(st), 0)
 	w.afterWork(st)
 }
 
@@ -364,6 +386,7 @@ func uvgAfterWorkCb(token unsafe.Pointer, st C.int) {
 func uvgSignalCb(p *C.uv_signal_t, signum C.int) {
 	s := restoreToken(p.data).(*Signal)
 	defer s.loop.recoverCallback()
+	s.loop.traceCb(cbSignal, s, 0, int64(signum))
 	if !s.loop.halted() {
 		s.cb(syscall.Signal(signum))
 	}
@@ -375,5 +398,6 @@ func uvgSignalCb(p *C.uv_signal_t, signum C.int) {
 func uvgExitCb(p *C.uv_process_t, exitStatus C.int64_t, termSignal C.int) {
 	h := restoreToken(p.data).(*Process)
 	defer h.loop.recoverCallback()
+	h.loop.traceCb(cbExit, h, int64(exitStatus), int64(termSignal))
 	h.exit(h, int64(exitStatus), syscall.Signal(termSignal))
 }

@@ -461,6 +461,7 @@ func newFS(l *Loop, op, path string, isPath bool, cb func(*FSReq)) (*FSReq, erro
 	if cb != nil {
 		poolInit()
 		r.token = saveToken(r)
+		l.traceNew(r)
 		r.fs().data = r.token // uv_req_set_data, without a cgo call
 	}
 	return r, nil

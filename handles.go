@@ -101,6 +101,7 @@ func (h *handle) open(l *Loop, self Handle, typ HandleType) error {
 		return ErrClosed
 	}
 	h.loop, h.typ, h.token = l, int8(typ), saveToken(self)
+	l.traceNew(h)
 	return nil
 }
 

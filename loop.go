@@ -50,6 +50,7 @@ type Loop struct {
 	isDefault bool
 	running   atomic.Bool
 	walkFn    func(Handle)
+	trace     *tracer // SetTrace's recorder (trace.go); nil when off
 
 	// The first panic recovered from a callback since Run started; Run re-panics with it.
 	panicked     bool

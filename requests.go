@@ -81,6 +81,7 @@ func (r *req) open(l *Loop, self Req, typ ReqType) error {
 		return ENOMEM
 	}
 	r.ptr, r.loop, r.typ, r.token = p, l, typ, token
+	l.traceNew(r)
 	return nil
 }
 

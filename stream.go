@@ -294,6 +294,7 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 	w := &WriteReq{cb: cb}
 	// As req.open, with the C request allocated by the C call that writes.
 	w.loop, w.typ, w.token = s.loop, ReqWrite, saveToken(w)
+	s.loop.traceNew(w)
 	if send != nil {
 		w.send = send
 		send.sends++

@@ -61,6 +61,7 @@ func QueueWork(l *Loop, work func(), after func(err error)) (*WorkReq, error) {
 	poolInit() // as the request base does for every request that may use the pool
 	w := &WorkReq{work: work, after: after}
 	w.loop, w.typ, w.token = l, ReqWork, saveToken(w)
+	l.traceNew(w)
 	w.stage.Store(1)
 	// One C call allocates, fills and queues the request (a third of the request base's
 	// calls: measurably faster per request); C frees it after the after callback.

@@ -321,6 +321,7 @@ func (u *UDP) Send(addr netip.AddrPort, bufs [][]byte, cb func(err error)) (*UDP
 	// pinned with the handle's pinGroup; their uv_buf_t array is on this stack for up to
 	// stackBufs (libuv copies it into the request).
 	r.loop, r.typ, r.token = u.loop, ReqUDPSend, saveToken(r)
+	u.loop.traceNew(r)
 	r.pins, r.gen = &u.pins, u.pins.take()
 	var arr [stackBufs]C.uv_buf_t
 	b := pinBufs(r.gen, bufs, arr[:])

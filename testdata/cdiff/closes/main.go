@@ -1,0 +1,16 @@
+// Command closes is the Go side of the differential scenario closes (internal/scenario).
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/go-libuv/uv/internal/scenario"
+)
+
+func main() {
+	if err := scenario.Run("closes", os.Stdout, nil); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

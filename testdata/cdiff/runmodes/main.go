@@ -1,0 +1,16 @@
+// Command runmodes is the Go side of the differential scenario runmodes (internal/scenario).
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/go-libuv/uv/internal/scenario"
+)
+
+func main() {
+	if err := scenario.Run("runmodes", os.Stdout, nil); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
