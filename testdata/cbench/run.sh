@@ -30,8 +30,8 @@ pin=()
 if [ -n "${BENCH_CPU:-}" ]; then
 	pin=(taskset -c "$BENCH_CPU")
 fi
-gobench() {
-	"${pin[@]}" "$bin/uv.test" -test.run '^$' -test.bench "$1" -test.benchmem -test.count 1 |
+gobench() { # the Go benchmarks matching $1, with the flags that follow
+	"${pin[@]}" "$bin/uv.test" -test.run '^$' -test.bench "$1" -test.benchmem -test.count 1 "${@:2}" |
 		grep -E '^(Benchmark|PASS|FAIL|ok|---|panic)' || true
 }
 
