@@ -12,6 +12,11 @@
 # loop iteration with nothing to do) cancels. The last run of a benchmark is used (testing.B
 # first runs b.N = 1; the C twins with 1 repetition, million_timers after its warm-up).
 #
+# Each Go benchmark is counted twice: with GOGC=off (the binding's and the runtime's own work:
+# within 1 % from run to run for the synchronous operations, a few % for the network ones,
+# where the scheduler's work depends on timing) and with the collector on (plus the collection
+# of what the operation allocates, amortized: ±10 % from run to run, as GC cycles fall).
+#
 # Go under valgrind: valgrind 3.19 does not decode RDTSCP, which the runtime's cputicks uses
 # when CPUID says it can (valgrind's synthetic CPU does): GODEBUG=cpu.rdtscp=off. Asynchronous
 # preemption's signals are turned off (asyncpreemptoff=1) so that nothing depends on when
@@ -80,9 +85,24 @@ per() {
 }
 
 rows=()
-# row LABEL GO C: a line of the table.
+# row LABEL NAME K C: a line of the table: the Go counts of go-NAME (GOGC=off) and go-NAME-gc
+# (the collector on) between marks K-1 and K from the end, beside the C figure C.
 row() {
-	rows+=("$(awk -v l="$1" -v g="$2" -v c="$3" 'BEGIN { printf "| %s | %d | %d | %.1f |", l, g, c, g / c }')")
+	local off gc
+	off=$(per "go-$2" "$3" "$n1" "$n2")
+	gc=$(per "go-$2-gc" "$3" "$n1" "$n2")
+	rows+=("$(awk -v l="$1" -v g="$off" -v gc="$gc" -v c="$4" \
+		'BEGIN { printf "| %s | %d | %d | %d | %.1f | %.1f |", l, g, gc, c, g / c, gc / c }')")
+}
+
+# cggo NAME N CMD...: cg for a Go benchmark, twice: without a collector (GOGC=off: the binding's
+# and the runtime's own work, the same from run to run) as go-NAME, and with the default GOGC
+# (the collection of what the operation allocated, amortized over the run) as go-NAME-gc.
+cggo() {
+	local name=$1
+	shift
+	GOGC=off cg "go-$name" "$@"
+	cg "go-$name-gc" "$@"
 }
 
 gotest() { # the Go benchmark $1 with b.N = @N@ (and more flags)
@@ -98,64 +118,64 @@ if want timer; then
 	n1=10000 n2=30000
 	for n in $n1 $n2; do
 		# shellcheck disable=SC2046
-		cg go-timers $n $(gotest '^BenchmarkTimers/N$')
+		cggo timers $n $(gotest '^BenchmarkTimers/N$')
 		cg c-timers $n "$bin/million_timers" @N@ 1
 	done
 	# The marks: t0 init t1, sleep, t2 fire t3, check, t4 close t5.
-	row "timer create+start" "$(per go-timers 5 $n1 $n2)" "$(per c-timers 5 $n1 $n2)"
-	row "timer fire" "$(per go-timers 3 $n1 $n2)" "$(per c-timers 3 $n1 $n2)"
-	row "timer close" "$(per go-timers 1 $n1 $n2)" "$(per c-timers 1 $n1 $n2)"
+	row "timer create+start" timers 5 "$(per c-timers 5 $n1 $n2)"
+	row "timer fire" timers 3 "$(per c-timers 3 $n1 $n2)"
+	row "timer close" timers 1 "$(per c-timers 1 $n1 $n2)"
 fi
 if want async; then
 	n1=100000 n2=300000
 	for n in $n1 $n2; do
 		# shellcheck disable=SC2046
-		cg go-async $n $(gotest '^BenchmarkCallbackParts/AsyncSendAlone$')
+		cggo async $n $(gotest '^BenchmarkCallbackParts/AsyncSendAlone$')
 		cg c-async $n "$bin/async_send" @N@ 1 alone
 	done
-	row "Async.Send with a wake-up pending" "$(per go-async 1 $n1 $n2)" "$(per c-async 1 $n1 $n2)"
+	row "Async.Send with a wake-up pending" async 1 "$(per c-async 1 $n1 $n2)"
 fi
 if want stat; then
 	n1=20000 n2=60000
 	for n in $n1 $n2; do
 		# shellcheck disable=SC2046
-		cg go-stat $n $(gotest '^BenchmarkFSStat/sync$')
+		cggo stat $n $(gotest '^BenchmarkFSStat/sync$')
 		cg c-stat $n "$bin/fs_stat" @N@ 1
 	done
 	# fs_stat's marks: sync t0 t1, async t0 t1.
-	row "FSStat sync" "$(per go-stat 1 $n1 $n2)" "$(per c-stat 3 $n1 $n2)"
+	row "FSStat sync" stat 1 "$(per c-stat 3 $n1 $n2)"
 fi
 if want ping; then
 	n1=2000 n2=6000
 	for n in $n1 $n2; do
 		# shellcheck disable=SC2046
-		cg go-ping $n $(gotest '^BenchmarkPingPongs$')
+		cggo ping $n $(gotest '^BenchmarkPingPongs$')
 		cg c-ping $n "$bin/ping_pongs" @N@ 1
 	done
-	row "ping-pong round trip (both ends)" "$(per go-ping 1 $n1 $n2)" "$(per c-ping 1 $n1 $n2)"
+	row "ping-pong round trip (both ends)" ping 1 "$(per c-ping 1 $n1 $n2)"
 fi
 if want udp; then
 	n1=5000 n2=15000
 	for n in $n1 $n2; do
 		# shellcheck disable=SC2046
-		cg go-udp $n $(gotest '^BenchmarkUDPPummel1v1$')
+		cggo udp $n $(gotest '^BenchmarkUDPPummel1v1$')
 		cg c-udp $n "$bin/udp_pummel" @N@ 1
 	done
-	row "UDP datagram (sent and received)" "$(per go-udp 1 $n1 $n2)" "$(per c-udp 1 $n1 $n2)"
+	row "UDP datagram (sent and received)" udp 1 "$(per c-udp 1 $n1 $n2)"
 fi
 if want batch; then
 	n1=20000 n2=60000
 	for n in $n1 $n2; do
-		cg go-batch $n "$bin/uv.test" -test.run '^$' -test.bench '^BenchmarkTCPWriteBatch$' -test.benchtime=1x -test.count=1 -uv.batch=@N@
+		cggo batch $n "$bin/uv.test" -test.run '^$' -test.bench '^BenchmarkTCPWriteBatch$' -test.benchtime=1x -test.count=1 -uv.batch=@N@
 		cg c-batch $n "$bin/tcp_write_batch" @N@ 1
 	done
 	# The marks: t0 queue t1 flush t2.
-	row "TCPWriteBatch queue (one Write)" "$(per go-batch 2 $n1 $n2)" "$(per c-batch 2 $n1 $n2)"
-	row "TCPWriteBatch flush (per write, both ends)" "$(per go-batch 1 $n1 $n2)" "$(per c-batch 1 $n1 $n2)"
+	row "TCPWriteBatch queue (one Write)" batch 2 "$(per c-batch 2 $n1 $n2)"
+	row "TCPWriteBatch flush (per write, both ends)" batch 1 "$(per c-batch 1 $n1 $n2)"
 fi
 
 echo "uv bench-callgrind: $header, GOMAXPROCS=$GOMAXPROCS, GODEBUG=$GODEBUG"
 echo
-echo "| operation | Go instr/op | C instr/op | Go ÷ C |"
-echo "| --- | ---: | ---: | ---: |"
+echo "| operation | Go instr/op, GOGC=off | Go instr/op, GC on | C instr/op | Go ÷ C, GOGC=off | Go ÷ C, GC on |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${rows[@]}"
