@@ -69,6 +69,7 @@ cg() {
 		exit 1
 	fi
 	: >"$out/$name.$n"
+	awk '/^totals:/ { t += $2 } END { print t }' "$out/$name.$n".cg* >"$out/$name.$n.total"
 	for f in $(find "$out" -name "$name.$n.cg.*" | sort -t. -k4 -n); do
 		awk '/^totals:/ { print $2 }' "$f" >>"$out/$name.$n"
 	done
@@ -76,11 +77,17 @@ cg() {
 }
 
 # per NAME K N1 N2: instructions per operation between the marks K-1 and K from the end (K = 1:
-# the last mark), from the counts of the sizes N1 and N2.
+# the last mark), from the counts of the sizes N1 and N2; K = 0: the whole program's counts (for
+# a benchmark without marks).
 per() {
 	local a b
-	a=$(tail -n "$2" "$out/$1.$3" | head -n 1)
-	b=$(tail -n "$2" "$out/$1.$4" | head -n 1)
+	if [ "$2" = 0 ]; then
+		a=$(cat "$out/$1.$3.total")
+		b=$(cat "$out/$1.$4.total")
+	else
+		a=$(tail -n "$2" "$out/$1.$3" | head -n 1)
+		b=$(tail -n "$2" "$out/$1.$4" | head -n 1)
+	fi
 	awk -v a="$a" -v b="$b" -v n1="$3" -v n2="$4" 'BEGIN { printf "%.0f", (b - a) / (n2 - n1) }'
 }
 
@@ -113,6 +120,9 @@ gotest() { # the Go benchmark $1 with b.N = @N@ (and more flags)
 
 want() { [[ "$1" =~ ${CG_ONLY:-.} ]]; }
 
+# has NAME: the test binary has the benchmark NAME (some are newer than others).
+has() { "$bin/uv.test" -test.list "^$1\$" | grep -q .; }
+
 # Each workload: its sizes, the Go benchmark, the C twin (the same sizes as its first argument).
 if want timer; then
 	n1=10000 n2=30000
@@ -125,6 +135,14 @@ if want timer; then
 	row "timer create+start" timers 5 "$(per c-timers 5 $n1 $n2)"
 	row "timer fire" timers 3 "$(per c-timers 3 $n1 $n2)"
 	row "timer close" timers 1 "$(per c-timers 1 $n1 $n2)"
+	if has BenchmarkTimerStartOneshot; then
+		for n in $n1 $n2; do
+			# shellcheck disable=SC2046
+			cggo oneshot $n $(gotest '^BenchmarkTimerStartOneshot$')
+		done
+		c=$(($(per c-timers 5 $n1 $n2) + $(per c-timers 3 $n1 $n2) + $(per c-timers 1 $n1 $n2)))
+		row "TimerStartOneshot, whole life (whole program, no marks)" oneshot 0 "$c"
+	fi
 fi
 if want async; then
 	n1=100000 n2=300000
@@ -144,6 +162,13 @@ if want stat; then
 	done
 	# fs_stat's marks: sync t0 t1, async t0 t1.
 	row "FSStat sync" stat 1 "$(per c-stat 3 $n1 $n2)"
+	if has BenchmarkFSStatSync; then
+		for n in $n1 $n2; do
+			# shellcheck disable=SC2046
+			cggo statsync $n $(gotest '^BenchmarkFSStatSync$')
+		done
+		row "FSStatSync (whole program, no marks)" statsync 0 "$(per c-stat 3 $n1 $n2)"
+	fi
 fi
 if want ping; then
 	n1=2000 n2=6000
@@ -174,8 +199,36 @@ if want batch; then
 	row "TCPWriteBatch flush (per write, both ends)" batch 1 "$(per c-batch 1 $n1 $n2)"
 fi
 
+# The peers (bench_peers_test.go) beside the binding, both counted whole (K = 0: the program's
+# counts, no marks), with the collector on.
+peers=()
+peer() { # peer KEY LABEL N1 N2 UVBENCH PEERBENCH
+	local key=$1 label=$2 n1=$3 n2=$4 uv=$5 p=$6 n
+	for n in $n1 $n2; do
+		# shellcheck disable=SC2046
+		cg "peer-uv-$key" $n $(gotest "$uv")
+		# shellcheck disable=SC2046
+		cg "peer-go-$key" $n $(gotest "$p")
+	done
+	peers+=("$(awk -v l="$label" -v u="$(per "peer-uv-$key" 0 "$n1" "$n2")" -v g="$(per "peer-go-$key" 0 "$n1" "$n2")" \
+		'BEGIN { printf "| %s | %d | %d | %.2f |", l, u, g, g / u }')")
+}
+if want peer && has BenchmarkPeerStat; then
+	peer afterfunc "timer's life: Timer vs time.AfterFunc" 10000 30000 '^BenchmarkPeerTimers/uv$' '^BenchmarkPeerTimers/AfterFunc$'
+	peer newtimer "timer's life: Timer vs time.NewTimer (receive, Stop)" 10000 30000 '^BenchmarkPeerTimers/uv$' '^BenchmarkPeerTimers/NewTimer$'
+	peer osstat "stat: FSStat sync vs os.Stat" 20000 60000 '^BenchmarkFSStat/sync$' '^BenchmarkPeerStat/os.Stat$'
+	peer sysstat "stat: FSStat sync vs syscall.Stat" 20000 60000 '^BenchmarkFSStat/sync$' '^BenchmarkPeerStat/syscall.Stat$'
+	peer net "ping-pong round trip: binding vs net" 2000 6000 '^BenchmarkPingPongs$' '^BenchmarkPeerPingPong$'
+fi
+
 echo "uv bench-callgrind: $header, GOMAXPROCS=$GOMAXPROCS, GODEBUG=$GODEBUG"
 echo
 echo "| operation | Go instr/op, GOGC=off | Go instr/op, GC on | C instr/op | Go ÷ C, GOGC=off | Go ÷ C, GC on |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${rows[@]}"
+if [ ${#peers[@]} -gt 0 ]; then
+	echo
+	echo "| operation (whole program, GC on) | the binding, instr/op | the Go peer, instr/op | peer ÷ binding |"
+	echo "| --- | ---: | ---: | ---: |"
+	printf '%s\n' "${peers[@]}"
+fi
