@@ -285,7 +285,7 @@ func BenchmarkCallbackParts(b *testing.B) {
 	})
 	b.Run("RecoverDefer", func(b *testing.B) {
 		b.ReportAllocs()
-		l := &Loop{}
+		l := newTestLoop(b) // recoverCallback may look at the loop (a zero Loop has no C loop)
 		n := 0
 		fn := func() { n++ }
 		for i := 0; i < b.N; i++ {

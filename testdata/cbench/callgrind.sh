@@ -200,15 +200,15 @@ if want batch; then
 fi
 
 # The peers (bench_peers_test.go) beside the binding, both counted whole (K = 0: the program's
-# counts, no marks), with the collector on.
+# counts, no marks), with GOGC=off (with the collector on, whole-program counts move by ±15 %).
 peers=()
 peer() { # peer KEY LABEL N1 N2 UVBENCH PEERBENCH
 	local key=$1 label=$2 n1=$3 n2=$4 uv=$5 p=$6 n
 	for n in $n1 $n2; do
 		# shellcheck disable=SC2046
-		cg "peer-uv-$key" $n $(gotest "$uv")
+		GOGC=off cg "peer-uv-$key" $n $(gotest "$uv")
 		# shellcheck disable=SC2046
-		cg "peer-go-$key" $n $(gotest "$p")
+		GOGC=off cg "peer-go-$key" $n $(gotest "$p")
 	done
 	peers+=("$(awk -v l="$label" -v u="$(per "peer-uv-$key" 0 "$n1" "$n2")" -v g="$(per "peer-go-$key" 0 "$n1" "$n2")" \
 		'BEGIN { printf "| %s | %d | %d | %.2f |", l, u, g, g / u }')")
@@ -228,7 +228,7 @@ echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${rows[@]}"
 if [ ${#peers[@]} -gt 0 ]; then
 	echo
-	echo "| operation (whole program, GC on) | the binding, instr/op | the Go peer, instr/op | peer ÷ binding |"
+	echo "| operation (whole program, GOGC=off) | the binding, instr/op | the Go peer, instr/op | peer ÷ binding |"
 	echo "| --- | ---: | ---: | ---: |"
 	printf '%s\n' "${peers[@]}"
 fi
