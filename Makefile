@@ -6,7 +6,7 @@ export CGO_ENABLED := 1
 # rebuild the package.
 export CGO_CFLAGS := $(or $(CGO_CFLAGS),-O2 -g) -DUVG_SHIM_SUM=$(shell cat libuv/*.h | cksum | cut -d' ' -f1)
 
-.PHONY: deps demo test vet staticcheck extmod nocgo race cgocheck debug modules static libuv2 bench examples lint
+.PHONY: deps demo test vet staticcheck extmod nocgo race cgocheck debug modules static libuv2 bench bench-callgrind examples lint
 
 # deps installs libuv's headers, pkg-config and a C compiler with apt-get when they are missing.
 deps:
@@ -94,6 +94,12 @@ libuv2: deps
 # table of BENCHMARKS.md (about 2 minutes). BENCH_CPU=0 pins everything to CPU 0 (taskset).
 bench: deps
 	GO="$(GO)" ./testdata/cbench/run.sh
+
+# bench-callgrind counts instructions per operation with valgrind's callgrind (installed with
+# apt-get when missing) for the Go benchmarks and their C twins on fixed small workloads, and
+# prints a table: operation, Go instr/op, C instr/op, ratio (a few minutes).
+bench-callgrind: deps
+	GO="$(GO)" ./testdata/cbench/callgrind.sh
 
 # examples builds every example; examples/uvwget is its own module (it needs libcurl).
 examples: deps deps-curl

@@ -112,7 +112,9 @@ func benchTimerRound(b *testing.B, l *Loop, ts []*Timer, ph *timerPhases) {
 	onClose := func() { closed++ }
 	m0 := mallocs()
 
-	t0 := time.Now()
+	// The phases are timed with Hrtime at the C twin's points: they are also the marks between
+	// which testdata/cbench/callgrind.sh counts instructions.
+	t0 := Hrtime()
 	var timeout time.Duration
 	for i := range ts {
 		if i%1000 == 0 {
@@ -127,32 +129,39 @@ func benchTimerRound(b *testing.B, l *Loop, ts []*Timer, ph *timerPhases) {
 		}
 		ts[i] = t
 	}
-	ph.init += time.Since(t0)
+	t1 := Hrtime()
+	ph.init += time.Duration(t1 - t0)
 
 	// Every due time is at most the loop's cached time, older than t0, plus timeout; 10 ms more
 	// covers the coarse clock libuv reads.
 	b.StopTimer()
-	time.Sleep(time.Until(t0.Add(timeout + 10*time.Millisecond)))
+	time.Sleep(timeout + 10*time.Millisecond - time.Duration(t1-t0))
 	b.StartTimer()
 	m1 := mallocs()
 
-	t1 := time.Now()
-	run(b, l, RunDefault)
-	ph.fire += time.Since(t1)
+	t2 := Hrtime()
+	if _, err := l.Run(RunDefault); err != nil {
+		b.Fatal(err)
+	}
+	t3 := Hrtime()
+	ph.fire += time.Duration(t3 - t2)
 	m2 := mallocs()
 	if fired != len(ts) {
 		b.Fatalf("%d timers fired, want %d", fired, len(ts))
 	}
 
-	t2 := time.Now()
+	t4 := Hrtime()
 	for i, t := range ts {
 		if err := t.Close(onClose); err != nil {
 			b.Fatal(err)
 		}
 		ts[i] = nil
 	}
-	run(b, l, RunDefault)
-	ph.close += time.Since(t2)
+	if _, err := l.Run(RunDefault); err != nil {
+		b.Fatal(err)
+	}
+	t5 := Hrtime()
+	ph.close += time.Duration(t5 - t4)
 	m3 := mallocs()
 	if closed != len(ts) {
 		b.Fatalf("%d timers closed, want %d", closed, len(ts))
@@ -245,7 +254,8 @@ func BenchmarkPost(b *testing.B) {
 //     (the order in which Timers fires them).
 //   - AsyncSendAlone: Async.Send with no loop running and no other goroutine, so libuv's
 //     pending flag stays set: the cgo call, libuv's coalesced fast path and the binding's guard
-//     against a concurrent Close, without the cache traffic of BenchmarkAsyncSend.
+//     against a concurrent Close, without the cache traffic of BenchmarkAsyncSend. C twin:
+//     async_send.c's "alone" mode.
 func BenchmarkCallbackParts(b *testing.B) {
 	b.Run("CgoCall", func(b *testing.B) {
 		b.ReportAllocs()
@@ -275,7 +285,7 @@ func BenchmarkCallbackParts(b *testing.B) {
 	})
 	b.Run("RecoverDefer", func(b *testing.B) {
 		b.ReportAllocs()
-		l := &Loop{}
+		l := newTestLoop(b) // recoverCallback may look at the loop (a zero Loop has no C loop)
 		n := 0
 		fn := func() { n++ }
 		for i := 0; i < b.N; i++ {
@@ -333,11 +343,14 @@ func BenchmarkCallbackParts(b *testing.B) {
 		l := newTestLoop(b)
 		a, err := NewAsync(l, func() {})
 		must(b, err)
+		b.ResetTimer()
+		Hrtime() // the marks of testdata/cbench/callgrind.sh, as in async_send.c's "alone" mode
 		for i := 0; i < b.N; i++ {
 			if err := a.Send(); err != nil {
 				b.Fatal(err)
 			}
 		}
+		Hrtime()
 		b.StopTimer()
 		must(b, a.Close(nil))
 		run(b, l, RunDefault)

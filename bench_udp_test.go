@@ -71,12 +71,15 @@ func BenchmarkUDPPummel1v1(b *testing.B) {
 	}))
 
 	b.ResetTimer()
-	t0 := time.Now()
+	t0 := Hrtime() // the C twin's clock and marks (testdata/cbench/callgrind.sh counts between them)
 	sent = 1
-	_, err = sender.Send(addr, bufs, onSend)
-	must(b, err)
-	run(b, l, RunDefault)
-	elapsed := time.Since(t0)
+	if _, err := sender.Send(addr, bufs, onSend); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := l.Run(RunDefault); err != nil {
+		b.Fatal(err)
+	}
+	elapsed := time.Duration(Hrtime() - t0)
 	b.StopTimer()
 	if received != n || bad != 0 {
 		b.Errorf("%d datagrams sent, %d received, %d corrupt", sent, received, bad)
@@ -98,7 +101,7 @@ func udpPummelAllocs(b *testing.B, l *Loop) (recv, send float64) {
 	sender, _ := udpBind(b, l, udpLo4, 0)
 	guard, err := NewTimer(l)
 	must(b, err)
-	must(b, guard.Start(5*time.Second, 5*time.Second, func() {
+	must(b, guard.Start(time.Minute, time.Minute, func() { // a hang guard (valgrind is slow)
 		b.Errorf("allocation phase: datagrams lost")
 		hndCheck(b, l.Stop())
 	}))
@@ -113,7 +116,11 @@ func udpPummelAllocs(b *testing.B, l *Loop) (recv, send float64) {
 			hndCheck(b, recver.RecvStop())
 		}
 	}
-	onSend := func(err error) { hndCheck(b, err) }
+	onSend := func(err error) {
+		if err != nil {
+			b.Errorf("send: %v", err)
+		}
+	}
 	var ms runtime.MemStats
 	mallocs := func() uint64 {
 		runtime.ReadMemStats(&ms)

@@ -4,12 +4,16 @@
  * repository; the unit is one send, as in the Go benchmark, so the figure is dominated by the
  * cost of uv_async_send itself (mostly the coalesced fast path) plus the wake-ups.
  *
- * usage: async_send [sends [reps]]   (defaults 20000000 and 3)
+ * usage: async_send [sends [reps [alone]]]   (defaults 20000000 and 3)
+ *   alone  no loop runs and no other thread: every send after the first finds libuv's pending
+ *          flag set (the twin of BenchmarkCallbackParts/AsyncSendAlone)
  * Prints per repetition, in the format of `go test -bench` (ns per send):
- *   C/AsyncSend <sends> <ns> ns/op <s> sends/s <d> sends/delivery */
+ *   C/AsyncSend <sends> <ns> ns/op <s> sends/s <d> sends/delivery
+ *   C/AsyncSendAlone <sends> <ns> ns/op */
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <uv.h>
 
 static uv_async_t async;
@@ -46,6 +50,7 @@ static void check(int r, const char* what) {
 int main(int argc, char** argv) {
   want = argc > 1 ? atol(argv[1]) : 20000000;
   int reps = argc > 2 ? atoi(argv[2]) : 3;
+  int alone = argc > 3 && strcmp(argv[3], "alone") == 0;
 
   for (int r = 0; r < reps; r++) {
     uv_loop_t loop;
@@ -54,6 +59,16 @@ int main(int argc, char** argv) {
 
     check(uv_loop_init(&loop), "uv_loop_init");
     check(uv_async_init(&loop, &async, on_async), "uv_async_init");
+    if (alone) {
+      t0 = uv_hrtime();
+      for (long i = 0; i < want; i++) check(uv_async_send(&async), "uv_async_send");
+      t1 = uv_hrtime();
+      uv_close((uv_handle_t*)&async, NULL);
+      check(uv_run(&loop, UV_RUN_DEFAULT), "uv_run");
+      check(uv_loop_close(&loop), "uv_loop_close");
+      printf("C/AsyncSendAlone %ld %.2f ns/op\n", want, (double)(t1 - t0) / want);
+      continue;
+    }
     delivered = 0;
     done = finished = 0;
 
