@@ -1,6 +1,7 @@
 package uv
 
 import (
+	"os"
 	"testing"
 )
 
@@ -61,4 +62,17 @@ func TestTimerFireAllocs(t *testing.T) {
 		t.Errorf("%d callbacks, want %d", fired, 2*101)
 	}
 	loopCloseAll(t, l, tm)
+}
+
+// FSStatSync allocates nothing on success.
+func TestFSStatSyncAllocs(t *testing.T) {
+	l := newTestLoop(t)
+	path := t.TempDir() + "/f"
+	must(t, os.WriteFile(path, nil, 0o600))
+	allocsZero(t, "FSStatSync", 100, func() {
+		if _, err := FSStatSync(l, path); err != nil {
+			t.Fatal(err)
+		}
+	})
+	checkLeaks(t, l)
 }

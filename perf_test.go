@@ -2,6 +2,9 @@ package uv
 
 import (
 	"errors"
+	"io/fs"
+	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -161,4 +164,81 @@ func TestCloseBatch(t *testing.T) {
 		t.Errorf("%d tokens in a later callback, want %d (the three timers)", inC, before+3)
 	}
 	loopCloseAll(t, l, a, b, c)
+}
+
+// FSStatSync answers what FSStat answers in synchronous mode, with the same errors.
+func TestFSStatSync(t *testing.T) {
+	l := newTestLoop(t)
+	dir := t.TempDir()
+	path := dir + "/f"
+	must(t, os.WriteFile(path, []byte("12345"), 0o640))
+	r, err := FSStat(l, path, nil)
+	must(t, err)
+	st, err := FSStatSync(l, path)
+	must(t, err)
+	if want := r.Stat(); st != want {
+		t.Errorf("FSStatSync = %+v, FSStat = %+v", st, want)
+	}
+	if st.Size != 5 || st.FileMode() != 0o640 {
+		t.Errorf("size %d mode %v, want 5 -rw-r-----", st.Size, st.FileMode())
+	}
+	long := dir + "/" + strings.Repeat("d", 200) + "/" + strings.Repeat("e", 200) + "/" + strings.Repeat("f", 200)
+	must(t, os.MkdirAll(long, 0o755))
+	if st, err := FSStatSync(l, long); err != nil || !st.FileMode().IsDir() {
+		t.Errorf("long path (%d bytes): %v, %v", len(long), st.FileMode(), err)
+	}
+	_, err = FSStatSync(l, dir+"/none")
+	var pe *fs.PathError
+	if !errors.As(err, &pe) || pe.Op != "stat" || pe.Path != dir+"/none" || !errors.Is(err, ENOENT) || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v, want stat ENOENT", err)
+	}
+	if _, err := FSStatSync(l, "a\x00b"); !errors.Is(err, ErrNUL) {
+		t.Errorf("NUL in path: %v, want ErrNUL", err)
+	}
+	checkLeaks(t, l)
+	if _, err := FSStatSync(l, path); !errors.Is(err, ErrClosed) {
+		t.Errorf("closed loop: %v, want ErrClosed", err)
+	}
+}
+
+// BenchmarkFSStatSync: FSStatSync of one file, as BenchmarkFSStat/sync does with FSStat.
+func BenchmarkFSStatSync(b *testing.B) {
+	b.ReportAllocs()
+	l := newTestLoop(b)
+	path := fsBenchFile(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := FSStatSync(l, path); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTimerStartOneshot: b.N one-shot timers with the staggered timeouts of
+// BenchmarkTimers, started, fired (after the sleep until the last is due, untimed) and closed
+// by themselves; one op is one timer's whole life.
+func BenchmarkTimerStartOneshot(b *testing.B) {
+	b.ReportAllocs()
+	l := newTestLoop(b)
+	fired := 0
+	cb := func() { fired++ }
+	b.ResetTimer()
+	t0 := time.Now()
+	var timeout time.Duration
+	for i := 0; i < b.N; i++ {
+		if i%1000 == 0 {
+			timeout += time.Millisecond
+		}
+		if err := TimerStartOneshot(l, timeout, cb); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	time.Sleep(time.Until(t0.Add(timeout + 10*time.Millisecond)))
+	b.StartTimer()
+	run(b, l, RunDefault)
+	b.StopTimer()
+	if fired != b.N {
+		b.Fatalf("%d fired, want %d", fired, b.N)
+	}
 }
