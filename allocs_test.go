@@ -1,6 +1,7 @@
 package uv
 
 import (
+	"net/netip"
 	"os"
 	"testing"
 )
@@ -75,4 +76,71 @@ func TestFSStatSyncAllocs(t *testing.T) {
 		}
 	})
 	checkLeaks(t, l)
+}
+
+// A stream's read callback (the peer's TryWrite, the run that reads) allocates nothing.
+func TestStreamReadAllocs(t *testing.T) {
+	l := newTestLoop(t)
+	client, peer := tcpPair(t, l)
+	got, want := 0, 0
+	must(t, peer.ReadStart(func(data []byte, err error) { got += len(data) }))
+	msg := []byte("0123456789abcdef")
+	allocsZero(t, "TryWrite and the read callback", 200, func() {
+		want += len(msg)
+		if n, err := client.TryWrite([][]byte{msg}); n != len(msg) || err != nil {
+			t.Fatalf("TryWrite = %d, %v", n, err)
+		}
+		for got < want {
+			l.Run(RunOnce)
+		}
+	})
+	tcpClosed(t, l, client, peer)
+}
+
+// A small Write with a nil callback (copied into its request, no Go side) allocates nothing,
+// and neither does the peer's read of it.
+func TestStreamWriteNilCallbackAllocs(t *testing.T) {
+	l := newTestLoop(t)
+	client, peer := tcpPair(t, l)
+	got, want := 0, 0
+	must(t, peer.ReadStart(func(data []byte, err error) { got += len(data) }))
+	msg := []byte("0123456789abcdef")
+	tokens := liveTokens.Load()
+	allocsZero(t, "Write with a nil callback", 200, func() {
+		want += len(msg)
+		if _, err := client.Write([][]byte{msg[:8], msg[8:]}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if n := liveTokens.Load(); n != tokens {
+			t.Fatalf("%d tokens after a Write with a nil callback, want %d", n, tokens)
+		}
+		for got < want {
+			l.Run(RunOnce)
+		}
+	})
+	tcpClosed(t, l, client, peer)
+}
+
+// A small UDP Send with a nil callback allocates nothing, and neither does its receipt.
+func TestUDPSendNilCallbackAllocs(t *testing.T) {
+	l := newTestLoop(t)
+	recver, addr := udpBind(t, l, udpLo4, 0)
+	sender, _ := udpBind(t, l, udpLo4, 0)
+	got, want := 0, 0
+	must(t, recver.RecvStart(func(data []byte, _ netip.AddrPort, _ UDPFlags, err error) {
+		if data != nil {
+			got++
+		}
+	}))
+	bufs := [][]byte{[]byte("RANG TANG "), []byte("DING DONG")}
+	allocsZero(t, "Send with a nil callback", 200, func() {
+		want++
+		if _, err := sender.Send(addr, bufs, nil); err != nil {
+			t.Fatal(err)
+		}
+		for got < want {
+			l.Run(RunOnce)
+		}
+	})
+	loopCloseAll(t, l, recver, sender)
 }

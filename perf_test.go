@@ -1,8 +1,10 @@
 package uv
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
+	"net/netip"
 	"os"
 	"strings"
 	"testing"
@@ -241,4 +243,81 @@ func BenchmarkTimerStartOneshot(b *testing.B) {
 	if fired != b.N {
 		b.Fatalf("%d fired, want %d", fired, b.N)
 	}
+}
+
+// A small Write is copied: the slices may change at once; the callbacks of copied and pinned
+// writes, nil or not, come in the order of the writes, and the bytes arrive in that order.
+func TestStreamWriteCopy(t *testing.T) {
+	l := newTestLoop(t)
+	client, peer := tcpPair(t, l)
+	var got []byte
+	must(t, peer.ReadStart(func(data []byte, err error) { got = append(got, data...) }))
+	var order []int
+	cb := func(i int) func(error) {
+		return func(err error) {
+			hndCheck(t, err)
+			order = append(order, i)
+		}
+	}
+	small := []byte("abc")
+	big := bytes.Repeat([]byte("x"), 300)
+	var want []byte
+	w, err := client.Write([][]byte{small}, nil)
+	must(t, err)
+	if w == nil || w.Type() != ReqWrite || w.Cancel() != ErrClosed {
+		t.Errorf("nil-callback small write: req %v", w)
+	}
+	want = append(want, small...)
+	copy(small, "XYZ") // copied already
+	_, err = client.Write([][]byte{small, small}, cb(1))
+	must(t, err)
+	want = append(want, "XYZXYZ"...)
+	_, err = client.Write([][]byte{big}, cb(2))
+	must(t, err)
+	want = append(want, big...)
+	_, err = client.Write([][]byte{[]byte("end")}, cb(3))
+	must(t, err)
+	want = append(want, "end"...)
+	copy(small, "---")
+	for len(order) < 3 || len(got) < len(want) {
+		run(t, l, RunOnce)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("read %q, want %q", got, want)
+	}
+	if len(order) != 3 || order[0] != 1 || order[1] != 2 || order[2] != 3 {
+		t.Errorf("write callbacks %v, want [1 2 3]", order)
+	}
+	tcpClosed(t, l, client, peer)
+}
+
+// A small UDP Send is copied: the slices may change at once.
+func TestUDPSendCopy(t *testing.T) {
+	l := newTestLoop(t)
+	recver, addr := udpBind(t, l, udpLo4, 0)
+	sender, _ := udpBind(t, l, udpLo4, 0)
+	var got []string
+	must(t, recver.RecvStart(func(data []byte, _ netip.AddrPort, _ UDPFlags, err error) {
+		if data != nil {
+			got = append(got, string(data))
+		}
+	}))
+	buf := []byte("first")
+	r, err := sender.Send(addr, [][]byte{buf[:2], buf[2:]}, nil)
+	must(t, err)
+	if r == nil || r.Type() != ReqUDPSend {
+		t.Errorf("nil-callback small send: req %v", r)
+	}
+	copy(buf, "XXXXX")
+	sent := 0
+	_, err = sender.Send(addr, [][]byte{buf}, func(err error) { hndCheck(t, err); sent++ })
+	must(t, err)
+	copy(buf, "-----")
+	for len(got) < 2 || sent < 1 {
+		run(t, l, RunOnce)
+	}
+	if len(got) != 2 || got[0] != "first" || got[1] != "XXXXX" {
+		t.Errorf("received %q, want [first XXXXX]", got)
+	}
+	loopCloseAll(t, l, recver, sender)
 }

@@ -63,7 +63,8 @@ const (
 type UDP struct {
 	handle
 	recvCb func([]byte, netip.AddrPort, UDPFlags, error)
-	pins   pinGroup // the buffers of the sends in flight
+	pins   pinGroup   // the buffers of the sends in flight
+	sent   UDPSendReq // what Send returns for a copied datagram with a nil cb: completed
 }
 
 // NewUDP wraps uv_udp_init. The socket is created when it is first bound: by Bind, or by the
@@ -295,8 +296,11 @@ func (u *UDP) SetMulticastInterface(iface netip.Addr) error {
 // AddrPort sends to the peer of a connected socket (libuv's EDESTADDRREQ when it is not
 // connected, EISCONN for an address on a connected socket). An unbound socket is bound to the
 // wildcard address first. cb (may be nil) runs on the loop with the result, also when the
-// handle is closed first (ECANCELED). Zero copy: the slices are pinned and read by libuv
-// until cb; do not modify them before. No buffer at all is EINVAL (libuv asserts).
+// handle is closed first (ECANCELED). A datagram of up to 256 bytes is copied into the
+// request's own C memory, and the slices may be reused at once; with a nil cb nothing of it
+// stays on the Go side (the returned UDPSendReq is the handle's shared, completed one) and no
+// callback crosses into Go. A larger one is zero copy: the slices are pinned and read by libuv
+// until its completion; do not modify them before. No buffer at all is EINVAL (libuv asserts).
 // Loop-bound.
 func (u *UDP) Send(addr netip.AddrPort, bufs [][]byte, cb func(err error)) (*UDPSendReq, error) {
 	p, err := u.live()
@@ -310,6 +314,9 @@ func (u *UDP) Send(addr netip.AddrPort, bufs [][]byte, cb func(err error)) (*UDP
 	sa, err := s.orNil(addr)
 	if err != nil {
 		return nil, err
+	}
+	if n := bufsLen(bufs); n <= C.UVG_SMALL_WRITE {
+		return u.sendCopy(p, sa, bufs, n, cb)
 	}
 	if err := pinOwner(u.loop); err != nil {
 		return nil, err
@@ -326,6 +333,35 @@ func (u *UDP) Send(addr netip.AddrPort, bufs [][]byte, cb func(err error)) (*UDP
 	if res.err != 0 {
 		r.complete() // before status, which panics on the wrong thread under uvdebug
 		return nil, status(res.err)
+	}
+	r.ptr = res.ptr
+	return r, nil
+}
+
+// sendCopy is Send of a datagram of n bytes (at most UVG_SMALL_WRITE): gathered on this stack,
+// then copied by the C call that checks the thread, allocates the request and sends: one
+// crossing, nothing pinned, and with a nil cb no token.
+func (u *UDP) sendCopy(p unsafe.Pointer, sa *C.struct_sockaddr, bufs [][]byte, n int, cb func(error)) (*UDPSendReq, error) {
+	var data [C.UVG_SMALL_WRITE]byte
+	gather(data[:], bufs)
+	var r *UDPSendReq
+	var token unsafe.Pointer
+	if cb != nil {
+		r = &UDPSendReq{cb: cb}
+		r.loop, r.typ, r.token = u.loop, ReqUDPSend, saveToken(r)
+		token = r.token
+	}
+	res := C.uvg_udp_send_copy(cptr(unsafe.Pointer(u.loop.ptr)), cptr(token), cptr(p),
+		C.uintptr_t(uintptr(unsafe.Pointer(&data[0]))), C.size_t(n), C.uintptr_t(uintptr(unsafe.Pointer(sa))))
+	if res.err != 0 {
+		if r != nil {
+			r.complete()
+		}
+		return nil, status(res.err)
+	}
+	if r == nil {
+		u.sent.loop, u.sent.typ = u.loop, ReqUDPSend
+		return &u.sent, nil
 	}
 	r.ptr = res.ptr
 	return r, nil
@@ -508,8 +544,10 @@ type UDPSendReq struct {
 // complete unpins the buffers and releases the token: in the callback (the C side has freed
 // the request's memory before), or when libuv refused the send (the C side freed it too).
 func (r *UDPSendReq) complete() {
-	r.pins.put(r.gen)
-	r.pins, r.gen = nil, nil
+	if r.gen != nil {
+		r.pins.put(r.gen)
+		r.pins, r.gen = nil, nil
+	}
 	releaseToken(r.token)
 	r.token = nil
 	r.clear()

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <uv.h>
 
@@ -358,6 +359,27 @@ static void uvg_alloc_cb(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
 }
 
 /* ---- request ---- */
+
+/* The most bytes a write or UDP send copies into its request's own allocation instead of
+ * pinning the Go slices (stream.go, udp.go): one C call, no pin, and with a nil Go callback no
+ * token and no callback into Go. */
+#define UVG_SMALL_WRITE 256
+
+/* A request of size bytes with len more after it, where the bytes at data are copied: the
+ * request's part zeroed (as uvg_req_alloc), the copy not. NULL when malloc fails. */
+static inline void* uvg_req_copy(size_t size, uintptr_t data, size_t len) {
+  char* r = malloc(size + len);
+  if (r == NULL) return NULL;
+  memset(r, 0, size);
+  memcpy(r + size, (const void*)data, len);
+  return r;
+}
+
+/* The completion of a request that has no Go side (copied, nil Go callback): frees it. */
+static void uvg_req_free_cb(uv_req_t* req, int status) {
+  (void)status;
+  free(req);
+}
 
 static inline void* uvg_req_alloc(uv_req_type t) {
   return calloc(1, uv_req_size(t));

@@ -96,6 +96,30 @@ static inline uvg_new_t uvg_udp_send(uv_loop_t* l, void* token, void* h, const u
   return r;
 }
 
+/* uv_udp_send of len bytes copied from data into the request's own allocation (after the
+ * uv_udp_send_t), as one buffer, in one C call with the thread check; token NULL: no Go side
+ * (the request is freed on completion without a call into Go). The arguments are integers: C
+ * memory, or Go memory read during the call only (data, addr). */
+static inline uvg_new_t uvg_udp_send_copy(uintptr_t loop, uintptr_t token, uintptr_t h, uintptr_t data, size_t len,
+                                          uintptr_t addr) {
+  uvg_new_t r = {NULL, UVG_EWRONGTHREAD};
+  uv_udp_send_t* req;
+  uv_buf_t b;
+  if (!uvg_owner((uv_loop_t*)loop)) return r;
+  req = uvg_req_copy(uv_req_size(UV_UDP_SEND), data, len);
+  if (req == NULL) {
+    r.err = UV_ENOMEM;
+    return r;
+  }
+  uv_req_set_data((uv_req_t*)req, (void*)token);
+  b = uv_buf_init((char*)req + uv_req_size(UV_UDP_SEND), len);
+  r.err = uv_udp_send(req, (uv_udp_t*)h, &b, 1, (const struct sockaddr*)addr,
+                      token != 0 ? uvg_udp_send_cb : (uv_udp_send_cb)uvg_req_free_cb);
+  if (r.err != 0) free(req);
+  else r.ptr = req;
+  return r;
+}
+
 static inline int uvg_udp_try_send(uv_loop_t* l, void* h, const uv_buf_t* bufs, unsigned int n,
                                    const struct sockaddr* addr) {
   UVG_CHECK(l);
