@@ -72,7 +72,7 @@ type Stream interface {
 // stream is the base TCP, Pipe and TTY embed.
 type stream struct {
 	handle
-	connCb func(error)
+	connCb  func(error)
 	readCb  func([]byte, error)
 	pins    pinGroup // the buffers of the writes in flight
 	written WriteReq // what Write returns for copied bytes with a nil cb: completed
