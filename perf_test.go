@@ -321,3 +321,40 @@ func TestUDPSendCopy(t *testing.T) {
 	}
 	loopCloseAll(t, l, recver, sender)
 }
+
+// With SetRecvSkipEmpty, the receive callback gets the datagrams (an empty one included) and
+// none of libuv's "nothing to read" calls; without it, those come as before.
+func TestUDPRecvSkipEmpty(t *testing.T) {
+	l := newTestLoop(t)
+	for _, skip := range []bool{false, true} {
+		recver, addr := udpBind(t, l, udpLo4, 0)
+		sender, _ := udpBind(t, l, udpLo4, 0)
+		must(t, recver.SetRecvSkipEmpty(skip))
+		var got []string
+		empties := 0
+		must(t, recver.RecvStart(func(data []byte, from netip.AddrPort, _ UDPFlags, err error) {
+			hndCheck(t, err)
+			if data == nil && !from.IsValid() {
+				empties++
+				return
+			}
+			got = append(got, string(data))
+		}))
+		for _, m := range []string{"a", "", "c"} {
+			_, err := sender.Send(addr, [][]byte{[]byte(m)}, nil)
+			must(t, err)
+		}
+		for len(got) < 3 {
+			run(t, l, RunOnce)
+		}
+		udpClose(t, recver, sender)
+		run(t, l, RunDefault)
+		if len(got) != 3 || got[0] != "a" || got[1] != "" || got[2] != "c" {
+			t.Errorf("skip %v: received %q", skip, got)
+		}
+		if skip && empties != 0 || !skip && empties == 0 {
+			t.Errorf("skip %v: %d \"nothing to read\" callbacks", skip, empties)
+		}
+	}
+	checkLeaks(t, l)
+}

@@ -65,6 +65,8 @@ type UDP struct {
 	recvCb func([]byte, netip.AddrPort, UDPFlags, error)
 	pins   pinGroup   // the buffers of the sends in flight
 	sent   UDPSendReq // what Send returns for a copied datagram with a nil cb: completed
+	// skipEmpty: RecvStart leaves out libuv's "nothing to read" calls (SetRecvSkipEmpty).
+	skipEmpty bool
 }
 
 // NewUDP wraps uv_udp_init. The socket is created when it is first bound: by Bind, or by the
@@ -474,10 +476,29 @@ func (u *UDP) RecvStart(cb func(data []byte, addr netip.AddrPort, flags UDPFlags
 	if err != nil {
 		return err
 	}
-	if err := status(C.uvg_udp_recv_start(u.loop.ptr, p, boolInt(cb != nil))); err != nil {
+	has := boolInt(cb != nil)
+	if has != 0 && u.skipEmpty {
+		has = 2
+	}
+	if err := status(C.uvg_udp_recv_start(u.loop.ptr, p, has)); err != nil {
 		return err
 	}
 	u.recvCb = cb
+	return nil
+}
+
+// SetRecvSkipEmpty is a binding addition: with skip true, the receive callback of the next
+// RecvStart is not called for libuv's "nothing to read" (nread 0 with no address, which libuv
+// reports after each drained read of the socket, as EAGAIN): the C side drops those calls, so
+// each datagram costs one callback instead of up to two. Off by default: libuv's documented
+// callbacks reach the Go side unchanged. Datagrams, empty ones included (they have an
+// address), errors and UDPMmsgFree still arrive. It takes effect at the next RecvStart.
+// Loop-bound; ErrClosed after Close.
+func (u *UDP) SetRecvSkipEmpty(skip bool) error {
+	if _, err := u.live(); err != nil {
+		return err
+	}
+	u.skipEmpty = skip
 	return nil
 }
 

@@ -126,9 +126,24 @@ static inline int uvg_udp_try_send(uv_loop_t* l, void* h, const uv_buf_t* bufs, 
   return uv_udp_try_send(h, bufs, n, addr);
 }
 
+/* The receive callback of a handle that skips libuv's "nothing to read" (nread 0, addr NULL,
+ * no UV_UDP_MMSG_FREE): those calls stay in C (UDP.SetRecvSkipEmpty). */
+static void uvg_udp_recv_skip_cb(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf, const struct sockaddr* addr,
+                                 unsigned flags) {
+  if (nread == 0 && addr == NULL && !(flags & UV_UDP_MMSG_FREE)) return;
+  uvgUDPRecvCb(h, nread, (uv_buf_t*)buf, (struct sockaddr*)addr, flags);
+}
+
+/* has_cb: 0 no callback (libuv's EINVAL), 1 the Go callback, 2 the Go callback without the
+ * "nothing to read" calls. */
+static inline uv_udp_recv_cb uvg_udp_recv_cb(int has_cb) {
+  if (has_cb == 2) return uvg_udp_recv_skip_cb;
+  return has_cb ? (uv_udp_recv_cb)uvgUDPRecvCb : NULL;
+}
+
 static inline int uvg_udp_recv_start(uv_loop_t* l, void* h, int has_cb) {
   UVG_CHECK(l);
-  return uv_udp_recv_start(h, uvg_alloc_cb, has_cb ? (uv_udp_recv_cb)uvgUDPRecvCb : NULL);
+  return uv_udp_recv_start(h, uvg_alloc_cb, uvg_udp_recv_cb(has_cb));
 }
 
 static inline int uvg_udp_recv_stop(uv_loop_t* l, void* h) {
