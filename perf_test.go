@@ -358,3 +358,34 @@ func TestUDPRecvSkipEmpty(t *testing.T) {
 	}
 	checkLeaks(t, l)
 }
+
+// StartTimer is NewTimer and Start in one call: the timer repeats as asked, Stop and Close
+// work as on any Timer; the errors come before anything is created.
+func TestStartTimer(t *testing.T) {
+	l := newTestLoop(t)
+	n := 0
+	var tm *Timer
+	tm, err := StartTimer(l, 0, time.Millisecond, func() {
+		if n++; n == 3 {
+			hndCheck(t, tm.Close(nil))
+		}
+	})
+	must(t, err)
+	if !tm.IsActive() || tm.Repeat() != time.Millisecond {
+		t.Errorf("IsActive %v, Repeat %v", tm.IsActive(), tm.Repeat())
+	}
+	run(t, l, RunDefault)
+	if n != 3 {
+		t.Errorf("%d callbacks, want 3", n)
+	}
+	if _, err := StartTimer(l, 0, 0, nil); !errors.Is(err, EINVAL) {
+		t.Errorf("nil cb: %v, want EINVAL", err)
+	}
+	if _, err := StartTimer(l, -1, 0, func() {}); !errors.Is(err, ErrNegative) {
+		t.Errorf("negative timeout: %v, want ErrNegative", err)
+	}
+	checkLeaks(t, l)
+	if _, err := StartTimer(l, 0, 0, func() {}); !errors.Is(err, ErrClosed) {
+		t.Errorf("closed loop: %v, want ErrClosed", err)
+	}
+}

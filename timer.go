@@ -27,6 +27,31 @@ func NewTimer(l *Loop) (*Timer, error) {
 	return t, nil
 }
 
+// StartTimer is a binding addition: NewTimer and Start in one C call (uv_timer_init, then
+// uv_timer_start with timeout, repeat and cb, as Start documents them). On failure nothing is
+// left: a nil cb is libuv's EINVAL, a negative duration ErrNegative, ErrClosed on a closed
+// loop. Loop-bound.
+func StartTimer(l *Loop, timeout, repeat time.Duration, cb func()) (*Timer, error) {
+	if l == nil || l.ptr == nil {
+		return nil, ErrClosed
+	}
+	if cb == nil {
+		return nil, EINVAL // what uv_timer_start answers
+	}
+	if timeout < 0 || repeat < 0 {
+		return nil, ErrNegative
+	}
+	t := &Timer{cb: cb}
+	if err := t.open(l, t, HandleTimer); err != nil {
+		return nil, err
+	}
+	r := C.uvg_timer_new_start(cptr(unsafe.Pointer(l.ptr)), cptr(t.token), millis(timeout), millis(repeat))
+	if err := t.opened(r); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
 // Start wraps uv_timer_start: cb runs on the loop after timeout, then every repeat when repeat
 // is not 0. libuv counts whole milliseconds: both durations are rounded up to the next
 // millisecond. The timeout counts from the loop's cached time (uv_now, Loop.Now), which libuv

@@ -273,6 +273,11 @@ static inline void* uvg_handle_alloc(uv_handle_type t) {
   return calloc(1, uv_handle_size(t));
 }
 
+/* A close callback that only frees the handle. */
+static void uvg_free_cb(uv_handle_t* h) {
+  free(h);
+}
+
 /* The close callback of a handle whose memory the shim frees: frees it, then hands its token to
  * Go. */
 static void uvg_close_free_cb(uv_handle_t* h) {
@@ -430,6 +435,14 @@ static inline uvg_new_t uvg_timer_new(uintptr_t loop, uintptr_t token) {
   return r.ptr ? uvg_inited(r, uv_timer_init(l, r.ptr), (void*)token) : r;
 }
 
+/* uvg_timer_new and uv_timer_start in one call. The start cannot fail: the timer is new, not
+ * closing, and the Go side refuses a nil callback first. */
+static inline uvg_new_t uvg_timer_new_start(uintptr_t loop, uintptr_t token, uint64_t timeout, uint64_t repeat) {
+  uvg_new_t r = uvg_timer_new(loop, token);
+  if (r.ptr != NULL) uv_timer_start(r.ptr, uvgTimerCb, timeout, repeat);
+  return r;
+}
+
 static inline uvg_new_t uvg_prepare_new(uintptr_t loop, uintptr_t token) {
   uv_loop_t* l = (uv_loop_t*)loop;
   uvg_new_t r = uvg_handle_new(l, UV_PREPARE);
@@ -469,11 +482,6 @@ static inline int uvg_timer_start(uv_loop_t* l, uintptr_t t, int has_cb, uint64_
   uv_timer_t* h = (uv_timer_t*)t;
   UVG_CHECK(l);
   return uv_timer_start(h, has_cb ? uvgTimerCb : NULL, timeout, repeat);
-}
-
-/* A close callback that only frees the handle. */
-static void uvg_free_cb(uv_handle_t* h) {
-  free(h);
 }
 
 /* The timer callback of uvg_timer_oneshot: closes the timer (its memory freed by the close
