@@ -254,6 +254,16 @@ func uvgShutdownCb(p *C.uv_shutdown_t, st C.int) {
 	reqDone(&r.req, r.cb, st)
 }
 
+// uvgAllocCb is the alloc callback of the streams and UDP handles that read into their
+// caller's buffers (ReadStartAlloc, RecvStartAlloc); buf is libuv's, empty on entry.
+//
+//export uvgAllocCb
+func uvgAllocCb(p *C.uv_handle_t, suggested C.size_t, buf *C.uv_buf_t) {
+	h := restoreToken(p.data).(bufReader)
+	defer h.base().loop.recoverCallback()
+	h.allocRead(suggested, buf)
+}
+
 // ---- fs ----
 
 // uvgFSCb gets the results uvg_fs_cb has taken (res, a uvg_fs_res_t on the C stack) and the

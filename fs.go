@@ -744,7 +744,7 @@ func FSRead(l *Loop, fd int, bufs [][]byte, offset int64, cb func(*FSReq)) (*FSR
 // FSWrite wraps uv_fs_write: writes bufs to fd, in order (pwritev); Result is the number of
 // bytes written. offset is as FSRead's: negative writes at the current position (libuv's -1).
 // Zero copy: asynchronously, the slices are pinned and read by the threadpool until cb runs;
-// do not modify them before. No buffer at all is libuv's EINVAL. Asynchronous when cb is
+// do not modify them before (a read callback's data is copied). No buffer at all is libuv's EINVAL. Asynchronous when cb is
 // non-nil, synchronous when nil. A write to a pipe whose reader is gone fails with EPIPE and
 // SIGPIPE does not kill the process, also for fds 1 and 2: on the calling goroutine Go's
 // handler ignores the signal (its exit on fds 1 and 2 is os.File's), and the threadpool's
@@ -757,6 +757,9 @@ func FSWrite(l *Loop, fd int, bufs [][]byte, offset int64, cb func(*FSReq)) (*FS
 	r, err := newFS(l, "write", "", false, cb)
 	if err != nil {
 		return nil, err
+	}
+	if cb != nil {
+		bufs = ownBufs(l, bufs) // the write runs later, on the threadpool
 	}
 	var arr [stackBufs]C.uv_buf_t // libuv copies the array (uvg_fs_write is noescape)
 	b := r.bufs.setIn(bufs, arr[:])

@@ -94,6 +94,7 @@ func DefaultLoop() (*Loop, error) {
 }
 
 func newLoop(r C.uvg_new_t, isDefault bool) (*Loop, error) {
+	libuvHolds.Store(true)
 	if err := status(r.err); err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -892,6 +893,7 @@ func SetupArgs() error {
 	if argsSet {
 		return nil
 	}
+	libuvHolds.Store(true)
 	if err := status(C.uvg_setup_args()); err != nil {
 		return err
 	}
@@ -1011,4 +1013,25 @@ func WTF8ToUTF16(s []byte) ([]uint16, error) {
 		return nil, err
 	}
 	return buf[:n-1], nil
+}
+
+// libuvHolds is set once libuv may hold memory it allocated past a call: a loop has been made
+// (NewLoop, DefaultLoop) or SetupArgs has run. ReplaceAllocator refuses from then on.
+var libuvHolds atomic.Bool
+
+// ReplaceAllocator wraps uv_replace_allocator: libuv allocates with the given C functions
+// instead of the C library's malloc, realloc, calloc and free (for example jemalloc's, or a C
+// wrapper that counts libuv's memory). Each argument is the address of a C function with the
+// C library's signature, such as a Lib.Sym result; Go functions cannot be used. A nil one is
+// libuv's EINVAL. Memory libuv allocated with one allocator would be freed with the other, so
+// call it first, before any other function of this package and before other goroutines use
+// it: once a loop exists or SetupArgs has run, it answers EBUSY (the binding's check; libuv
+// cannot tell). The binding's own C memory (handles, requests) does not go through it. Not safe
+// for concurrent use with any other function of this package.
+func ReplaceAllocator(malloc, realloc, calloc, free unsafe.Pointer) error {
+	if libuvHolds.Load() {
+		return EBUSY
+	}
+	return status(C.uv_replace_allocator((C.uv_malloc_func)(malloc), (C.uv_realloc_func)(realloc),
+		(C.uv_calloc_func)(calloc), (C.uv_free_func)(free)))
 }

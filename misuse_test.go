@@ -162,3 +162,68 @@ func procState(stat []byte) byte {
 	}
 	return stat[i+2]
 }
+
+// TestWriteFromReadBuffer: an echo written the obvious way, Write of the data a read callback
+// received (without copying it) while the destination's write queue is backed up, sends what was
+// read, not the bytes of a later read. The data points into the loop's read buffer, which the
+// next read overwrites: the write path copies such buffers. The same holds for UDP sends and
+// asynchronous fs writes, which keep their buffers past the call too.
+func TestWriteFromReadBuffer(t *testing.T) {
+	l := newTestLoop(t)
+	pair := func() (a, b *Pipe) {
+		fds, err := Socketpair(SockType(syscall.SOCK_STREAM), 0, 0, 0)
+		must(t, err)
+		a, err = NewPipe(l, false)
+		must(t, err)
+		must(t, a.Open(fds[0]))
+		b, err = NewPipe(l, false)
+		must(t, err)
+		must(t, b.Open(fds[1]))
+		return a, b
+	}
+	src, in := pair()  // src writes everything at once; in echoes what it reads into out
+	out, dst := pair() // dst reads only after in saw EOF, so out's queue backs up
+	const chunk, chunks = 16 << 10, 64
+	var sent []byte
+	for i := range chunks {
+		b := bytes.Repeat([]byte{byte(i)}, chunk)
+		sent = append(sent, b...)
+		_, err := src.Write([][]byte{b}, nil)
+		must(t, err)
+	}
+	_, err := src.Shutdown(nil)
+	must(t, err)
+	var got []byte
+	var queued bool
+	must(t, in.ReadStart(func(data []byte, err error) {
+		if err != nil {
+			loopNoErr(t, in.ReadStop())
+			loopNoErr(t, dst.ReadStart(func(data []byte, err error) {
+				if err != nil {
+					t.Errorf("dst read: %v", err)
+					loopNoErr(t, dst.ReadStop())
+					return
+				}
+				if got = append(got, data...); len(got) == len(sent) {
+					loopNoErr(t, dst.ReadStop())
+				}
+			}))
+			return
+		}
+		_, err = out.Write([][]byte{data}, nil)
+		loopNoErr(t, err)
+		queued = queued || out.WriteQueueSize() > 0
+	}))
+	run(t, l, RunDefault)
+	if !queued {
+		t.Errorf("out's write queue never backed up: the scenario did not test anything")
+	}
+	if !bytes.Equal(got, sent) {
+		at := 0
+		for at < min(len(got), len(sent)) && got[at] == sent[at] {
+			at++
+		}
+		t.Errorf("echoed %d bytes, sent %d; first difference at %d", len(got), len(sent), at)
+	}
+	loopCloseAll(t, l, src, in, out, dst)
+}

@@ -4,8 +4,10 @@ package uv
 import "C"
 
 import (
+	"bytes"
 	"context"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -276,6 +278,37 @@ func pinBufs(p interface{ pinOne([]byte) }, bs [][]byte, arr []C.uv_buf_t) *C.uv
 		}
 	}
 	return &arr[0]
+}
+
+// ownBufs returns bs, or, when some of its buffers point into the loop's read buffers (the data
+// a read callback received, which the next read overwrites), a copy of the list with copies of
+// those buffers. The requests that keep their buffers past the call (writes, UDP sends,
+// asynchronous fs writes) call it on the loop's thread: the read buffers are allocated there.
+func ownBufs(l *Loop, bs [][]byte) [][]byte {
+	st := (*C.uvg_loop_t)(l.ptr.data) // a field read: no call into C
+	var out [][]byte
+	for i, s := range bs {
+		if !within(s, st.readbuf, C.UVG_READBUF) && !within(s, st.mmsgbuf, C.UVG_MMSGBUF) {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(bs)
+		}
+		out[i] = bytes.Clone(s)
+	}
+	if out == nil {
+		return bs
+	}
+	return out
+}
+
+// within reports whether s, not empty, starts in the n bytes of C memory at base.
+func within(s []byte, base *C.char, n int) bool {
+	if len(s) == 0 || base == nil {
+		return false
+	}
+	p, b := uintptr(unsafe.Pointer(&s[0])), uintptr(unsafe.Pointer(base))
+	return p >= b && p-b < uintptr(n)
 }
 
 // stackBufs is how many uv_buf_t a request's C call takes from an array on the Go stack (the

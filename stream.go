@@ -29,6 +29,20 @@ type Stream interface {
 	// only during the callback, copy what you keep. A nil cb is EINVAL; reading twice is
 	// libuv's EALREADY.
 	ReadStart(cb func(data []byte, err error)) error
+	// ReadStartAlloc wraps uv_read_start with the caller's allocator: before each read, alloc
+	// runs on the loop with libuv's suggested size (64 KiB) and returns the buffer libuv reads
+	// into (Go memory, which the binding pins, or C memory); cb then runs as for ReadStart,
+	// with data a sub-slice of that buffer: buf[:n] after a read of n bytes, buf[:0] when libuv
+	// reports 0 or an error (the buffer handed back; data[:cap(data)] is the whole buffer),
+	// except libuv's EOF on a hang-up after a partial read, which comes without an alloc call
+	// and with nil data. When alloc returns an empty slice (no memory now: back-pressure),
+	// libuv reads nothing and cb gets nil and ENOBUFS; reading goes on, so cb stops reading or
+	// alloc returns a buffer the next time. The buffer is pinned from alloc until cb returns;
+	// the caller owns it again from then on, and may hand it out again. A panic in alloc is a
+	// callback's panic (SetPanicHandler): by default Run re-panics and no read callback runs
+	// meanwhile; with a panic handler the read counts as one without a buffer (ENOBUFS). A nil
+	// alloc or cb is libuv's EINVAL; libuv's EALREADY when reading already.
+	ReadStartAlloc(alloc func(suggested int) []byte, cb func(data []byte, err error)) error
 	// ReadStop wraps uv_read_stop: no read callback runs after it returns.
 	ReadStop() error
 	// Write wraps uv_write: bufs are written in order, after the writes queued before; cb (may
@@ -74,6 +88,7 @@ type stream struct {
 	handle
 	connCb  func(error)
 	readCb  func([]byte, error)
+	rd      readBuf  // the caller's allocator and the buffer libuv holds (ReadStartAlloc)
 	pins    pinGroup // the buffers of the writes in flight
 	written WriteReq // what Write returns for copied bytes with a nil cb: completed
 }
@@ -121,15 +136,36 @@ func (s *stream) Accept(client Stream) error {
 // ReadStart wraps uv_read_start: cb runs on the loop with each read, data valid only during
 // the callback. Loop-bound; ErrClosed after Close.
 func (s *stream) ReadStart(cb func(data []byte, err error)) error {
+	return s.readStart(nil, C.UVG_ALLOC_LOOP, cb)
+}
+
+// ReadStartAlloc wraps uv_read_start with alloc as libuv's alloc callback: each read goes into
+// the buffer alloc returns, pinned until cb has returned (data is a sub-slice of it); an empty
+// buffer is libuv's ENOBUFS. Loop-bound; ErrClosed after Close.
+func (s *stream) ReadStartAlloc(alloc func(suggested int) []byte, cb func(data []byte, err error)) error {
+	return s.readStart(alloc, goAlloc(alloc), cb)
+}
+
+// readStart starts reading with the allocator which (UVG_ALLOC_*, shim.h); alloc is the Go one.
+func (s *stream) readStart(alloc func(int) []byte, which C.int, cb func([]byte, error)) error {
 	p, err := s.live()
 	if err != nil {
 		return err
 	}
-	if err := status(C.uvg_read_start(s.loop.ptr, p, boolInt(cb != nil))); err != nil {
+	if err := status(C.uvg_read_start(s.loop.ptr, p, which, boolInt(cb != nil))); err != nil {
 		return err
 	}
-	s.readCb = cb
+	s.readCb, s.rd.alloc = cb, alloc
 	return nil
+}
+
+// goAlloc is the allocator a read start passes libuv for the Go allocator alloc: its
+// trampoline, or NULL for a nil one (libuv's EINVAL).
+func goAlloc(alloc func(int) []byte) C.int {
+	if alloc == nil {
+		return C.UVG_ALLOC_NIL
+	}
+	return C.UVG_ALLOC_GO
 }
 
 // ReadStop wraps uv_read_stop: no read callback runs after it returns. Loop-bound; ErrClosed
@@ -144,6 +180,10 @@ func (s *stream) ReadStop() error {
 
 // read is the read callback's Go side.
 func (s *stream) read(nread C.ssize_t, buf *C.uv_buf_t) {
+	if s.rd.buf != nil {
+		s.readInto(nread, buf)
+		return
+	}
 	switch {
 	case nread > 0:
 		s.readCb(unsafe.Slice((*byte)(unsafe.Pointer(buf.base)), int(nread)), nil)
@@ -154,10 +194,77 @@ func (s *stream) read(nread C.ssize_t, buf *C.uv_buf_t) {
 	}
 }
 
+// readInto is read for a buffer of the caller's allocator, which libuv hands back with every
+// read callback: data is a sub-slice of it, unpinned once cb has returned (or panicked).
+func (s *stream) readInto(nread C.ssize_t, buf *C.uv_buf_t) {
+	defer s.rd.put(&s.pins)
+	var err error
+	if nread < 0 {
+		nread, err = 0, Errno(nread)
+	}
+	s.readCb(s.rd.data(buf.base, int(nread)), err)
+}
+
+// allocRead is libuv's alloc callback of a stream started with ReadStartAlloc.
+func (s *stream) allocRead(suggested C.size_t, buf *C.uv_buf_t) {
+	s.rd.get(s.loop, &s.pins, suggested, buf)
+}
+
+// bufReader is a handle that reads into its caller's buffers (ReadStartAlloc, RecvStartAlloc):
+// what the alloc trampoline (uvgAllocCb) restores.
+type bufReader interface {
+	Handle
+	allocRead(suggested C.size_t, buf *C.uv_buf_t)
+}
+
+// readBuf is the caller's allocator of a stream or UDP handle (ReadStartAlloc, RecvStartAlloc)
+// and the buffer libuv holds, from libuv's alloc callback until the read callback that hands it
+// back. libuv calls them in pairs, except that one recvmmsg fills one buffer with several
+// datagrams, each its own callback, before a last callback hands it back. Loop-bound.
+type readBuf struct {
+	alloc func(suggested int) []byte // nil: the loop's buffer (ReadStart, RecvStart)
+	buf   []byte                     // the buffer libuv holds, pinned with gen; nil when none
+	gen   *pinGen                    // from the handle's pinGroup (its writes' or sends')
+}
+
+// get serves libuv's alloc callback with the allocator's buffer, pinned. buf stays empty (libuv
+// answers ENOBUFS) when the allocator returns none or panics (the trampoline recovers), and
+// when no user callback may run (the loop is halted after a panic).
+func (r *readBuf) get(l *Loop, pins *pinGroup, suggested C.size_t, buf *C.uv_buf_t) {
+	r.put(pins) // one that libuv did not hand back (not expected: libuv pairs the calls)
+	if r.alloc == nil || l.halted() {
+		return
+	}
+	b := r.alloc(int(suggested))
+	if len(b) == 0 {
+		return
+	}
+	r.buf, r.gen = b, pins.take()
+	r.gen.pinOne(b)
+	buf.base = (*C.char)(unsafe.Pointer(&b[0])) // pinned: C may hold it
+	buf.len = C.size_t(len(b))
+}
+
+// data returns the n bytes libuv read at base, a pointer into the buffer it holds, as a
+// sub-slice of that buffer that extends to its end.
+func (r *readBuf) data(base *C.char, n int) []byte {
+	off := int(uintptr(unsafe.Pointer(base)) - uintptr(unsafe.Pointer(&r.buf[0])))
+	return r.buf[off : off+n : len(r.buf)]
+}
+
+// put unpins the buffer libuv has handed back: the caller owns it again.
+func (r *readBuf) put(pins *pinGroup) {
+	if r.gen != nil {
+		pins.put(r.gen)
+		r.buf, r.gen = nil, nil
+	}
+}
+
 // Write wraps uv_write: bufs go out in order, after the writes queued before; cb (may be nil)
 // runs on the loop with the result. Up to 256 bytes are copied into the request (with a nil
-// cb, no Go side at all); more stay pinned until cb (zero copy). Loop-bound; ErrClosed after
-// Close.
+// cb, no Go side at all); more stay pinned until cb (zero copy, except for a read callback's
+// data: the next read overwrites the loop's read buffer, so it is copied). Loop-bound;
+// ErrClosed after Close.
 func (s *stream) Write(bufs [][]byte, cb func(err error)) (*WriteReq, error) {
 	return s.write(nil, cb, bufs)
 }
@@ -191,6 +298,7 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 	if err := pinOwner(s.loop); err != nil {
 		return nil, err
 	}
+	bs = ownBufs(s.loop, bs)
 	w := &WriteReq{cb: cb}
 	// As req.open, with the C request allocated by the C call that writes.
 	w.loop, w.typ, w.token = s.loop, ReqWrite, saveToken(w)

@@ -63,6 +63,7 @@ const (
 type UDP struct {
 	handle
 	recvCb func([]byte, netip.AddrPort, UDPFlags, error)
+	rd     readBuf    // the caller's allocator and the buffer libuv holds (RecvStartAlloc)
 	pins   pinGroup   // the buffers of the sends in flight
 	sent   UDPSendReq // what Send returns for a copied datagram with a nil cb: completed
 	// skipEmpty: RecvStart leaves out libuv's "nothing to read" calls (SetRecvSkipEmpty).
@@ -302,7 +303,8 @@ func (u *UDP) SetMulticastInterface(iface netip.Addr) error {
 // request's own C memory, and the slices may be reused at once; with a nil cb nothing of it
 // stays on the Go side (the returned UDPSendReq is the handle's shared, completed one) and no
 // callback crosses into Go. A larger one is zero copy: the slices are pinned and read by libuv
-// until its completion; do not modify them before. No buffer at all is EINVAL (libuv asserts).
+// until its completion; do not modify them before (a read callback's data is copied). No
+// buffer at all is EINVAL (libuv asserts).
 // Loop-bound.
 func (u *UDP) Send(addr netip.AddrPort, bufs [][]byte, cb func(err error)) (*UDPSendReq, error) {
 	p, err := u.live()
@@ -323,6 +325,7 @@ func (u *UDP) Send(addr netip.AddrPort, bufs [][]byte, cb func(err error)) (*UDP
 	if err := pinOwner(u.loop); err != nil {
 		return nil, err
 	}
+	bufs = ownBufs(u.loop, bufs)
 	r := &UDPSendReq{cb: cb}
 	// As req.open, with the C request allocated by the C call that sends. The buffers are
 	// pinned with the handle's pinGroup; their uv_buf_t array is on this stack for up to
@@ -472,18 +475,47 @@ func (sa *sockaddr) orNil(addr netip.AddrPort) (*C.struct_sockaddr, error) {
 // only during the callback. A nil cb is libuv's EINVAL; libuv's EALREADY when receiving
 // already. Loop-bound.
 func (u *UDP) RecvStart(cb func(data []byte, addr netip.AddrPort, flags UDPFlags, err error)) error {
+	return u.recvStart(nil, C.UVG_ALLOC_LOOP, cb)
+}
+
+// RecvStartAlloc wraps uv_udp_recv_start with the caller's allocator: before each receive,
+// alloc runs on the loop with libuv's suggested size (64 KiB) and returns the buffer libuv
+// receives into (Go memory, which the binding pins, or C memory); cb then runs as for
+// RecvStart, with data a sub-slice of that buffer: the datagram, or buf[:0] when libuv reports
+// nothing to read, an error or UDPMmsgFree (the buffer handed back: data[:cap(data)] is the
+// whole buffer; a datagram of a recvmmsg is buf[k*64Ki:][:n], its capacity to the buffer's
+// end). When alloc returns an empty slice (no memory now: back-pressure), libuv receives
+// nothing and cb gets nil, the zero AddrPort and ENOBUFS; receiving goes on, so cb stops it or
+// alloc returns a buffer the next time. The buffer is pinned from alloc until the callback
+// that hands it back has returned: the callback of the datagram, of nothing to read or of the
+// error, or, on a UDPRecvmmsg handle, the last one with UDPMmsgFree (or the datagram's whose
+// callback stopped receiving); the caller owns it again from then on. A UDPRecvmmsg handle
+// receives ⌊len/64 KiB⌋ datagrams at once (at most 20): give it 64 KiB at least, since with
+// less libuv reads nothing and calls alloc and cb (nothing to read) again at once, without
+// returning to the loop, until cb stops receiving. A panic in alloc is a callback's panic
+// (SetPanicHandler): by default Run re-panics and no receive callback runs meanwhile; with a
+// panic handler the receive counts as one without a buffer (ENOBUFS). A nil alloc or cb is
+// libuv's EINVAL; libuv's EALREADY when receiving already. Loop-bound.
+func (u *UDP) RecvStartAlloc(alloc func(suggested int) []byte,
+	cb func(data []byte, addr netip.AddrPort, flags UDPFlags, err error)) error {
+	return u.recvStart(alloc, goAlloc(alloc), cb)
+}
+
+// recvStart starts receiving with the allocator which (UVG_ALLOC_*, shim.h); alloc is the Go one.
+func (u *UDP) recvStart(alloc func(int) []byte, which C.int,
+	cb func([]byte, netip.AddrPort, UDPFlags, error)) error {
 	p, err := u.live()
 	if err != nil {
 		return err
 	}
 	has := boolInt(cb != nil)
-	if has != 0 && u.skipEmpty {
-		has = 2
+	if has != 0 && u.skipEmpty && which == C.UVG_ALLOC_LOOP {
+		has = 2 // the loop's buffer needs no hand-back: the calls may stay in C
 	}
-	if err := status(C.uvg_udp_recv_start(u.loop.ptr, p, has)); err != nil {
+	if err := status(C.uvg_udp_recv_start(u.loop.ptr, p, which, has)); err != nil {
 		return err
 	}
-	u.recvCb = cb
+	u.recvCb, u.rd.alloc = cb, alloc
 	return nil
 }
 
@@ -502,19 +534,44 @@ func (u *UDP) SetRecvSkipEmpty(skip bool) error {
 	return nil
 }
 
-// recv is the receive callback's Go side.
+// allocRead is libuv's alloc callback of a handle started with RecvStartAlloc.
+func (u *UDP) allocRead(suggested C.size_t, buf *C.uv_buf_t) {
+	u.rd.get(u.loop, &u.pins, suggested, buf)
+}
+
+// recv is the receive callback's Go side. A buffer of the caller's allocator is unpinned after
+// the callback that hands it back (recvDone); no user callback runs once the loop is halted.
 func (u *UDP) recv(nread C.ssize_t, buf *C.uv_buf_t, addr *C.struct_sockaddr, flags C.uint) {
+	if u.rd.buf != nil {
+		defer u.recvDone(flags)
+	}
+	if u.loop.halted() {
+		return
+	}
 	var from netip.AddrPort
 	if addr != nil {
 		from = addrPort(addr)
 	}
+	var data []byte
+	var err error
+	if nread < 0 {
+		nread, err = 0, Errno(nread)
+	}
 	switch {
-	case nread < 0:
-		u.recvCb(nil, from, UDPFlags(flags), Errno(nread))
-	case nread == 0 && addr == nil:
-		u.recvCb(nil, from, UDPFlags(flags), nil)
-	default:
-		u.recvCb(unsafe.Slice((*byte)(unsafe.Pointer(buf.base)), int(nread)), from, UDPFlags(flags), nil)
+	case u.rd.buf != nil:
+		data = u.rd.data(buf.base, int(nread))
+	case err == nil && (nread > 0 || addr != nil):
+		data = unsafe.Slice((*byte)(unsafe.Pointer(buf.base)), int(nread))
+	}
+	u.recvCb(data, from, UDPFlags(flags), err)
+}
+
+// recvDone unpins the caller's buffer after a receive callback, unless it was a datagram of a
+// recvmmsg after which libuv goes on with the same buffer: it does while the handle receives
+// (its recv_cb is set), up to the last callback, UDPMmsgFree.
+func (u *UDP) recvDone(flags C.uint) {
+	if flags&C.UV_UDP_MMSG_CHUNK == 0 || (*C.uv_udp_t)(u.ptr).recv_cb == nil {
+		u.rd.put(&u.pins)
 	}
 }
 

@@ -57,6 +57,7 @@ extern void uvgIdleCb(uv_idle_t* h);
 extern void uvgAsyncCb(uv_async_t* h);
 extern void uvgClosedBatchCb(void* state);
 extern void uvgTimerOneshotCb(void* post, void* token);
+extern void uvgAllocCb(uv_handle_t* h, size_t suggested, uv_buf_t* buf);
 
 /* Reserves n bytes of address space for the token table (cgo_callbacks.go): PROT_NONE and
  * MAP_NORESERVE, so it is never touched, costs no memory and no commit charge under strict
@@ -361,6 +362,16 @@ static void uvg_alloc_cb(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
   }
   if (*p == NULL) *p = malloc(n);
   *buf = uv_buf_init(*p, *p != NULL ? n : 0);
+}
+
+/* The alloc callback a read start passes libuv (uvg_read_start, uvg_udp_recv_start): the loop's
+ * buffer (ReadStart, RecvStart), the trampoline of the caller's Go allocator (ReadStartAlloc,
+ * RecvStartAlloc), or NULL for a nil Go allocator, which libuv answers with UV_EINVAL. */
+enum { UVG_ALLOC_LOOP, UVG_ALLOC_GO, UVG_ALLOC_NIL };
+
+static inline uv_alloc_cb uvg_alloc(int which) {
+  if (which == UVG_ALLOC_LOOP) return uvg_alloc_cb;
+  return which == UVG_ALLOC_GO ? (uv_alloc_cb)uvgAllocCb : NULL;
 }
 
 /* ---- request ---- */

@@ -22,9 +22,10 @@ static inline int uvg_accept(uv_loop_t* l, uv_loop_t* cl, void* server, void* cl
   return uv_accept(server, client);
 }
 
-static inline int uvg_read_start(uv_loop_t* l, void* s, int has_cb) {
+/* alloc: which allocator (UVG_ALLOC_LOOP, UVG_ALLOC_GO, UVG_ALLOC_NIL; shim.h). */
+static inline int uvg_read_start(uv_loop_t* l, void* s, int alloc, int has_cb) {
   UVG_CHECK(l);
-  return uv_read_start(s, uvg_alloc_cb, has_cb ? (uv_read_cb)uvgReadCb : NULL);
+  return uv_read_start(s, uvg_alloc(alloc), has_cb ? (uv_read_cb)uvgReadCb : NULL);
 }
 
 static inline int uvg_read_stop(uv_loop_t* l, void* s) {

@@ -141,9 +141,10 @@ static inline uv_udp_recv_cb uvg_udp_recv_cb(int has_cb) {
   return has_cb ? (uv_udp_recv_cb)uvgUDPRecvCb : NULL;
 }
 
-static inline int uvg_udp_recv_start(uv_loop_t* l, void* h, int has_cb) {
+/* alloc as in uvg_read_start (shim_stream.h). */
+static inline int uvg_udp_recv_start(uv_loop_t* l, void* h, int alloc, int has_cb) {
   UVG_CHECK(l);
-  return uv_udp_recv_start(h, uvg_alloc_cb, uvg_udp_recv_cb(has_cb));
+  return uv_udp_recv_start(h, uvg_alloc(alloc), uvg_udp_recv_cb(has_cb));
 }
 
 static inline int uvg_udp_recv_stop(uv_loop_t* l, void* h) {
