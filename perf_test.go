@@ -389,3 +389,42 @@ func TestStartTimer(t *testing.T) {
 		t.Errorf("closed loop: %v, want ErrClosed", err)
 	}
 }
+
+// BenchmarkUDPPummelSkipEmpty: BenchmarkUDPPummel1v1's timed run with the receiver's
+// SetRecvSkipEmpty: one receive callback per datagram instead of up to two.
+func BenchmarkUDPPummelSkipEmpty(b *testing.B) {
+	b.ReportAllocs()
+	l := newTestLoop(b)
+	recver, addr := udpBind(b, l, udpLo4, 0)
+	sender, _ := udpBind(b, l, udpLo4, 0)
+	must(b, recver.SetRecvSkipEmpty(true))
+	bufs := udpPummelBufs()
+	n, sent, received := b.N, 1, 0
+	var onSend func(error)
+	onSend = func(err error) {
+		if err != nil {
+			b.Errorf("send: %v", err)
+		}
+		if sent == n {
+			return
+		}
+		sent++
+		if _, err := sender.Send(addr, bufs, onSend); err != nil {
+			b.Errorf("Send: %v", err)
+		}
+	}
+	must(b, recver.RecvStart(func(data []byte, _ netip.AddrPort, _ UDPFlags, err error) {
+		if received++; received == n {
+			recver.Close(nil)
+			sender.Close(nil)
+		}
+	}))
+	b.ResetTimer()
+	_, err := sender.Send(addr, bufs, onSend)
+	must(b, err)
+	run(b, l, RunDefault)
+	b.StopTimer()
+	if received != n {
+		b.Errorf("%d received, want %d", received, n)
+	}
+}
