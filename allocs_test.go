@@ -9,12 +9,16 @@ import (
 // Allocation tests of the steady-state paths (testing.AllocsPerRun): each must allocate
 // nothing. The race detector allocates in some of them: they are skipped under -race.
 
-// allocsZero fails t when fn allocates, on average over runs calls.
-func allocsZero(t *testing.T, what string, runs int, fn func()) {
-	t.Helper()
+// allocsRace skips t under the race detector: call it first, before t creates anything.
+func allocsRace(t *testing.T) {
 	if tcpRace {
 		t.Skip("the race detector allocates")
 	}
+}
+
+// allocsZero fails t when fn allocates, on average over runs calls.
+func allocsZero(t *testing.T, what string, runs int, fn func()) {
+	t.Helper()
 	if n := testing.AllocsPerRun(runs, fn); n != 0 {
 		t.Errorf("%s: %v allocations per call, want 0", what, n)
 	}
@@ -23,6 +27,7 @@ func allocsZero(t *testing.T, what string, runs int, fn func()) {
 // Async.Send with a wake-up pending returns without calling into C; it allocates nothing
 // either way.
 func TestAsyncSendAllocs(t *testing.T) {
+	allocsRace(t)
 	l := newTestLoop(t)
 	calls := 0
 	a, err := NewAsync(l, func() { calls++ })
@@ -46,6 +51,7 @@ func TestAsyncSendAllocs(t *testing.T) {
 // A timer's callback (Start, the run that fires it) and a one-shot timer's (start, fire,
 // close) allocate nothing.
 func TestTimerFireAllocs(t *testing.T) {
+	allocsRace(t)
 	l := newTestLoop(t)
 	tm, err := NewTimer(l)
 	must(t, err)
@@ -67,6 +73,7 @@ func TestTimerFireAllocs(t *testing.T) {
 
 // FSStatSync allocates nothing on success.
 func TestFSStatSyncAllocs(t *testing.T) {
+	allocsRace(t)
 	l := newTestLoop(t)
 	path := t.TempDir() + "/f"
 	must(t, os.WriteFile(path, nil, 0o600))
@@ -80,6 +87,7 @@ func TestFSStatSyncAllocs(t *testing.T) {
 
 // A stream's read callback (the peer's TryWrite, the run that reads) allocates nothing.
 func TestStreamReadAllocs(t *testing.T) {
+	allocsRace(t)
 	l := newTestLoop(t)
 	client, peer := tcpPair(t, l)
 	got, want := 0, 0
@@ -100,6 +108,7 @@ func TestStreamReadAllocs(t *testing.T) {
 // A small Write with a nil callback (copied into its request, no Go side) allocates nothing,
 // and neither does the peer's read of it.
 func TestStreamWriteNilCallbackAllocs(t *testing.T) {
+	allocsRace(t)
 	l := newTestLoop(t)
 	client, peer := tcpPair(t, l)
 	got, want := 0, 0
@@ -123,6 +132,7 @@ func TestStreamWriteNilCallbackAllocs(t *testing.T) {
 
 // A small UDP Send with a nil callback allocates nothing, and neither does its receipt.
 func TestUDPSendNilCallbackAllocs(t *testing.T) {
+	allocsRace(t)
 	l := newTestLoop(t)
 	recver, addr := udpBind(t, l, udpLo4, 0)
 	sender, _ := udpBind(t, l, udpLo4, 0)
