@@ -36,11 +36,19 @@ func NewAsync(l *Loop, cb func()) (*Async, error) {
 }
 
 // Send wraps uv_async_send: the callback will run on the loop. libuv coalesces: several Sends
-// before the callback runs give one call. ErrClosed from Close on. Safe for concurrent use.
+// before the callback runs give one call. While a wake-up is pending, Send returns without
+// calling into C, after the check uv_async_send makes first (an atomic read of the handle's
+// pending flag). ErrClosed from Close on. Safe for concurrent use.
 func (a *Async) Send() error {
 	if a.sending.Add(1)&asyncClosed != 0 {
 		a.sending.Add(-1)
 		return ErrClosed
+	}
+	// libuv's own first step: while a wake-up is pending, uv_async_send returns 0 at once. The
+	// flag is read here as libuv reads it (atomically), without the call into C.
+	if atomic.LoadInt32((*int32)(unsafe.Add(a.ptr, C.UVG_ASYNC_PENDING))) != 0 {
+		a.sending.Add(-1)
+		return nil
 	}
 	r := C.uvg_async_send(cptr(a.ptr))
 	a.sending.Add(-1)

@@ -131,6 +131,14 @@ func uvgClosedCb(token unsafe.Pointer) {
 	h.freed()
 }
 
+// uvgClosedBatchCb is called by the close callback that filled the loop's batch of handles
+// closed with a nil callback (uvg_close_batch_cb): it takes their tokens back.
+//
+//export uvgClosedBatchCb
+func uvgClosedBatchCb(state unsafe.Pointer) {
+	drainClosed(state)
+}
+
 //export uvgWalkCb
 func uvgWalkCb(p *C.uv_handle_t, _ unsafe.Pointer) {
 	h := restoreToken(C.uv_handle_get_data(p)).(Handle)
@@ -148,6 +156,21 @@ func uvgTimerCb(p *C.uv_timer_t) {
 		return
 	}
 	t.cb()
+}
+
+// uvgTimerOneshotCb is the callback of a timer of TimerStartOneshot, which the C side has
+// closed already: token holds the Go callback, post the loop's post handle.
+//
+//export uvgTimerOneshotCb
+func uvgTimerOneshotCb(post, token unsafe.Pointer) {
+	l := restoreToken(post).(*Async).loop
+	cb := restoreToken(token).(func())
+	releaseToken(token)
+	defer l.recoverCallback()
+	if l.halted() {
+		return
+	}
+	cb()
 }
 
 //export uvgPrepareCb

@@ -84,6 +84,7 @@ import "C"
 import (
 	"io/fs"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -937,6 +938,35 @@ func FSStat(l *Loop, path string, cb func(*FSReq)) (*FSReq, error) {
 	}
 	var res C.uvg_fs_res_t
 	return r.submit(&res, C.uvg_fs_stat(l.ptr, r.fs(), p[0], r.out(&res)))
+}
+
+// FSStatSync is a binding addition: FSStat in libuv's synchronous mode without an FSReq. It
+// wraps uv_fs_stat with a NULL callback on a request on the C stack, in one C call that also
+// converts the result, and returns the Stat of path (following symbolic links) or its error
+// (an *fs.PathError, as FSStat's): no allocation on success. Loop-bound.
+func FSStatSync(l *Loop, path string) (Stat, error) {
+	var st Stat
+	if l == nil || l.ptr == nil {
+		return st, &fs.PathError{Op: "stat", Path: path, Err: ErrClosed}
+	}
+	if strings.IndexByte(path, 0) >= 0 {
+		return st, &fs.PathError{Op: "stat", Path: path, Err: ErrNUL}
+	}
+	var ts [8]int64
+	r := C.uvg_fs_stat_sync(cptr(unsafe.Pointer(l.ptr)), C.uintptr_t(uintptr(unsafe.Pointer(unsafe.StringData(path)))),
+		C.size_t(len(path)), C.uintptr_t(uintptr(unsafe.Pointer(&st.Dev))), C.uintptr_t(uintptr(unsafe.Pointer(&ts))))
+	runtime.KeepAlive(path)
+	if r != 0 {
+		if r == C.UVG_EWRONGTHREAD {
+			return Stat{}, &fs.PathError{Op: "stat", Path: path, Err: wrongThread()}
+		}
+		return Stat{}, &fs.PathError{Op: "stat", Path: path, Err: Errno(r)}
+	}
+	st.Atime = time.Unix(ts[0], ts[1])
+	st.Mtime = time.Unix(ts[2], ts[3])
+	st.Ctime = time.Unix(ts[4], ts[5])
+	st.Birthtime = time.Unix(ts[6], ts[7])
+	return st, nil
 }
 
 // FSFstat wraps uv_fs_fstat: the Stat of the open file fd. Asynchronous when cb is non-nil,

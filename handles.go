@@ -162,12 +162,53 @@ func (h *handle) Close(cb func()) error {
 	if err != nil {
 		return err
 	}
-	return h.closeWith(C.uvg_close(h.loop.ptr, cptr(p), h.freeInC()), cb)
+	return h.closeWith(C.uvg_close(h.loop.ptr, cptr(p), h.closeMode(cb)), cb)
 }
 
 // freeInC tells the C side whether the close callback may free the handle's memory in C: yes
 // when no queued Write2 sends it (none can from Close on: Write2 refuses a closing handle).
 func (h *handle) freeInC() C.int { return boolInt(h.sends == 0) }
+
+// closeMode is freeInC for a Close with the Go callback cb: when the memory may be freed in C
+// and cb is nil, the close callback is C's alone (UVG_CLOSE_BATCH): the handle joins the loop's
+// batch of closed handles, whose tokens drainClosed takes back without a callback per close.
+func (h *handle) closeMode(cb func()) C.int {
+	if h.sends != 0 {
+		return C.UVG_CLOSE_GO
+	}
+	if cb == nil {
+		return C.UVG_CLOSE_BATCH
+	}
+	return C.UVG_CLOSE_FREE
+}
+
+// drainClosed takes back the tokens of the handles in the batch of s (a loop's uvg_loop_t)
+// that were closed with a nil callback (uvg_close_batch_cb): each Go handle forgets its C
+// memory, the tokens are released under one lock, then one C call frees the handles. The
+// handle of a one-shot timer (TimerStartOneshot) closed by CloseAll has only its token. Called
+// on the loop's goroutine: from Run when uv_run returns, from Close, after every callback
+// (Loop.recoverCallback), and by the C side when the batch is full.
+func drainClosed(state unsafe.Pointer) {
+	s := (*C.uvg_loop_t)(state)
+	n := int(s.nclosed)
+	if n == 0 {
+		return
+	}
+	tokens.mu.Lock()
+	for _, p := range s.closed[:n] {
+		token := p.data
+		slot := tokenSlot(token)
+		if v, ok := (*slot).(Handle); ok {
+			h := v.base()
+			atomic.StorePointer(&h.ptr, nil)
+			h.token = nil
+		}
+		*slot = nil
+		tokens.free = append(tokens.free, uintptr(token)-uintptr(tokens.base))
+	}
+	tokens.mu.Unlock()
+	C.uvg_closed_free(cptr(state))
+}
 
 // closeWith completes a Close (or a type's own variant, such as CloseReset) with the answer r of
 // the C call that closed the handle.

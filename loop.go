@@ -127,6 +127,7 @@ func (l *Loop) Run(mode RunMode) (bool, error) {
 	}
 	l.postMu.Unlock()
 	alive := C.uvg_run(l.ptr, C.uv_run_mode(mode)) != 0
+	l.drainClosed()
 	l.running.Store(false)
 	l.repanic()
 	return alive, nil
@@ -160,6 +161,7 @@ func (l *Loop) Close() error {
 	if l.running.Load() {
 		return ErrRunning
 	}
+	l.drainClosed()
 	l.postMu.Lock()
 	busy := len(l.postQ) > 0 || l.holds > 0 || C.uvg_loop_busy(l.ptr, l.post.ptr) != 0
 	l.closed = !busy
@@ -171,6 +173,7 @@ func (l *Loop) Close() error {
 		return err
 	}
 	C.uvg_run(l.ptr, C.UV_RUN_NOWAIT) // runs the post handle's close callback
+	l.drainClosed()
 	if err := status(C.uvg_loop_close(l.ptr, boolInt(l.isDefault))); err != nil {
 		return err
 	}
@@ -193,6 +196,7 @@ func (l *Loop) CloseAll() error {
 	if err != nil {
 		return err
 	}
+	C.uvg_oneshot_close_all(l.ptr) // the timers of TimerStartOneshot, which Walk does not show
 	for alive := true; alive; {
 		if alive, err = l.Run(RunDefault); err != nil {
 			return err
@@ -430,6 +434,15 @@ func (l *Loop) call(fn func()) {
 func (l *Loop) recoverCallback() {
 	if v := recover(); v != nil {
 		l.keepPanic(v, debug.Stack())
+	}
+	l.drainClosed()
+}
+
+// drainClosed takes back the tokens of the handles closed with a nil callback since the last
+// drain (handles.go), if any: at every callback and when uv_run returns.
+func (l *Loop) drainClosed() {
+	if s := l.ptr.data; s != nil && (*C.uvg_loop_t)(s).nclosed != 0 {
+		drainClosed(s)
 	}
 }
 

@@ -47,9 +47,12 @@ type Stream interface {
 	ReadStop() error
 	// Write wraps uv_write: bufs are written in order, after the writes queued before; cb (may
 	// be nil) runs on the loop with the result, ECANCELED when the handle is closed first.
-	// Zero copy: the slices are pinned and read by libuv until cb runs; do not modify them
-	// before, and write a copy of a read callback's data (the next read reuses its buffer).
-	// No buffer at all is EINVAL (libuv asserts). The WriteReq is valid until cb.
+	// Up to 256 bytes in all are copied into the request's own C memory: the slices may be
+	// reused at once, and with a nil cb nothing stays on the Go side (the WriteReq returned is
+	// the stream's shared, completed one) and no callback crosses into Go. More are zero copy:
+	// the slices are pinned and read by libuv until cb runs; do not modify them before, and
+	// write a copy of a read callback's data (the next read reuses its buffer). No buffer at
+	// all is EINVAL (libuv asserts). The WriteReq is valid until cb.
 	Write(bufs [][]byte, cb func(err error)) (*WriteReq, error)
 	// Write2 wraps uv_write2: Write over an IPC pipe that also sends send, a TCP, pipe or UDP
 	// handle, to the other end; libuv's EINVAL on other streams. A nil send is EINVAL. send
@@ -83,10 +86,11 @@ type Stream interface {
 // stream is the base TCP, Pipe and TTY embed.
 type stream struct {
 	handle
-	connCb func(error)
-	readCb func([]byte, error)
-	rd     readBuf  // the caller's allocator and the buffer libuv holds (ReadStartAlloc)
-	pins   pinGroup // the buffers of the writes in flight
+	connCb  func(error)
+	readCb  func([]byte, error)
+	rd      readBuf  // the caller's allocator and the buffer libuv holds (ReadStartAlloc)
+	pins    pinGroup // the buffers of the writes in flight
+	written WriteReq // what Write returns for copied bytes with a nil cb: completed
 }
 
 func (s *stream) streamBase() *stream { return s }
@@ -257,9 +261,10 @@ func (r *readBuf) put(pins *pinGroup) {
 }
 
 // Write wraps uv_write: bufs go out in order, after the writes queued before; cb (may be nil)
-// runs on the loop with the result, and bufs stay pinned until then (zero copy, except for a
-// read callback's data: the next read overwrites the loop's read buffer, so it is copied).
-// Loop-bound; ErrClosed after Close.
+// runs on the loop with the result. Up to 256 bytes are copied into the request (with a nil
+// cb, no Go side at all); more stay pinned until cb (zero copy, except for a read callback's
+// data: the next read overwrites the loop's read buffer, so it is copied). Loop-bound;
+// ErrClosed after Close.
 func (s *stream) Write(bufs [][]byte, cb func(err error)) (*WriteReq, error) {
 	return s.write(nil, cb, bufs)
 }
@@ -286,6 +291,9 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 	}
 	if len(bs) == 0 {
 		return nil, EINVAL
+	}
+	if n := bufsLen(bs); n <= C.UVG_SMALL_WRITE && send == nil {
+		return s.writeCopy(p, bs, n, cb)
 	}
 	if err := pinOwner(s.loop); err != nil {
 		return nil, err
@@ -322,6 +330,52 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 	}
 	w.ptr = r.ptr
 	return w, nil
+}
+
+// writeCopy is Write of n bytes (at most UVG_SMALL_WRITE): gathered on this stack, then copied
+// by the C call that checks the thread, allocates the request and writes: one crossing,
+// nothing pinned, and with a nil cb no token and no callback into Go.
+func (s *stream) writeCopy(p unsafe.Pointer, bs [][]byte, n int, cb func(error)) (*WriteReq, error) {
+	var data [C.UVG_SMALL_WRITE]byte
+	gather(data[:], bs)
+	var w *WriteReq
+	var token unsafe.Pointer
+	if cb != nil {
+		w = &WriteReq{cb: cb}
+		w.loop, w.typ, w.token = s.loop, ReqWrite, saveToken(w)
+		token = w.token
+	}
+	r := C.uvg_write_copy(cptr(unsafe.Pointer(s.loop.ptr)), cptr(token), cptr(p),
+		C.uintptr_t(uintptr(unsafe.Pointer(&data[0]))), C.size_t(n))
+	if r.err != 0 {
+		if w != nil {
+			w.complete()
+		}
+		return nil, status(r.err)
+	}
+	if w == nil {
+		s.written.loop, s.written.typ = s.loop, ReqWrite
+		return &s.written, nil
+	}
+	w.ptr = r.ptr
+	return w, nil
+}
+
+// bufsLen is the total length of bs.
+func bufsLen(bs [][]byte) int {
+	n := 0
+	for _, b := range bs {
+		n += len(b)
+	}
+	return n
+}
+
+// gather copies bs, in order, to the start of dst, which is long enough.
+func gather(dst []byte, bs [][]byte) {
+	n := 0
+	for _, b := range bs {
+		n += copy(dst[n:], b)
+	}
 }
 
 // TryWrite wraps uv_try_write: writes what can be written now, without queuing; EAGAIN when

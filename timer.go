@@ -27,6 +27,31 @@ func NewTimer(l *Loop) (*Timer, error) {
 	return t, nil
 }
 
+// StartTimer is a binding addition: NewTimer and Start in one C call (uv_timer_init, then
+// uv_timer_start with timeout, repeat and cb, as Start documents them). On failure nothing is
+// left: a nil cb is libuv's EINVAL, a negative duration ErrNegative, ErrClosed on a closed
+// loop. Loop-bound.
+func StartTimer(l *Loop, timeout, repeat time.Duration, cb func()) (*Timer, error) {
+	if l == nil || l.ptr == nil {
+		return nil, ErrClosed
+	}
+	if cb == nil {
+		return nil, EINVAL // what uv_timer_start answers
+	}
+	if timeout < 0 || repeat < 0 {
+		return nil, ErrNegative
+	}
+	t := &Timer{cb: cb}
+	if err := t.open(l, t, HandleTimer); err != nil {
+		return nil, err
+	}
+	r := C.uvg_timer_new_start(cptr(unsafe.Pointer(l.ptr)), cptr(t.token), millis(timeout), millis(repeat))
+	if err := t.opened(r); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
 // Start wraps uv_timer_start: cb runs on the loop after timeout, then every repeat when repeat
 // is not 0. libuv counts whole milliseconds: both durations are rounded up to the next
 // millisecond. The timeout counts from the loop's cached time (uv_now, Loop.Now), which libuv
@@ -46,6 +71,35 @@ func (t *Timer) Start(timeout, repeat time.Duration, cb func()) error {
 		return err
 	}
 	t.cb = cb
+	return nil
+}
+
+// TimerStartOneshot is a binding addition: a timer without a Go object, for the common
+// "call cb once after timeout" (Node's setTimeout). In one C call it allocates a uv_timer_t,
+// runs uv_timer_init and uv_timer_start with repeat 0; when the timer fires, the binding closes
+// it (uv_close, its memory freed in C without a Go callback) and then calls cb, at the place in
+// the loop's timer phase where a Timer's callback would run. timeout is rounded up to the
+// millisecond and counts from the loop's cached time, as in Timer.Start. There is no handle to
+// stop it: use a Timer to stop or restart one. Until it fires the timer is an active, referenced
+// handle: it keeps Run going and Loop.Close answers EBUSY; Loop.Walk does not show it, and
+// Loop.CloseAll closes it without calling cb. A nil cb is EINVAL, a negative timeout
+// ErrNegative; ErrClosed on a closed loop. Loop-bound.
+func TimerStartOneshot(l *Loop, timeout time.Duration, cb func()) error {
+	if l == nil || l.ptr == nil {
+		return ErrClosed
+	}
+	if cb == nil {
+		return EINVAL
+	}
+	if timeout < 0 {
+		return ErrNegative
+	}
+	token := saveToken(cb) // a func is pointer-shaped: no allocation
+	r := C.uvg_timer_oneshot(cptr(unsafe.Pointer(l.ptr)), cptr(l.post.token), cptr(token), millis(timeout))
+	if r != 0 {
+		releaseToken(token)
+		return status(r)
+	}
 	return nil
 }
 

@@ -63,8 +63,11 @@ const (
 type UDP struct {
 	handle
 	recvCb func([]byte, netip.AddrPort, UDPFlags, error)
-	rd     readBuf  // the caller's allocator and the buffer libuv holds (RecvStartAlloc)
-	pins   pinGroup // the buffers of the sends in flight
+	rd     readBuf    // the caller's allocator and the buffer libuv holds (RecvStartAlloc)
+	pins   pinGroup   // the buffers of the sends in flight
+	sent   UDPSendReq // what Send returns for a copied datagram with a nil cb: completed
+	// skipEmpty: RecvStart leaves out libuv's "nothing to read" calls (SetRecvSkipEmpty).
+	skipEmpty bool
 }
 
 // NewUDP wraps uv_udp_init. The socket is created when it is first bound: by Bind, or by the
@@ -296,8 +299,12 @@ func (u *UDP) SetMulticastInterface(iface netip.Addr) error {
 // AddrPort sends to the peer of a connected socket (libuv's EDESTADDRREQ when it is not
 // connected, EISCONN for an address on a connected socket). An unbound socket is bound to the
 // wildcard address first. cb (may be nil) runs on the loop with the result, also when the
-// handle is closed first (ECANCELED). Zero copy: the slices are pinned and read by libuv
-// until cb; do not modify them before (a read callback's data is copied). No buffer at all is EINVAL (libuv asserts).
+// handle is closed first (ECANCELED). A datagram of up to 256 bytes is copied into the
+// request's own C memory, and the slices may be reused at once; with a nil cb nothing of it
+// stays on the Go side (the returned UDPSendReq is the handle's shared, completed one) and no
+// callback crosses into Go. A larger one is zero copy: the slices are pinned and read by libuv
+// until its completion; do not modify them before (a read callback's data is copied). No
+// buffer at all is EINVAL (libuv asserts).
 // Loop-bound.
 func (u *UDP) Send(addr netip.AddrPort, bufs [][]byte, cb func(err error)) (*UDPSendReq, error) {
 	p, err := u.live()
@@ -311,6 +318,9 @@ func (u *UDP) Send(addr netip.AddrPort, bufs [][]byte, cb func(err error)) (*UDP
 	sa, err := s.orNil(addr)
 	if err != nil {
 		return nil, err
+	}
+	if n := bufsLen(bufs); n <= C.UVG_SMALL_WRITE {
+		return u.sendCopy(p, sa, bufs, n, cb)
 	}
 	if err := pinOwner(u.loop); err != nil {
 		return nil, err
@@ -329,6 +339,35 @@ func (u *UDP) Send(addr netip.AddrPort, bufs [][]byte, cb func(err error)) (*UDP
 	if res.err != 0 {
 		r.complete() // before status, which panics on the wrong thread under uvdebug
 		return nil, status(res.err)
+	}
+	r.ptr = res.ptr
+	return r, nil
+}
+
+// sendCopy is Send of a datagram of n bytes (at most UVG_SMALL_WRITE): gathered on this stack,
+// then copied by the C call that checks the thread, allocates the request and sends: one
+// crossing, nothing pinned, and with a nil cb no token.
+func (u *UDP) sendCopy(p unsafe.Pointer, sa *C.struct_sockaddr, bufs [][]byte, n int, cb func(error)) (*UDPSendReq, error) {
+	var data [C.UVG_SMALL_WRITE]byte
+	gather(data[:], bufs)
+	var r *UDPSendReq
+	var token unsafe.Pointer
+	if cb != nil {
+		r = &UDPSendReq{cb: cb}
+		r.loop, r.typ, r.token = u.loop, ReqUDPSend, saveToken(r)
+		token = r.token
+	}
+	res := C.uvg_udp_send_copy(cptr(unsafe.Pointer(u.loop.ptr)), cptr(token), cptr(p),
+		C.uintptr_t(uintptr(unsafe.Pointer(&data[0]))), C.size_t(n), C.uintptr_t(uintptr(unsafe.Pointer(sa))))
+	if res.err != 0 {
+		if r != nil {
+			r.complete()
+		}
+		return nil, status(res.err)
+	}
+	if r == nil {
+		u.sent.loop, u.sent.typ = u.loop, ReqUDPSend
+		return &u.sent, nil
 	}
 	r.ptr = res.ptr
 	return r, nil
@@ -470,10 +509,29 @@ func (u *UDP) recvStart(alloc func(int) []byte, which C.int,
 	if err != nil {
 		return err
 	}
-	if err := status(C.uvg_udp_recv_start(u.loop.ptr, p, which, boolInt(cb != nil))); err != nil {
+	has := boolInt(cb != nil)
+	if has != 0 && u.skipEmpty && which == C.UVG_ALLOC_LOOP {
+		has = 2 // the loop's buffer needs no hand-back: the calls may stay in C
+	}
+	if err := status(C.uvg_udp_recv_start(u.loop.ptr, p, which, has)); err != nil {
 		return err
 	}
 	u.recvCb, u.rd.alloc = cb, alloc
+	return nil
+}
+
+// SetRecvSkipEmpty is a binding addition: with skip true, the receive callback of the next
+// RecvStart is not called for libuv's "nothing to read" (nread 0 with no address, which libuv
+// reports after each drained read of the socket, as EAGAIN): the C side drops those calls, so
+// each datagram costs one callback instead of up to two. Off by default: libuv's documented
+// callbacks reach the Go side unchanged. Datagrams, empty ones included (they have an
+// address), errors and UDPMmsgFree still arrive. It takes effect at the next RecvStart.
+// Loop-bound; ErrClosed after Close.
+func (u *UDP) SetRecvSkipEmpty(skip bool) error {
+	if _, err := u.live(); err != nil {
+		return err
+	}
+	u.skipEmpty = skip
 	return nil
 }
 
@@ -565,8 +623,10 @@ type UDPSendReq struct {
 // complete unpins the buffers and releases the token: in the callback (the C side has freed
 // the request's memory before), or when libuv refused the send (the C side freed it too).
 func (r *UDPSendReq) complete() {
-	r.pins.put(r.gen)
-	r.pins, r.gen = nil, nil
+	if r.gen != nil {
+		r.pins.put(r.gen)
+		r.pins, r.gen = nil, nil
+	}
 	releaseToken(r.token)
 	r.token = nil
 	r.clear()

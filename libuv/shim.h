@@ -6,7 +6,9 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <uv.h>
 
@@ -53,6 +55,8 @@ extern void uvgPrepareCb(uv_prepare_t* h);
 extern void uvgCheckCb(uv_check_t* h);
 extern void uvgIdleCb(uv_idle_t* h);
 extern void uvgAsyncCb(uv_async_t* h);
+extern void uvgClosedBatchCb(void* state);
+extern void uvgTimerOneshotCb(void* post, void* token);
 extern void uvgAllocCb(uv_handle_t* h, size_t suggested, uv_buf_t* buf);
 
 /* Reserves n bytes of address space for the token table (cgo_callbacks.go): PROT_NONE and
@@ -63,12 +67,25 @@ static inline void* uvg_token_range(size_t n) {
   return p == MAP_FAILED ? NULL : p;
 }
 
+/* How many handles closed with a nil Go callback wait, at most, for the Go side to take their
+ * tokens back (uvg_close_batch_cb): a full batch calls Go once. */
+#define UVG_CLOSED_BATCH 256
+
 /* What the binding keeps per loop, in C memory behind uv_loop_t.data. */
 typedef struct {
   pthread_t thread; /* the thread in uv_run, valid while running != 0 */
   int running;
   char* readbuf; /* the buffer every read of the loop's streams and UDP handles is served from */
   char* mmsgbuf; /* the same for UDP handles that use recvmmsg */
+  /* The handles closed with a nil Go callback since the Go side last drained them
+   * (handles.go, drainClosed): libuv has finished with them; their data still holds the token,
+   * and their memory is freed by uvg_closed_free once the Go side has taken the tokens back. */
+  unsigned int nclosed;
+  uv_handle_t* closed[UVG_CLOSED_BATCH];
+  void* post; /* the token of the loop's post handle (an Async), which leads Go to the Loop */
+  /* The timer callback of uvg_timer_oneshot as the translation unit that starts them knows it:
+   * every cgo file has its own copy of a static function, so the walks compare with this one. */
+  uv_timer_cb oneshot_cb;
 } uvg_loop_t;
 
 /* libuv's suggested read size, and what a recvmmsg handle needs to receive 20 datagrams at once. */
@@ -212,9 +229,23 @@ static inline int uvg_update_time(uv_loop_t* l) {
   return 0;
 }
 
+/* 1 when h is a pending timer of uvg_timer_oneshot. */
+static inline int uvg_is_oneshot(uv_handle_t* h) {
+  uv_timer_cb cb = uvg_state(h->loop)->oneshot_cb;
+  return h->type == UV_TIMER && cb != NULL && ((uv_timer_t*)h)->timer_cb == cb;
+}
+
+/* The walk callback: the Go side sees every handle but the timers of uvg_timer_oneshot, which
+ * have no Go object (data NULL once fired and closing). */
+static void uvg_walk_cb(uv_handle_t* h, void* arg) {
+  if (h->data == NULL) return;
+  if (uvg_is_oneshot(h)) return;
+  uvgWalkCb(h, arg);
+}
+
 static inline int uvg_walk(uv_loop_t* l) {
   UVG_CHECK(l);
-  uv_walk(l, uvgWalkCb, NULL);
+  uv_walk(l, uvg_walk_cb, NULL);
   return 0;
 }
 
@@ -243,6 +274,11 @@ static inline void* uvg_handle_alloc(uv_handle_type t) {
   return calloc(1, uv_handle_size(t));
 }
 
+/* A close callback that only frees the handle. */
+static void uvg_free_cb(uv_handle_t* h) {
+  free(h);
+}
+
 /* The close callback of a handle whose memory the shim frees: frees it, then hands its token to
  * Go. */
 static void uvg_close_free_cb(uv_handle_t* h) {
@@ -251,17 +287,43 @@ static void uvg_close_free_cb(uv_handle_t* h) {
   uvgClosedCb(token);
 }
 
-/* The close callback for uv_close and its variants: uvg_close_free_cb when nothing but libuv
- * reads the handle's memory until then (one cgo call less per close), else uvgCloseCb, whose Go
- * side keeps the memory for a queued Write2 that sends the handle. */
-static inline uv_close_cb uvg_close_cb(int free_in_c) {
-  return free_in_c ? uvg_close_free_cb : (uv_close_cb)uvgCloseCb;
+/* The close callback of a handle closed with a nil Go callback (UVG_CLOSE_BATCH): no call into
+ * Go; the handle joins the loop's batch, whose tokens the Go side takes back at its next callback
+ * or when uv_run returns (or at once, here, when the batch is full), and whose memory
+ * uvg_closed_free frees then. Until that, Go may still read the handle (uv_is_closing, ...). */
+static void uvg_close_batch_cb(uv_handle_t* h) {
+  uvg_loop_t* s = uvg_state(h->loop);
+  s->closed[s->nclosed++] = h;
+  if (s->nclosed == UVG_CLOSED_BATCH) uvgClosedBatchCb(s);
 }
 
-static inline int uvg_close(uv_loop_t* l, uintptr_t p, int free_in_c) {
+/* Frees the handles of the batch, once the Go side has taken their tokens back. */
+static inline void uvg_closed_free(uintptr_t state) {
+  uvg_loop_t* s = (uvg_loop_t*)state;
+  unsigned int i;
+  for (i = 0; i < s->nclosed; i++) free(s->closed[i]);
+  s->nclosed = 0;
+}
+
+/* The close modes of uvg_close_cb (handle.closeMode, handles.go). */
+enum { UVG_CLOSE_GO = 0, UVG_CLOSE_FREE = 1, UVG_CLOSE_BATCH = 2 };
+
+/* The close callback for uv_close and its variants, by mode: uvg_close_free_cb when nothing but
+ * libuv reads the handle's memory until then (one cgo call less per close), uvg_close_batch_cb
+ * when there is moreover no Go callback to call (no cgo call at all), else uvgCloseCb, whose Go
+ * side keeps the memory for a queued Write2 that sends the handle. */
+static inline uv_close_cb uvg_close_cb(int mode) {
+  switch (mode) {
+    case UVG_CLOSE_FREE: return uvg_close_free_cb;
+    case UVG_CLOSE_BATCH: return uvg_close_batch_cb;
+  }
+  return (uv_close_cb)uvgCloseCb;
+}
+
+static inline int uvg_close(uv_loop_t* l, uintptr_t p, int mode) {
   uv_handle_t* h = (uv_handle_t*)p;
   UVG_CHECK(l);
-  uv_close(h, uvg_close_cb(free_in_c));
+  uv_close(h, uvg_close_cb(mode));
   return 0;
 }
 
@@ -314,6 +376,27 @@ static inline uv_alloc_cb uvg_alloc(int which) {
 
 /* ---- request ---- */
 
+/* The most bytes a write or UDP send copies into its request's own allocation instead of
+ * pinning the Go slices (stream.go, udp.go): one C call, no pin, and with a nil Go callback no
+ * token and no callback into Go. */
+#define UVG_SMALL_WRITE 256
+
+/* A request of size bytes with len more after it, where the bytes at data are copied: the
+ * request's part zeroed (as uvg_req_alloc), the copy not. NULL when malloc fails. */
+static inline void* uvg_req_copy(size_t size, uintptr_t data, size_t len) {
+  char* r = malloc(size + len);
+  if (r == NULL) return NULL;
+  memset(r, 0, size);
+  memcpy(r + size, (const void*)data, len);
+  return r;
+}
+
+/* The completion of a request that has no Go side (copied, nil Go callback): frees it. */
+static void uvg_req_free_cb(uv_req_t* req, int status) {
+  (void)status;
+  free(req);
+}
+
 static inline void* uvg_req_alloc(uv_req_type t) {
   return calloc(1, uv_req_size(t));
 }
@@ -363,6 +446,14 @@ static inline uvg_new_t uvg_timer_new(uintptr_t loop, uintptr_t token) {
   return r.ptr ? uvg_inited(r, uv_timer_init(l, r.ptr), (void*)token) : r;
 }
 
+/* uvg_timer_new and uv_timer_start in one call. The start cannot fail: the timer is new, not
+ * closing, and the Go side refuses a nil callback first. */
+static inline uvg_new_t uvg_timer_new_start(uintptr_t loop, uintptr_t token, uint64_t timeout, uint64_t repeat) {
+  uvg_new_t r = uvg_timer_new(loop, token);
+  if (r.ptr != NULL) uv_timer_start(r.ptr, uvgTimerCb, timeout, repeat);
+  return r;
+}
+
 static inline uvg_new_t uvg_prepare_new(uintptr_t loop, uintptr_t token) {
   uv_loop_t* l = (uv_loop_t*)loop;
   uvg_new_t r = uvg_handle_new(l, UV_PREPARE);
@@ -387,6 +478,12 @@ static inline uvg_new_t uvg_async_new(uintptr_t loop, uintptr_t token, int has_c
   return r.ptr ? uvg_inited(r, uv_async_init(l, r.ptr, has_cb ? uvgAsyncCb : NULL), (void*)token) : r;
 }
 
+/* The offset of uv_async_t's pending flag, the int that uv_async_send reads first (atomically)
+ * and returns at once when it is set: `int pending` in every libuv from 1.44 to 1.52, after
+ * async_cb and the queue links (void* queue[2] up to 1.48, struct uv__queue from 1.49: the
+ * same two pointers). Async.Send reads it from Go, compiled against the headers in use. */
+enum { UVG_ASYNC_PENDING = offsetof(uv_async_t, pending) };
+
 /* uv_async_send, with the handle as in uvg_timer_new. */
 static inline int uvg_async_send(uintptr_t h) {
   return uv_async_send((uv_async_t*)h);
@@ -396,6 +493,51 @@ static inline int uvg_timer_start(uv_loop_t* l, uintptr_t t, int has_cb, uint64_
   uv_timer_t* h = (uv_timer_t*)t;
   UVG_CHECK(l);
   return uv_timer_start(h, has_cb ? uvgTimerCb : NULL, timeout, repeat);
+}
+
+/* The timer callback of uvg_timer_oneshot: closes the timer (its memory freed by the close
+ * callback, without Go), then hands the token of the Go callback to Go with the one of the
+ * loop's post handle. data is cleared first: the timer is no longer the Go side's. */
+static void uvg_oneshot_cb(uv_timer_t* t) {
+  void* token = t->data;
+  t->data = NULL;
+  uv_close((uv_handle_t*)t, uvg_free_cb);
+  uvgTimerOneshotCb(uvg_state(t->loop)->post, token);
+}
+
+/* A one-shot timer without a Go object: allocated, initialized and started in one call; it
+ * closes itself when it fires. post is the token of the loop's post handle (kept in the loop's
+ * state for uvg_oneshot_cb). */
+static inline int uvg_timer_oneshot(uintptr_t loop, uintptr_t post, uintptr_t token, uint64_t timeout) {
+  uv_loop_t* l = (uv_loop_t*)loop;
+  uv_timer_t* t;
+  int r;
+  UVG_CHECK(l);
+  t = uvg_handle_alloc(UV_TIMER);
+  if (t == NULL) return UV_ENOMEM;
+  uvg_state(l)->post = (void*)post;
+  uvg_state(l)->oneshot_cb = uvg_oneshot_cb;
+  r = uv_timer_init(l, t);
+  if (r != 0) {
+    free(t);
+    return r;
+  }
+  t->data = (void*)token;
+  return uv_timer_start(t, uvg_oneshot_cb, timeout, 0); /* cannot fail: not closing, cb set */
+}
+
+/* Closes the pending timers of uvg_timer_oneshot (Loop.CloseAll): they join the batch of
+ * closed handles, whose drain releases their tokens. */
+static void uvg_oneshot_close_cb(uv_handle_t* h, void* arg) {
+  (void)arg;
+  if (uvg_is_oneshot(h) && h->data != NULL && !uv_is_closing(h))
+    uv_close(h, uvg_close_batch_cb);
+}
+
+static inline int uvg_oneshot_close_all(uv_loop_t* l) {
+  UVG_CHECK(l);
+  uv_walk(l, uvg_oneshot_close_cb, NULL);
+  return 0;
 }
 
 static inline int uvg_timer_stop(uv_loop_t* l, void* h) {

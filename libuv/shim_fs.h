@@ -234,6 +234,57 @@ static inline int uvg_fs_stat(uv_loop_t* l, uv_fs_t* r, const char* path, uvg_fs
   return uvg_fs_ret(r, uv_fs_stat(l, r, path, UVG_FSCB(out)), out);
 }
 
+/* uv_fs_stat in synchronous mode, in one C call without C memory: the request on this stack
+ * (not zeroed: uv_fs_stat initializes what it uses), the path (len bytes at path, without a NUL
+ * byte, which the Go side has checked) copied here with its NUL, or to the heap when long; on
+ * success the first twelve fields of the uv_stat_t (st_dev to st_gen, uint64_t each) are written
+ * to st, the Go Stat's fields of the same order, and the four times to ts (seconds and
+ * nanoseconds, int64_t each). The arguments are integers: C memory, or Go memory read and
+ * written during the call only. */
+static inline int uvg_fs_stat_sync(uintptr_t loop, uintptr_t path, size_t len, uintptr_t st, uintptr_t ts) {
+  uv_loop_t* l = (uv_loop_t*)loop;
+  uv_fs_t req;
+  char buf[512];
+  char* p = buf;
+  int r;
+  UVG_CHECK(l);
+  if (len >= sizeof buf) {
+    p = malloc(len + 1);
+    if (p == NULL) return UV_ENOMEM;
+  }
+  memcpy(p, (const char*)path, len);
+  p[len] = 0;
+  r = uv_fs_stat(l, &req, p, NULL);
+  if (r == 0) {
+    const uv_stat_t* s = &req.statbuf;
+    uint64_t* o = (uint64_t*)st;
+    int64_t* t = (int64_t*)ts;
+    o[0] = s->st_dev;
+    o[1] = s->st_mode;
+    o[2] = s->st_nlink;
+    o[3] = s->st_uid;
+    o[4] = s->st_gid;
+    o[5] = s->st_rdev;
+    o[6] = s->st_ino;
+    o[7] = s->st_size;
+    o[8] = s->st_blksize;
+    o[9] = s->st_blocks;
+    o[10] = s->st_flags;
+    o[11] = s->st_gen;
+    t[0] = s->st_atim.tv_sec;
+    t[1] = s->st_atim.tv_nsec;
+    t[2] = s->st_mtim.tv_sec;
+    t[3] = s->st_mtim.tv_nsec;
+    t[4] = s->st_ctim.tv_sec;
+    t[5] = s->st_ctim.tv_nsec;
+    t[6] = s->st_birthtim.tv_sec;
+    t[7] = s->st_birthtim.tv_nsec;
+  }
+  uv_fs_req_cleanup(&req);
+  if (p != buf) free(p);
+  return r;
+}
+
 static inline int uvg_fs_fstat(uv_loop_t* l, uv_fs_t* r, int fd, uvg_fs_res_t* out) {
   UVG_FS_BEGIN(l, r);
   return uvg_fs_ret(r, uv_fs_fstat(l, r, fd, UVG_FSCB(out)), out);

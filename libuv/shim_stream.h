@@ -70,6 +70,28 @@ static inline uvg_new_t uvg_write(uv_loop_t* l, void* token, void* s, const uv_b
   return r;
 }
 
+/* uv_write of len bytes copied from data into the request's own allocation (after the
+ * uv_write_t), as one buffer, in one C call with the thread check; token NULL: no Go side (the
+ * request is freed on completion without a call into Go). data is Go memory read during the
+ * call only, passed as an integer. */
+static inline uvg_new_t uvg_write_copy(uintptr_t loop, uintptr_t token, uintptr_t s, uintptr_t data, size_t len) {
+  uvg_new_t r = {NULL, UVG_EWRONGTHREAD};
+  uv_write_t* req;
+  uv_buf_t b;
+  if (!uvg_owner((uv_loop_t*)loop)) return r;
+  req = uvg_req_copy(uv_req_size(UV_WRITE), data, len);
+  if (req == NULL) {
+    r.err = UV_ENOMEM;
+    return r;
+  }
+  uv_req_set_data((uv_req_t*)req, (void*)token);
+  b = uv_buf_init((char*)req + uv_req_size(UV_WRITE), len);
+  r.err = uv_write(req, (uv_stream_t*)s, &b, 1, token != 0 ? uvg_write_cb : (uv_write_cb)uvg_req_free_cb);
+  if (r.err != 0) free(req);
+  else r.ptr = req;
+  return r;
+}
+
 static inline int uvg_try_write(uv_loop_t* l, void* s, const uv_buf_t* bufs, unsigned int n, void* send) {
   UVG_CHECK(l);
   if (send == NULL) return uv_try_write(s, bufs, n);

@@ -96,16 +96,55 @@ static inline uvg_new_t uvg_udp_send(uv_loop_t* l, void* token, void* h, const u
   return r;
 }
 
+/* uv_udp_send of len bytes copied from data into the request's own allocation (after the
+ * uv_udp_send_t), as one buffer, in one C call with the thread check; token NULL: no Go side
+ * (the request is freed on completion without a call into Go). The arguments are integers: C
+ * memory, or Go memory read during the call only (data, addr). */
+static inline uvg_new_t uvg_udp_send_copy(uintptr_t loop, uintptr_t token, uintptr_t h, uintptr_t data, size_t len,
+                                          uintptr_t addr) {
+  uvg_new_t r = {NULL, UVG_EWRONGTHREAD};
+  uv_udp_send_t* req;
+  uv_buf_t b;
+  if (!uvg_owner((uv_loop_t*)loop)) return r;
+  req = uvg_req_copy(uv_req_size(UV_UDP_SEND), data, len);
+  if (req == NULL) {
+    r.err = UV_ENOMEM;
+    return r;
+  }
+  uv_req_set_data((uv_req_t*)req, (void*)token);
+  b = uv_buf_init((char*)req + uv_req_size(UV_UDP_SEND), len);
+  r.err = uv_udp_send(req, (uv_udp_t*)h, &b, 1, (const struct sockaddr*)addr,
+                      token != 0 ? uvg_udp_send_cb : (uv_udp_send_cb)uvg_req_free_cb);
+  if (r.err != 0) free(req);
+  else r.ptr = req;
+  return r;
+}
+
 static inline int uvg_udp_try_send(uv_loop_t* l, void* h, const uv_buf_t* bufs, unsigned int n,
                                    const struct sockaddr* addr) {
   UVG_CHECK(l);
   return uv_udp_try_send(h, bufs, n, addr);
 }
 
+/* The receive callback of a handle that skips libuv's "nothing to read" (nread 0, addr NULL,
+ * no UV_UDP_MMSG_FREE): those calls stay in C (UDP.SetRecvSkipEmpty). */
+static void uvg_udp_recv_skip_cb(uv_udp_t* h, ssize_t nread, const uv_buf_t* buf, const struct sockaddr* addr,
+                                 unsigned flags) {
+  if (nread == 0 && addr == NULL && !(flags & UV_UDP_MMSG_FREE)) return;
+  uvgUDPRecvCb(h, nread, (uv_buf_t*)buf, (struct sockaddr*)addr, flags);
+}
+
+/* has_cb: 0 no callback (libuv's EINVAL), 1 the Go callback, 2 the Go callback without the
+ * "nothing to read" calls. */
+static inline uv_udp_recv_cb uvg_udp_recv_cb(int has_cb) {
+  if (has_cb == 2) return uvg_udp_recv_skip_cb;
+  return has_cb ? (uv_udp_recv_cb)uvgUDPRecvCb : NULL;
+}
+
 /* alloc as in uvg_read_start (shim_stream.h). */
 static inline int uvg_udp_recv_start(uv_loop_t* l, void* h, int alloc, int has_cb) {
   UVG_CHECK(l);
-  return uv_udp_recv_start(h, uvg_alloc(alloc), has_cb ? (uv_udp_recv_cb)uvgUDPRecvCb : NULL);
+  return uv_udp_recv_start(h, uvg_alloc(alloc), uvg_udp_recv_cb(has_cb));
 }
 
 static inline int uvg_udp_recv_stop(uv_loop_t* l, void* h) {

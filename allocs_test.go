@@ -1,0 +1,156 @@
+package uv
+
+import (
+	"net/netip"
+	"os"
+	"testing"
+)
+
+// Allocation tests of the steady-state paths (testing.AllocsPerRun): each must allocate
+// nothing. The race detector allocates in some of them: they are skipped under -race.
+
+// allocsRace skips t under the race detector: call it first, before t creates anything.
+func allocsRace(t *testing.T) {
+	if tcpRace {
+		t.Skip("the race detector allocates")
+	}
+}
+
+// allocsZero fails t when fn allocates, on average over runs calls.
+func allocsZero(t *testing.T, what string, runs int, fn func()) {
+	t.Helper()
+	if n := testing.AllocsPerRun(runs, fn); n != 0 {
+		t.Errorf("%s: %v allocations per call, want 0", what, n)
+	}
+}
+
+// Async.Send with a wake-up pending returns without calling into C; it allocates nothing
+// either way.
+func TestAsyncSendAllocs(t *testing.T) {
+	allocsRace(t)
+	l := newTestLoop(t)
+	calls := 0
+	a, err := NewAsync(l, func() { calls++ })
+	must(t, err)
+	allocsZero(t, "Send", 1000, func() { a.Send() })
+	if a.sending.Load() != 0 {
+		t.Errorf("sending = %d after the Sends", a.sending.Load())
+	}
+	// All but the first were coalesced: one callback.
+	run(t, l, RunNoWait)
+	if calls != 1 {
+		t.Errorf("%d callbacks, want 1", calls)
+	}
+	allocsZero(t, "Send and its callback", 100, func() {
+		a.Send()
+		l.Run(RunNoWait)
+	})
+	loopCloseAll(t, l, a)
+}
+
+// A timer's callback (Start, the run that fires it) and a one-shot timer's (start, fire,
+// close) allocate nothing.
+func TestTimerFireAllocs(t *testing.T) {
+	allocsRace(t)
+	l := newTestLoop(t)
+	tm, err := NewTimer(l)
+	must(t, err)
+	fired := 0
+	cb := func() { fired++ }
+	allocsZero(t, "Timer Start and fire", 100, func() {
+		tm.Start(0, 0, cb)
+		l.Run(RunOnce)
+	})
+	allocsZero(t, "TimerStartOneshot and fire", 100, func() {
+		TimerStartOneshot(l, 0, cb)
+		l.Run(RunOnce)
+	})
+	if fired != 2*101 {
+		t.Errorf("%d callbacks, want %d", fired, 2*101)
+	}
+	loopCloseAll(t, l, tm)
+}
+
+// FSStatSync allocates nothing on success.
+func TestFSStatSyncAllocs(t *testing.T) {
+	allocsRace(t)
+	l := newTestLoop(t)
+	path := t.TempDir() + "/f"
+	must(t, os.WriteFile(path, nil, 0o600))
+	allocsZero(t, "FSStatSync", 100, func() {
+		if _, err := FSStatSync(l, path); err != nil {
+			t.Fatal(err)
+		}
+	})
+	checkLeaks(t, l)
+}
+
+// A stream's read callback (the peer's TryWrite, the run that reads) allocates nothing.
+func TestStreamReadAllocs(t *testing.T) {
+	allocsRace(t)
+	l := newTestLoop(t)
+	client, peer := tcpPair(t, l)
+	got, want := 0, 0
+	must(t, peer.ReadStart(func(data []byte, err error) { got += len(data) }))
+	msg := []byte("0123456789abcdef")
+	allocsZero(t, "TryWrite and the read callback", 200, func() {
+		want += len(msg)
+		if n, err := client.TryWrite([][]byte{msg}); n != len(msg) || err != nil {
+			t.Fatalf("TryWrite = %d, %v", n, err)
+		}
+		for got < want {
+			l.Run(RunOnce)
+		}
+	})
+	tcpClosed(t, l, client, peer)
+}
+
+// A small Write with a nil callback (copied into its request, no Go side) allocates nothing,
+// and neither does the peer's read of it.
+func TestStreamWriteNilCallbackAllocs(t *testing.T) {
+	allocsRace(t)
+	l := newTestLoop(t)
+	client, peer := tcpPair(t, l)
+	got, want := 0, 0
+	must(t, peer.ReadStart(func(data []byte, err error) { got += len(data) }))
+	msg := []byte("0123456789abcdef")
+	tokens := liveTokens.Load()
+	allocsZero(t, "Write with a nil callback", 200, func() {
+		want += len(msg)
+		if _, err := client.Write([][]byte{msg[:8], msg[8:]}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if n := liveTokens.Load(); n != tokens {
+			t.Fatalf("%d tokens after a Write with a nil callback, want %d", n, tokens)
+		}
+		for got < want {
+			l.Run(RunOnce)
+		}
+	})
+	tcpClosed(t, l, client, peer)
+}
+
+// A small UDP Send with a nil callback allocates nothing, and neither does its receipt.
+func TestUDPSendNilCallbackAllocs(t *testing.T) {
+	allocsRace(t)
+	l := newTestLoop(t)
+	recver, addr := udpBind(t, l, udpLo4, 0)
+	sender, _ := udpBind(t, l, udpLo4, 0)
+	got, want := 0, 0
+	must(t, recver.RecvStart(func(data []byte, _ netip.AddrPort, _ UDPFlags, err error) {
+		if data != nil {
+			got++
+		}
+	}))
+	bufs := [][]byte{[]byte("RANG TANG "), []byte("DING DONG")}
+	allocsZero(t, "Send with a nil callback", 200, func() {
+		want++
+		if _, err := sender.Send(addr, bufs, nil); err != nil {
+			t.Fatal(err)
+		}
+		for got < want {
+			l.Run(RunOnce)
+		}
+	})
+	loopCloseAll(t, l, recver, sender)
+}
