@@ -170,6 +170,7 @@ func uvgTimerOneshotCb(post, token unsafe.Pointer) {
 	if l.halted() {
 		return
 	}
+	l.traceCb(cbTimer, oneshot(token), 0, 0)
 	cb()
 }
 

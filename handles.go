@@ -172,11 +172,12 @@ func (h *handle) freeInC() C.int { return boolInt(h.sends == 0) }
 // closeMode is freeInC for a Close with the Go callback cb: when the memory may be freed in C
 // and cb is nil, the close callback is C's alone (UVG_CLOSE_BATCH): the handle joins the loop's
 // batch of closed handles, whose tokens drainClosed takes back without a callback per close.
+// While the loop is traced, every close callback comes to Go, to be recorded.
 func (h *handle) closeMode(cb func()) C.int {
 	if h.sends != 0 {
 		return C.UVG_CLOSE_GO
 	}
-	if cb == nil {
+	if cb == nil && h.loop.trace == nil {
 		return C.UVG_CLOSE_BATCH
 	}
 	return C.UVG_CLOSE_FREE

@@ -334,15 +334,16 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 
 // writeCopy is Write of n bytes (at most UVG_SMALL_WRITE): gathered on this stack, then copied
 // by the C call that checks the thread, allocates the request and writes: one crossing,
-// nothing pinned, and with a nil cb no token and no callback into Go.
+// nothing pinned, and with a nil cb (on a loop without a trace) no token and no callback into Go.
 func (s *stream) writeCopy(p unsafe.Pointer, bs [][]byte, n int, cb func(error)) (*WriteReq, error) {
 	var data [C.UVG_SMALL_WRITE]byte
 	gather(data[:], bs)
 	var w *WriteReq
 	var token unsafe.Pointer
-	if cb != nil {
+	if cb != nil || s.loop.trace != nil { // a traced loop records every write's callback
 		w = &WriteReq{cb: cb}
 		w.loop, w.typ, w.token = s.loop, ReqWrite, saveToken(w)
+		s.loop.traceNew(w)
 		token = w.token
 	}
 	r := C.uvg_write_copy(cptr(unsafe.Pointer(s.loop.ptr)), cptr(token), cptr(p),

@@ -95,6 +95,7 @@ func TimerStartOneshot(l *Loop, timeout time.Duration, cb func()) error {
 		return ErrNegative
 	}
 	token := saveToken(cb) // a func is pointer-shaped: no allocation
+	l.traceNew(oneshot(token))
 	r := C.uvg_timer_oneshot(cptr(unsafe.Pointer(l.ptr)), cptr(l.post.token), cptr(token), millis(timeout))
 	if r != 0 {
 		releaseToken(token)

@@ -145,9 +145,14 @@ func traceKey(obj any) (key any, typ string) {
 	case Req:
 		b := v.base()
 		return b, b.typ.String()
+	case oneshot:
+		return v, "timer"
 	}
 	return nil, ""
 }
+
+// oneshot is the trace's key of a timer of TimerStartOneshot, which has no Go object: its token.
+type oneshot unsafe.Pointer
 
 // id returns obj's id; a new one when create is set or obj was not seen yet.
 func (t *tracer) id(obj any, create bool) int64 {
@@ -168,8 +173,9 @@ func (t *tracer) record(k traceKind, obj any, res, aux int64) {
 	}
 	id := t.id(obj, false)
 	final := k == cbClose
-	if _, isReq := obj.(Req); isReq {
-		final = true // a request calls back once
+	switch obj.(type) {
+	case Req, oneshot:
+		final = true // a request, or a one-shot timer (closed in C), calls back once
 	}
 	if final {
 		delete(t.ids, key)

@@ -352,9 +352,10 @@ func (u *UDP) sendCopy(p unsafe.Pointer, sa *C.struct_sockaddr, bufs [][]byte, n
 	gather(data[:], bufs)
 	var r *UDPSendReq
 	var token unsafe.Pointer
-	if cb != nil {
+	if cb != nil || u.loop.trace != nil { // a traced loop records every send's callback
 		r = &UDPSendReq{cb: cb}
 		r.loop, r.typ, r.token = u.loop, ReqUDPSend, saveToken(r)
+		u.loop.traceNew(r)
 		token = r.token
 	}
 	res := C.uvg_udp_send_copy(cptr(unsafe.Pointer(u.loop.ptr)), cptr(token), cptr(p),
