@@ -270,7 +270,7 @@ func FuzzSpawn(f *testing.F) {
 		if which&0x80 != 0 {
 			opts.Args, opts.Env = nil, nil
 		}
-		hasNUL := strings.ContainsRune(file+arg+env+cwd, 0)
+		hasNUL := strings.ContainsRune(file+cwd+strings.Join(opts.Args, "")+strings.Join(opts.Env, ""), 0)
 		l := newTestLoop(t)
 		defer checkLeaks(t, l)
 		exits, status := 0, int64(-1)
