@@ -62,14 +62,6 @@ var matrixFSReqGetters = map[string]bool{
 	"Result": true, "Stat": true, "Statfs": true, "SystemError": true,
 }
 
-// matrixSkip are methods the matrix does not call on a live object: they block or change the
-// loop itself (Run from the loop's goroutine would re-enter). They are called in the closed
-// situations and from another goroutine.
-func matrixSkipLive(v any, m string) bool {
-	_, isLoop := v.(*Loop)
-	return isLoop && (m == "Run" || m == "RunContext" || m == "Close" || m == "CloseAll" || m == "Walk" || m == "Stop")
-}
-
 // matrixEnv holds what the arguments refer to: a descriptor (of /dev/null, for every int, so
 // that a call that wrongly went through acts on nothing of the test's), a path in a temporary
 // directory that does not exist, and a spare stream for the Handle and Stream parameters.
