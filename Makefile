@@ -6,7 +6,7 @@ export CGO_ENABLED := 1
 # rebuild the package.
 export CGO_CFLAGS := $(or $(CGO_CFLAGS),-O2 -g) -DUVG_SHIM_SUM=$(shell cat libuv/*.h | cksum | cut -d' ' -f1)
 
-.PHONY: deps demo test vet staticcheck extmod nocgo race cgocheck debug asan modules static libuv2 bench examples lint fuzz deps-asan
+.PHONY: deps demo test vet staticcheck extmod nocgo race cgocheck debug modules static libuv2 bench examples lint
 
 # deps installs libuv's headers, pkg-config and a C compiler with apt-get when they are missing.
 deps:
@@ -81,6 +81,8 @@ modules: deps
 # AddressSanitizer reserves terabytes of shadow address space at start, which no `ulimit -v`
 # leaves: TestTokenRangeUnderUlimit's child runs without the limit here (the other runs test
 # the token range under it).
+.PHONY: asan deps-asan fuzz
+
 asan: deps deps-asan
 	LSAN_OPTIONS=suppressions=$(CURDIR)/testdata/lsan.supp UV_TEST_ULIMIT_KB=unlimited $(GO) test -asan -count=1 .
 
