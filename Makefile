@@ -75,14 +75,14 @@ modules: deps
 	@for m in $(MODULES); do echo "cd $$m && $(GO) vet ./... && $(GO) test -race -count=1 ./..."; \
 	  (cd $$m && $(GO) vet ./... && $(GO) test -race -count=1 ./...) || exit 1; done
 
+.PHONY: asan deps-asan fuzz
+
 # asan runs the root package's tests under AddressSanitizer and LeakSanitizer (go test -asan,
 # with the C compiler's runtime, which deps-asan installs). testdata/lsan.supp suppresses the
 # one leak that libuv 1.44 makes by design (a cancelled uv_fs_closedir); it says why.
 # AddressSanitizer reserves terabytes of shadow address space at start, which no `ulimit -v`
 # leaves: TestTokenRangeUnderUlimit's child runs without the limit here (the other runs test
 # the token range under it).
-.PHONY: asan deps-asan fuzz
-
 asan: deps deps-asan
 	LSAN_OPTIONS=suppressions=$(CURDIR)/testdata/lsan.supp UV_TEST_ULIMIT_KB=unlimited $(GO) test -asan -count=1 .
 
