@@ -58,6 +58,9 @@ func (h *FSPoll) Start(path string, interval time.Duration, cb func(prev, curr *
 		return err
 	}
 	defer C.free(unsafe.Pointer(cpath))
+	if err := pinOwner(h.loop); err != nil {
+		return err // before IsActive, a getter, which panics from another goroutine
+	}
 	active := h.IsActive()
 	poolInit() // libuv stats the path on its threadpool: start it as the binding does (fs.go)
 	if err := status(C.uvg_fs_poll_start(h.loop.ptr, p, cpath, C.uint(millis(interval)))); err != nil {

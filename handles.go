@@ -322,7 +322,7 @@ func (h *handle) bufferSize(send C.int, size int) (int, error) {
 func (h *handle) Type() HandleType { return HandleType(h.typ) }
 
 // TypeName wraps uv_handle_type_name of the handle's type ("timer", "tcp", ...); still
-// after Close. Loop-bound.
+// after Close. Safe for concurrent use (it reads the type the Go side keeps).
 func (h *handle) TypeName() string { return h.Type().String() }
 
 // Loop wraps uv_handle_get_loop: the loop the handle was created on, still after Close. Safe

@@ -636,8 +636,12 @@ func Getenv(name string) (string, error) {
 }
 
 // Setenv wraps uv_os_setenv: sets the environment variable name to value, replacing it. An
-// empty name or one holding '=' is setenv(3)'s EINVAL; a NUL byte is ErrNUL. Safe for
-// concurrent use.
+// empty name or one holding '=' is setenv(3)'s EINVAL; a NUL byte is ErrNUL.
+//
+// It changes the C environment (environ, through setenv(3)): what Getenv, Environ, C code and
+// the children of Spawn (with a nil Env) see. os.Getenv does not see it: the Go runtime reads
+// a copy of the environment taken at start (os.Setenv, in a cgo program, changes both). Safe
+// for concurrent use.
 func Setenv(name, value string) error {
 	cn, err := cString(name)
 	if err != nil {

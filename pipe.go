@@ -159,7 +159,6 @@ func (p *Pipe) name(peer C.int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p.loop.assertOwner()
 	buf := make([]byte, 128)
 	for {
 		n := C.size_t(len(buf))

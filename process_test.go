@@ -622,7 +622,9 @@ func TestProcessBesideOSExec(t *testing.T) {
 func procBesideRound(t *testing.T) {
 	const spawns, inFlight, goroutines, commands = 200, 20, 4, 50
 	l := newTestLoop(t)
-	hndGuard(t, l, 20*time.Second)
+	// A safety net against a lost exit, not a bound on time: a round takes more than 20 s
+	// under -asan on a loaded machine (every spawn forks the sanitized process).
+	hndGuard(t, l, 2*time.Minute)
 	errs := make(chan error, goroutines)
 	for i := 0; i < goroutines; i++ {
 		go procOSExec(commands, errs)
