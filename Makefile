@@ -61,11 +61,13 @@ nocgo:
 race: deps
 	$(GO) test -race -count=1 ./...
 
+# The passes after race run with -short, which skips only TestCdiff (22 programs to build): it
+# runs in race (libuv 1.44) and in libuv2's shared pass (1.50).
 cgocheck: deps
-	GOEXPERIMENT=cgocheck2 $(GO) test -count=1 ./...
+	GOEXPERIMENT=cgocheck2 $(GO) test -short -count=1 ./...
 
 debug: deps
-	$(GO) test -tags uvdebug -count=1 ./...
+	$(GO) test -short -tags uvdebug -count=1 ./...
 
 # modules runs the tests of the nested modules, which have dependencies of their own: the
 # Node-like runtime (goja; its scripts are also checked against node when it is installed)
@@ -84,7 +86,7 @@ modules: deps
 # leaves: TestTokenRangeUnderUlimit's child runs without the limit here (the other runs test
 # the token range under it).
 asan: deps deps-asan
-	LSAN_OPTIONS=suppressions=$(CURDIR)/testdata/lsan.supp UV_TEST_ULIMIT_KB=unlimited $(GO) test -asan -count=1 .
+	LSAN_OPTIONS=suppressions=$(CURDIR)/testdata/lsan.supp UV_TEST_ULIMIT_KB=unlimited $(GO) test -short -asan -count=1 .
 
 # deps-asan installs the C compiler's sanitizer runtime with apt-get when a program built with
 # -fsanitize=address does not link (gcc N: libgcc-N-dev, which brings libasan and liblsan).
@@ -122,7 +124,7 @@ libuv2: deps
 	echo "uv: the tests against libuv $$v in $$prefix, shared and static" && \
 	export CGO_CFLAGS="$$CGO_CFLAGS -I$$prefix/include" && \
 	PKG_CONFIG_PATH=$$prefix/lib/pkgconfig LD_LIBRARY_PATH=$$prefix/lib UV_TEST_LIBUV=$$v $(GO) test -count=1 . && \
-	PKG_CONFIG_PATH=$$prefix/lib/pkgconfig UV_TEST_LIBUV=$$v $(GO) test -tags libuv_static -count=1 .
+	PKG_CONFIG_PATH=$$prefix/lib/pkgconfig UV_TEST_LIBUV=$$v $(GO) test -short -tags libuv_static -count=1 .
 
 # bench builds the C twins, runs the Go benchmarks and the twins in one run and prints the
 # table of BENCHMARKS.md (about 2 minutes). BENCH_CPU=0 pins everything to CPU 0 (taskset).
