@@ -611,29 +611,10 @@ func TestUDPRecvStartAllocENOBUFS(t *testing.T) {
 // TestStreamReadStartAllocNoAllocs: with an allocator that recycles one buffer, the read path
 // (alloc trampoline, pin, read trampoline, unpin) allocates nothing.
 func TestStreamReadStartAllocNoAllocs(t *testing.T) {
-	if tcpRace {
-		t.Skip("the race detector allocates")
-	}
-	l := newTestLoop(t)
-	client, peer := tcpPair(t, l)
 	buf := make([]byte, 4096)
-	got, want := 0, 0
-	must(t, peer.ReadStartAlloc(func(int) []byte { return buf }, func(data []byte, err error) { got += len(data) }))
-	msg := []byte("0123456789abcdef")
-	step := func() {
-		want += len(msg)
-		if n, err := client.TryWrite([][]byte{msg}); n != len(msg) || err != nil {
-			t.Fatalf("TryWrite = %d, %v", n, err)
-		}
-		for got < want {
-			l.Run(RunOnce)
-		}
-	}
-	step()
-	if n := testing.AllocsPerRun(200, step); n != 0 {
-		t.Errorf("%v allocations per TryWrite and read into the caller's buffer, want 0", n)
-	}
-	tcpClosed(t, l, client, peer)
+	tcpReadAllocs(t, "TryWrite and a read into the caller's buffer", func(peer *TCP, cb func([]byte, error)) error {
+		return peer.ReadStartAlloc(func(int) []byte { return buf }, cb)
+	})
 }
 
 // TestReadStartAllocWrongThread: ReadStartAlloc and RecvStartAlloc from another goroutine while

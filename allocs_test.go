@@ -85,15 +85,16 @@ func TestFSStatSyncAllocs(t *testing.T) {
 	checkLeaks(t, l)
 }
 
-// A stream's read callback (the peer's TryWrite, the run that reads) allocates nothing.
-func TestStreamReadAllocs(t *testing.T) {
+// tcpReadAllocs fails t when a TryWrite of 16 bytes and the peer's read of them allocate:
+// start starts the peer's reading with the callback it is given.
+func tcpReadAllocs(t *testing.T, what string, start func(peer *TCP, cb func([]byte, error)) error) {
 	allocsRace(t)
 	l := newTestLoop(t)
 	client, peer := tcpPair(t, l)
 	got, want := 0, 0
-	must(t, peer.ReadStart(func(data []byte, err error) { got += len(data) }))
+	must(t, start(peer, func(data []byte, err error) { got += len(data) }))
 	msg := []byte("0123456789abcdef")
-	allocsZero(t, "TryWrite and the read callback", 200, func() {
+	allocsZero(t, what, 200, func() {
 		want += len(msg)
 		if n, err := client.TryWrite([][]byte{msg}); n != len(msg) || err != nil {
 			t.Fatalf("TryWrite = %d, %v", n, err)

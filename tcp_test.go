@@ -1880,28 +1880,9 @@ func TestTCPWriteVectored(t *testing.T) {
 // TestTCPReadAllocs: the read path (libuv's alloc callback, the read trampoline and the Go
 // callback) allocates nothing, and neither does TryWrite of one buffer.
 func TestTCPReadAllocs(t *testing.T) {
-	if tcpRace {
-		t.Skip("the race detector allocates")
-	}
-	l := newTestLoop(t)
-	client, peer := tcpPair(t, l)
-	got, want := 0, 0
-	must(t, peer.ReadStart(func(data []byte, err error) { got += len(data) }))
-	msg := []byte("0123456789abcdef")
-	step := func() {
-		want += len(msg)
-		if n, err := client.TryWrite([][]byte{msg}); n != len(msg) || err != nil {
-			t.Fatalf("TryWrite = %d, %v", n, err)
-		}
-		for got < want {
-			l.Run(RunOnce)
-		}
-	}
-	step()
-	if n := testing.AllocsPerRun(200, step); n != 0 {
-		t.Errorf("%v allocations per TryWrite and read callback, want 0", n)
-	}
-	tcpClosed(t, l, client, peer)
+	tcpReadAllocs(t, "TryWrite and the read callback", func(peer *TCP, cb func([]byte, error)) error {
+		return peer.ReadStart(cb)
+	})
 }
 
 // TestTCPWriteAllocs: a Write of one buffer allocates its request and nothing else, once the
