@@ -37,7 +37,8 @@
 // callback (requests). An open handle is kept reachable by the binding until its close callback,
 // so no finalizer is involved; a handle that is never closed is a leak that [Loop.Walk] shows.
 // Writes are zero copy: the slices passed to Write, UDP.Send, FSWrite or FSRead are pinned
-// until the request's callback; do not modify them before (a read callback's data is copied).
+// until the request's callback (a Write or UDP.Send of at most 256 bytes is copied); do not
+// modify them before (a read callback's data is copied).
 // The []byte of a read callback is the loop's read buffer, valid only during the callback,
 // unless the read was started with ReadStartAlloc or RecvStartAlloc and your own buffers.
 //
