@@ -17,7 +17,7 @@ func BenchmarkFSStat(b *testing.B) {
 		b.ResetTimer()
 		Hrtime() // the marks of testdata/cbench/callgrind.sh, where the C twin reads its clock
 		for i := 0; i < b.N; i++ {
-			if _, err := FSStat(l, path, nil); err != nil {
+			if _, err := FSStatSync(l, path); err != nil { // the twin's stack request, no FSReq
 				b.Fatal(err)
 			}
 		}

@@ -120,11 +120,8 @@ func benchTimerRound(b *testing.B, l *Loop, ts []*Timer, ph *timerPhases) {
 		if i%1000 == 0 {
 			timeout += time.Millisecond
 		}
-		t, err := NewTimer(l)
+		t, err := StartTimer(l, timeout, 0, onTimer) // uv_timer_init and uv_timer_start, as the twin
 		if err != nil {
-			b.Fatal(err)
-		}
-		if err := t.Start(timeout, 0, onTimer); err != nil {
 			b.Fatal(err)
 		}
 		ts[i] = t
