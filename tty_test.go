@@ -3,6 +3,7 @@ package uv
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"syscall"
@@ -68,7 +69,20 @@ func ttyDirection(t *testing.T, what string, s Stream, readable, writable bool) 
 // libuv's test opens /dev/tty, which a test run under CI does not have: here the terminal is
 // the slave of a new pseudo-terminal, whose size is set first (a new one has 0x0, for which
 // libuv's test skips).
+//
+// libuv keeps the descriptor of the process's first uv_tty_set_mode for uv_tty_reset_mode, for
+// good: a second run in one process would reset a descriptor closed (and reused) since. As
+// libuv's runner does with every test, it runs in a process of its own.
 func TestTTY(t *testing.T) {
+	if os.Getenv("UV_TEST_TTY_CHILD") != "1" {
+		newTestLoop(t) // the leak check of this process
+		cmd := exec.Command(os.Args[0], "-test.run=^TestTTY$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "UV_TEST_TTY_CHILD=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("TestTTY in its own process: %v\n%s", err, out)
+		}
+		return
+	}
 	master, slave := ttyOpenPTY(t)
 	defer syscall.Close(master)
 	ws := struct{ row, col, x, y uint16 }{row: 24, col: 80}
