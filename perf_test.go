@@ -147,25 +147,35 @@ func TestCloseBatch(t *testing.T) {
 		}
 	}
 
-	// Within one Run: a handle closed in a timer's callback (a) is drained after the next
-	// callback (b), before the one after (c).
+	// Within one Run: a handle closed in a timer's callback (a) joins the batch in that
+	// iteration's close phase; the first callback of the next iteration (b) drains it, so the
+	// one after (c) sees its token gone. b and c start from a check callback of a's iteration,
+	// both due at once: libuv runs them in that order, at the start of the next iteration.
 	a, err := NewTimer(l)
 	must(t, err)
 	b, err := NewTimer(l)
 	must(t, err)
 	c, err := NewTimer(l)
 	must(t, err)
+	chk, err := NewCheck(l)
+	must(t, err)
 	idle, err := NewIdle(l)
 	must(t, err)
-	var inC int64
-	must(t, a.Start(0, 0, func() { hndCheck(t, idle.Close(nil)) }))
-	must(t, b.Start(2*time.Millisecond, 0, func() {}))
-	must(t, c.Start(4*time.Millisecond, 0, func() { inC = liveTokens.Load() }))
+	var inB, inC int64
+	must(t, a.Start(0, 0, func() {
+		hndCheck(t, idle.Close(nil))
+		hndCheck(t, chk.Start(func() {
+			hndCheck(t, chk.Stop())
+			hndCheck(t, b.Start(0, 0, func() { inB = liveTokens.Load() }))
+			hndCheck(t, c.Start(0, 0, func() { inC = liveTokens.Load() }))
+		}))
+	}))
 	run(t, l, RunDefault)
-	if inC != before+3 {
-		t.Errorf("%d tokens in a later callback, want %d (the three timers)", inC, before+3)
+	if inB != before+5 || inC != before+4 {
+		t.Errorf("tokens in b %d, in c %d; want %d (the idle's still there) and %d (the timers and the check)",
+			inB, inC, before+5, before+4)
 	}
-	loopCloseAll(t, l, a, b, c)
+	loopCloseAll(t, l, a, b, c, chk)
 }
 
 // FSStatSync answers what FSStat answers in synchronous mode, with the same errors.

@@ -84,7 +84,9 @@ func (l *Loop) SetTrace(w io.Writer) error {
 	if l.ptr == nil {
 		return ErrClosed
 	}
-	l.assertOwner()
+	if err := pinOwner(l); err != nil {
+		return err
+	}
 	if t := l.trace; t != nil {
 		if w != nil {
 			t.w = w

@@ -532,6 +532,9 @@ func (u *UDP) SetRecvSkipEmpty(skip bool) error {
 	if _, err := u.live(); err != nil {
 		return err
 	}
+	if err := pinOwner(u.loop); err != nil {
+		return err
+	}
 	u.skipEmpty = skip
 	return nil
 }
