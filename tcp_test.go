@@ -1888,8 +1888,8 @@ func TestTCPReadAllocs(t *testing.T) {
 // TestTCPWriteAllocs: a Write of one buffer allocates its request and nothing else, once the
 // runtime's pinner cache is warm (one write in flight at a time).
 func TestTCPWriteAllocs(t *testing.T) {
-	if tcpRace {
-		t.Skip("the race detector allocates")
+	if instrumented {
+		t.Skip("the race detector or ASan allocates")
 	}
 	l := newTestLoop(t)
 	client, peer := tcpPair(t, l)
