@@ -132,9 +132,9 @@ func (e *Env) listener(side int, accepted func(a *uv.TCP)) (*uv.TCP, netip.AddrP
 	return s, must1(s.SockName())
 }
 
-// tcp_connect_close: a client connects and closes at once; the server reads EOF.
-func tcpConnectClose(e *Env) {
-	cs, ss := e.Side("client"), e.Side("server")
+// eofServer listens on side ss ("s") and reads the connection it accepts ("a") until EOF or
+// an error, then closes it and the listener: the server of the connect and shutdown scenarios.
+func (e *Env) eofServer(ss int) netip.AddrPort {
 	var s *uv.TCP
 	s, addr := e.listener(ss, func(a *uv.TCP) {
 		check(a.ReadStart(func(data []byte, err error) {
@@ -145,6 +145,13 @@ func tcpConnectClose(e *Env) {
 			}
 		}))
 	})
+	return addr
+}
+
+// tcp_connect_close: a client connects and closes at once; the server reads EOF.
+func tcpConnectClose(e *Env) {
+	cs, ss := e.Side("client"), e.Side("server")
+	addr := e.eofServer(ss)
 	c := must1(uv.NewTCP(e.L))
 	must1(c.Connect(addr, func(err error) {
 		e.SEv(cs, "connect", "c", err)
@@ -157,16 +164,7 @@ func tcpConnectClose(e *Env) {
 // has read the bytes then EOF, closes.
 func tcpShutdownEOF(e *Env) {
 	cs, ss := e.Side("client"), e.Side("server")
-	var s *uv.TCP
-	s, addr := e.listener(ss, func(a *uv.TCP) {
-		check(a.ReadStart(func(data []byte, err error) {
-			e.readEv(ss, "a", data, err)
-			if err != nil {
-				check(a.Close(e.sideCloser(ss, "a")))
-				check(s.Close(e.sideCloser(ss, "s")))
-			}
-		}))
-	})
+	addr := e.eofServer(ss)
 	c := must1(uv.NewTCP(e.L))
 	must1(c.Connect(addr, func(err error) {
 		e.SEv(cs, "connect", "c", err)
