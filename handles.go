@@ -132,16 +132,22 @@ func (h *handle) live() (unsafe.Pointer, error) {
 	return atomic.LoadPointer(&h.ptr), nil
 }
 
-// closed runs in the close callback: it frees the C handle and the token, then calls the user's
-// callback.
+// closed runs in the close callback: it frees the C handle (an Async's once the Async is
+// garbage, one that a queued Write2 sends when that write completes) and the token, then calls
+// the user's callback.
 func (h *handle) closed() {
-	if h.sends == 0 {
+	switch {
+	case HandleType(h.typ) == HandleAsync: // freed once the Async is garbage (NewAsync)
+	case h.sends == 0:
 		C.free(h.ptr)
-	} else {
+	default:
 		h.orphan = h.ptr // freed by the last write that sends it
 	}
 	h.freed()
 }
+
+// freeC frees C memory: the cleanup of a Go object that owns it (runtime.AddCleanup).
+func freeC(p unsafe.Pointer) { C.free(p) }
 
 // freed is closed once the C handle is freed (by uvg_close_free_cb) or orphaned: it
 // releases the token, then calls the user's callback.
@@ -172,9 +178,10 @@ func (h *handle) freeInC() C.int { return boolInt(h.sends == 0) }
 // closeMode is freeInC for a Close with the Go callback cb: when the memory may be freed in C
 // and cb is nil, the close callback is C's alone (UVG_CLOSE_BATCH): the handle joins the loop's
 // batch of closed handles, whose tokens drainClosed takes back without a callback per close.
-// While the loop is traced, every close callback comes to Go, to be recorded.
+// While the loop is traced, every close callback comes to Go, to be recorded; so does an Async's,
+// whose memory outlives it (closed).
 func (h *handle) closeMode(cb func()) C.int {
-	if h.sends != 0 {
+	if h.sends != 0 || HandleType(h.typ) == HandleAsync {
 		return C.UVG_CLOSE_GO
 	}
 	if cb == nil && h.loop.trace == nil {
