@@ -45,6 +45,12 @@ func BenchmarkLoopCount(b *testing.B) {
 //   - Timers/N: one round of b.N timers; one op is one timer's whole life.
 //   - Timers/1M: b.N rounds of exactly 1,000,000 timers, for the C twin
 //     (testdata/cbench/million_timers.c); read its ns/timer, not its ns/op.
+//   - Timers/Oneshot1M: the same with TimerStartOneshot (no Go object per timer, closed in C
+//     when it fires), against the twin's oneshot mode (a calloc per timer, closed and freed
+//     in its callback). There is no close phase: the closes run in the fire phase.
+//
+// The 1M forms run one untimed round first, as the twin does, so that both measure a process
+// whose memory has been used once.
 //
 // Both report the phases per timer: init-ns/timer (NewTimer + Start), fire-ns/timer (the run
 // that fires them all) and close-ns/timer (Close + the run of the close callbacks), and
@@ -65,20 +71,29 @@ func BenchmarkTimers(b *testing.B) {
 		ph.report(b, b.N)
 	})
 	b.Run("1M", func(b *testing.B) {
-		const n = 1_000_000
-		b.ReportAllocs()
-		l := newTestLoop(b)
-		ts := make([]*Timer, n)
-		var ph timerPhases
-		b.ResetTimer()
-		for i := 0; i < b.N; i++ {
-			benchTimerRound(b, l, ts, &ph)
-		}
-		b.StopTimer()
-		ph.report(b, b.N*n)
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/timer")
-		b.ReportMetric(float64(ph.allocs)/float64(b.N*n), "allocs/timer")
+		ts := make([]*Timer, 1_000_000)
+		benchTimers1M(b, len(ts), func(l *Loop, ph *timerPhases) { benchTimerRound(b, l, ts, ph) })
 	})
+	b.Run("Oneshot1M", func(b *testing.B) {
+		benchTimers1M(b, 1_000_000, func(l *Loop, ph *timerPhases) { benchOneshotRound(b, l, 1_000_000, ph) })
+	})
+}
+
+// benchTimers1M runs b.N rounds of n timers on one loop, after an untimed round, and reports
+// the phases per timer.
+func benchTimers1M(b *testing.B, n int, round func(*Loop, *timerPhases)) {
+	b.ReportAllocs()
+	l := newTestLoop(b)
+	var warm, ph timerPhases
+	round(l, &warm)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		round(l, &ph)
+	}
+	b.StopTimer()
+	ph.report(b, b.N*n)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/timer")
+	b.ReportMetric(float64(ph.allocs)/float64(b.N*n), "allocs/timer")
 }
 
 // timerPhases accumulates the phases of benchTimerRound.
@@ -100,17 +115,10 @@ func (ph *timerPhases) report(b *testing.B, timers int) {
 // timer running except for the sleep until the last timeout and the reading of the allocation
 // counters.
 func benchTimerRound(b *testing.B, l *Loop, ts []*Timer, ph *timerPhases) {
-	var ms runtime.MemStats
-	mallocs := func() uint64 {
-		b.StopTimer()
-		runtime.ReadMemStats(&ms)
-		b.StartTimer()
-		return ms.Mallocs
-	}
 	fired, closed := 0, 0
 	onTimer := func() { fired++ }
 	onClose := func() { closed++ }
-	m0 := mallocs()
+	m0 := benchMallocs(b)
 
 	// The phases are timed with Hrtime at the C twin's points: they are also the marks between
 	// which testdata/cbench/callgrind.sh counts instructions.
@@ -134,7 +142,7 @@ func benchTimerRound(b *testing.B, l *Loop, ts []*Timer, ph *timerPhases) {
 	b.StopTimer()
 	time.Sleep(timeout + 10*time.Millisecond - time.Duration(t1-t0))
 	b.StartTimer()
-	m1 := mallocs()
+	m1 := benchMallocs(b)
 
 	t2 := Hrtime()
 	if _, err := l.Run(RunDefault); err != nil {
@@ -142,7 +150,7 @@ func benchTimerRound(b *testing.B, l *Loop, ts []*Timer, ph *timerPhases) {
 	}
 	t3 := Hrtime()
 	ph.fire += time.Duration(t3 - t2)
-	m2 := mallocs()
+	m2 := benchMallocs(b)
 	if fired != len(ts) {
 		b.Fatalf("%d timers fired, want %d", fired, len(ts))
 	}
@@ -159,12 +167,57 @@ func benchTimerRound(b *testing.B, l *Loop, ts []*Timer, ph *timerPhases) {
 	}
 	t5 := Hrtime()
 	ph.close += time.Duration(t5 - t4)
-	m3 := mallocs()
+	m3 := benchMallocs(b)
 	if closed != len(ts) {
 		b.Fatalf("%d timers closed, want %d", closed, len(ts))
 	}
 	ph.fireAllocs += m2 - m1
 	ph.allocs += m3 - m0
+}
+
+// benchMallocs returns the count of heap allocations, with b's timer stopped while it reads.
+func benchMallocs(b *testing.B) uint64 {
+	b.StopTimer()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.StartTimer()
+	return ms.Mallocs
+}
+
+// benchOneshotRound is benchTimerRound with n one-shot timers (TimerStartOneshot): they close
+// themselves in the fire phase, and the close phase is empty.
+func benchOneshotRound(b *testing.B, l *Loop, n int, ph *timerPhases) {
+	fired := 0
+	onTimer := func() { fired++ }
+	m0 := benchMallocs(b)
+	t0 := Hrtime()
+	var timeout time.Duration
+	for i := 0; i < n; i++ {
+		if i%1000 == 0 {
+			timeout += time.Millisecond
+		}
+		if err := TimerStartOneshot(l, timeout, onTimer); err != nil {
+			b.Fatal(err)
+		}
+	}
+	t1 := Hrtime()
+	ph.init += time.Duration(t1 - t0)
+	b.StopTimer()
+	time.Sleep(timeout + 10*time.Millisecond - time.Duration(t1-t0))
+	b.StartTimer()
+	m1 := benchMallocs(b)
+	t2 := Hrtime()
+	if _, err := l.Run(RunDefault); err != nil {
+		b.Fatal(err)
+	}
+	t3 := Hrtime()
+	ph.fire += time.Duration(t3 - t2)
+	m2 := benchMallocs(b)
+	if fired != n {
+		b.Fatalf("%d timers fired, want %d", fired, n)
+	}
+	ph.fireAllocs += m2 - m1
+	ph.allocs += m2 - m0
 }
 
 // BenchmarkAsyncSend: one goroutine calls Send b.N times while the loop runs; the loop counts

@@ -11,6 +11,9 @@
  *   calloc  allocate each uv_timer_t with calloc in the init phase and free it in its close
  *           callback, as the Go binding's C side does, instead of one array as libuv's
  *           benchmark does: the share of the gap that is the allocation model.
+ *   oneshot allocate each uv_timer_t with calloc, and close it in its timer callback with a
+ *           close callback that frees it: what TimerStartOneshot does in C (Timers/Oneshot1M).
+ *           Its close phase is empty: the closes run in the fire phase.
  * A first repetition, not printed, warms the memory up (its page faults cost about 450 ns per
  * timer on the reference VM); the Go benchmark runs in a process that has already done so.
  * Prints per repetition, in the format of `go test -bench` (ns per timer):
@@ -37,6 +40,11 @@ static void on_close_free(uv_handle_t* h) {
   free(h);
 }
 
+static void on_timer_close(uv_timer_t* t) {
+  fired++;
+  uv_close((uv_handle_t*)t, on_close_free);
+}
+
 static void check(int r, const char* what) {
   if (r != 0) {
     fprintf(stderr, "million_timers: %s: %s\n", what, uv_strerror(r));
@@ -47,8 +55,9 @@ static void check(int r, const char* what) {
 int main(int argc, char** argv) {
   long n = argc > 1 ? atol(argv[1]) : 1000000;
   int reps = argc > 2 ? atoi(argv[2]) : 3;
-  int each = argc > 3 && strcmp(argv[3], "calloc") == 0;
-  const char* name = each ? "C/Timers/1M-calloc" : "C/Timers/1M";
+  int oneshot = argc > 3 && strcmp(argv[3], "oneshot") == 0;
+  int each = oneshot || (argc > 3 && strcmp(argv[3], "calloc") == 0);
+  const char* name = oneshot ? "C/Timers/Oneshot1M" : each ? "C/Timers/1M-calloc" : "C/Timers/1M";
   uv_timer_t* timers = each ? NULL : malloc((size_t)n * sizeof(uv_timer_t));
   uv_timer_t** ptrs = each ? malloc((size_t)n * sizeof(uv_timer_t*)) : NULL;
   if (timers == NULL && ptrs == NULL) {
@@ -72,7 +81,7 @@ int main(int argc, char** argv) {
       }
       if (i % 1000 == 0) timeout++;
       check(uv_timer_init(&loop, t), "uv_timer_init");
-      check(uv_timer_start(t, on_timer, timeout, 0), "uv_timer_start");
+      check(uv_timer_start(t, oneshot ? on_timer_close : on_timer, timeout, 0), "uv_timer_start");
     }
     t1 = uv_hrtime();
 
@@ -88,11 +97,11 @@ int main(int argc, char** argv) {
       return 1;
     }
     uint64_t t4 = uv_hrtime();
-    for (long i = 0; i < n; i++) {
+    for (long i = 0; i < n && !oneshot; i++) {
       if (each) uv_close((uv_handle_t*)ptrs[i], on_close_free);
       else uv_close((uv_handle_t*)&timers[i], on_close);
     }
-    check(uv_run(&loop, UV_RUN_DEFAULT), "uv_run");
+    if (!oneshot) check(uv_run(&loop, UV_RUN_DEFAULT), "uv_run");
     uint64_t t5 = uv_hrtime();
     if (closed != n) {
       fprintf(stderr, "million_timers: %ld closed, want %ld\n", closed, n);
