@@ -106,52 +106,82 @@ func tcpReadAllocs(t *testing.T, what string, start func(peer *TCP, cb func([]by
 	tcpClosed(t, l, client, peer)
 }
 
-// A small Write with a nil callback (copied into its request, no Go side) allocates nothing,
-// and neither does the peer's read of it.
-func TestStreamWriteNilCallbackAllocs(t *testing.T) {
+// Write allocates nothing: a small one with a nil callback (copied into its request, no Go
+// side), or with a callback (its WriteReq comes from the pool that the last callback's return
+// refilled), a large one with a callback (pinned); nor does the peer's read.
+func TestStreamWriteAllocs(t *testing.T) {
 	allocsRace(t)
 	l := newTestLoop(t)
 	client, peer := tcpPair(t, l)
-	got, want := 0, 0
+	got, want, called, calls := 0, 0, 0, 0
 	must(t, peer.ReadStart(func(data []byte, err error) { got += len(data) }))
-	msg := []byte("0123456789abcdef")
+	wrote := func(err error) {
+		hndCheck(t, err)
+		called++
+	}
 	tokens := liveTokens.Load()
-	allocsZero(t, "Write with a nil callback", 200, func() {
-		want += len(msg)
-		if _, err := client.Write([][]byte{msg[:8], msg[8:]}, nil); err != nil {
-			t.Fatal(err)
-		}
-		if n := liveTokens.Load(); n != tokens {
-			t.Fatalf("%d tokens after a Write with a nil callback, want %d", n, tokens)
-		}
-		for got < want {
-			l.Run(RunOnce)
-		}
-	})
+	for _, c := range []struct {
+		what string
+		msg  []byte
+		cb   func(error)
+	}{
+		{"a small Write with a nil callback", []byte("0123456789abcdef"), nil},
+		{"a small Write with a callback", []byte("0123456789abcdef"), wrote},
+		{"a large Write with a callback", make([]byte, 4096), wrote},
+	} {
+		allocsZero(t, c.what, 200, func() {
+			want += len(c.msg)
+			if _, err := client.Write([][]byte{c.msg[:8], c.msg[8:]}, c.cb); err != nil {
+				t.Fatal(err)
+			}
+			if n := liveTokens.Load(); c.cb == nil && n != tokens {
+				t.Fatalf("%d tokens after a Write with a nil callback, want %d", n, tokens)
+			}
+			if c.cb != nil {
+				calls++
+			}
+			for got < want || called < calls {
+				l.Run(RunOnce)
+			}
+		})
+	}
+	if called != 2*201 { // AllocsPerRun calls once more than its runs
+		t.Errorf("%d write callbacks, want %d", called, 2*201)
+	}
 	tcpClosed(t, l, client, peer)
 }
 
-// A small UDP Send with a nil callback allocates nothing, and neither does its receipt.
-func TestUDPSendNilCallbackAllocs(t *testing.T) {
+// A small UDP Send allocates nothing, with a nil callback or with one (its UDPSendReq comes
+// from the pool), and neither does its receipt.
+func TestUDPSendAllocs(t *testing.T) {
 	allocsRace(t)
 	l := newTestLoop(t)
 	recver, addr := udpBind(t, l, udpLo4, 0)
 	sender, _ := udpBind(t, l, udpLo4, 0)
-	got, want := 0, 0
+	got, want, called := 0, 0, 0
 	must(t, recver.RecvStart(func(data []byte, _ netip.AddrPort, _ UDPFlags, err error) {
 		if data != nil {
 			got++
 		}
 	}))
+	sent := func(err error) {
+		hndCheck(t, err)
+		called++
+	}
 	bufs := [][]byte{[]byte("RANG TANG "), []byte("DING DONG")}
-	allocsZero(t, "Send with a nil callback", 200, func() {
-		want++
-		if _, err := sender.Send(addr, bufs, nil); err != nil {
-			t.Fatal(err)
-		}
-		for got < want {
-			l.Run(RunOnce)
-		}
-	})
+	for _, cb := range []func(error){nil, sent} {
+		allocsZero(t, "Send", 200, func() {
+			want++
+			if _, err := sender.Send(addr, bufs, cb); err != nil {
+				t.Fatal(err)
+			}
+			for got < want || (cb != nil && called < want-201) {
+				l.Run(RunOnce)
+			}
+		})
+	}
+	if called != 201 {
+		t.Errorf("%d send callbacks, want 201", called)
+	}
 	loopCloseAll(t, l, recver, sender)
 }

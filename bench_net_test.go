@@ -381,9 +381,10 @@ func BenchmarkStreamReadCallback(b *testing.B) {
 // BenchmarkStreamParts measures, alone, the pieces of a write and its completion, for the
 // "where the time goes" of the network benchmarks. Go only, no C twin.
 //
-//   - WriteReq: the request's bookkeeping without the write: the Go object, its token, its C
-//     memory (calloc, with the data field set: done by uvg_write in the write's C call), its
-//     share of the stream's pinGroup; then the release (the free uvg_write_cb does, the token).
+//   - WriteReq: the request's bookkeeping without the write: the Go object (from its pool),
+//     its token, its C memory (calloc, with the data field set: done by uvg_write in the
+//     write's C call), its share of the stream's pinGroup; then the release (the free
+//     uvg_write_cb does, the token, the pool).
 //   - Pin: pinning the buffer of a one-buffer write and unpinning it (a pinGroup of one).
 //   - WriteAndCallback: a whole 4-byte Write on one end of a socketpair and its write
 //     callback, run by RunNoWait (one op: the Write call, the write(2) inside uv_write, one
@@ -396,15 +397,17 @@ func BenchmarkStreamParts(b *testing.B) {
 		l := newTestLoop(b)
 		var s stream
 		for i := 0; i < b.N; i++ {
-			w := &WriteReq{}
-			// The token and the C memory with its data set (uvg_write's allocation), then
-			// their release (uvg_write_cb's free, complete's releaseToken).
+			// The Go object from its pool (newWriteReq), the token and the C memory with its
+			// data set (uvg_write's allocation), then their release (uvg_write_cb's free,
+			// complete's releaseToken) and the object's return to the pool (recycle).
+			w := writeReqs.Get().(*WriteReq)
 			if err := w.open(l, w, ReqWrite); err != nil {
 				b.Fatal(err)
 			}
 			w.pins, w.gen = &s.pins, s.pins.take()
 			w.pins.put(w.gen)
 			w.done()
+			w.recycle()
 		}
 	})
 	b.Run("Pin", func(b *testing.B) {

@@ -249,6 +249,7 @@ func uvgWriteCb(token unsafe.Pointer, st C.int) {
 	if w.cb != nil && !w.loop.halted() {
 		w.cb(status(st))
 	}
+	w.recycle()
 }
 
 //export uvgConnectCb
@@ -329,6 +330,7 @@ func uvgUDPSendCb(token unsafe.Pointer, st C.int) {
 	if r.cb != nil && !r.loop.halted() {
 		r.cb(status(st))
 	}
+	r.recycle()
 }
 
 //export uvgUDPRecvCb

@@ -144,6 +144,51 @@ func CancelOnDone(ctx context.Context, r Req) (stop func() bool) {
 	})
 }
 
+// writeReqs and sendReqs hold the Go sides of completed write and send requests for the next
+// Write or Send (newWriteReq, newSendReq, recycle): with one in flight at a time, a write or
+// a send with a callback allocates nothing. A sync.Pool, so that what a burst of requests left
+// is collected when no longer used, and safe for the goroutines of several loops.
+var (
+	writeReqs = sync.Pool{New: func() any { return new(WriteReq) }}
+	sendReqs  = sync.Pool{New: func() any { return new(UDPSendReq) }}
+)
+
+// newWriteReq is req.open for a write on l with the callback cb, whose C request the C call
+// that writes allocates.
+func newWriteReq(l *Loop, cb func(error)) *WriteReq {
+	w := writeReqs.Get().(*WriteReq)
+	w.cb, w.loop, w.typ, w.token = cb, l, ReqWrite, saveToken(w)
+	l.traceNew(w)
+	return w
+}
+
+// newSendReq is newWriteReq for a UDP send.
+func newSendReq(l *Loop, cb func(error)) *UDPSendReq {
+	r := sendReqs.Get().(*UDPSendReq)
+	r.cb, r.loop, r.typ, r.token = cb, l, ReqUDPSend, saveToken(r)
+	l.traceNew(r)
+	return r
+}
+
+// recycle puts w, completed, back in writeReqs once its callback has returned. It keeps its
+// loop and type, which its getters read: a WriteReq held past its callback (which its doc
+// forbids) still answers them. A traced loop's requests are not reused: the trace names each
+// by its object.
+func (w *WriteReq) recycle() {
+	if w.loop.trace == nil {
+		w.cb = nil
+		writeReqs.Put(w)
+	}
+}
+
+// recycle is WriteReq.recycle for a UDP send.
+func (r *UDPSendReq) recycle() {
+	if r.loop.trace == nil {
+		r.cb = nil
+		sendReqs.Put(r)
+	}
+}
+
 // restoreReq returns the Go object of a C request, in its trampoline. It reads the public data
 // field itself (what uv_req_get_data returns), without a call into C.
 func restoreReq(p unsafe.Pointer) any {

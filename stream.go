@@ -299,10 +299,7 @@ func (s *stream) write(send *handle, cb func(error), bs [][]byte) (*WriteReq, er
 		return nil, err
 	}
 	bs = ownBufs(s.loop, bs)
-	w := &WriteReq{cb: cb}
-	// As req.open, with the C request allocated by the C call that writes.
-	w.loop, w.typ, w.token = s.loop, ReqWrite, saveToken(w)
-	s.loop.traceNew(w)
+	w := newWriteReq(s.loop, cb) // the C request is allocated by the C call that writes
 	if send != nil {
 		w.send = send
 		send.sends++
@@ -341,9 +338,7 @@ func (s *stream) writeCopy(p unsafe.Pointer, bs [][]byte, n int, cb func(error))
 	var w *WriteReq
 	var token unsafe.Pointer
 	if cb != nil || s.loop.trace != nil { // a traced loop records every write's callback
-		w = &WriteReq{cb: cb}
-		w.loop, w.typ, w.token = s.loop, ReqWrite, saveToken(w)
-		s.loop.traceNew(w)
+		w = newWriteReq(s.loop, cb)
 		token = w.token
 	}
 	r := C.uvg_write_copy(cptr(unsafe.Pointer(s.loop.ptr)), cptr(token), cptr(p),
@@ -471,7 +466,9 @@ func (s *stream) WriteQueueSize() int {
 	return int(C.uv_stream_get_write_queue_size((*C.uv_stream_t)(s.ptr)))
 }
 
-// WriteReq wraps uv_write_t: a write in flight, from Write or Write2 until its callback.
+// WriteReq wraps uv_write_t: a write in flight, from Write or Write2 until its callback. The
+// binding reuses a WriteReq for a later write once its callback has returned (recycle): hold
+// none past that.
 type WriteReq struct {
 	req
 	pins *pinGroup // the stream's, where gen comes from

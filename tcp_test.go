@@ -1885,35 +1885,6 @@ func TestTCPReadAllocs(t *testing.T) {
 	})
 }
 
-// TestTCPWriteAllocs: a Write of one buffer allocates its request and nothing else, once the
-// runtime's pinner cache is warm (one write in flight at a time).
-func TestTCPWriteAllocs(t *testing.T) {
-	if instrumented {
-		t.Skip("the race detector or ASan allocates")
-	}
-	l := newTestLoop(t)
-	client, peer := tcpPair(t, l)
-	got, want, done := 0, 0, 0
-	must(t, peer.ReadStart(func(data []byte, err error) { got += len(data) }))
-	msg := []byte("0123456789abcdef")
-	cb := func(err error) { done++ }
-	step := func() {
-		want += len(msg)
-		n := done
-		if _, err := client.Write([][]byte{msg}, cb); err != nil {
-			t.Fatal(err)
-		}
-		for got < want || done == n {
-			l.Run(RunOnce)
-		}
-	}
-	step()
-	if n := testing.AllocsPerRun(200, step); n > 1 {
-		t.Errorf("%v allocations per Write and its callback, want 1 (the request)", n)
-	}
-	tcpClosed(t, l, client, peer)
-}
-
 // TestTCPIPv6: a connection over ::1 reports IPv6 addresses on both sides, and an IPv4 client
 // cannot reach an IPv6-only listener.
 func TestTCPIPv6(t *testing.T) {

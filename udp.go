@@ -326,12 +326,10 @@ func (u *UDP) Send(addr netip.AddrPort, bufs [][]byte, cb func(err error)) (*UDP
 		return nil, err
 	}
 	bufs = ownBufs(u.loop, bufs)
-	r := &UDPSendReq{cb: cb}
-	// As req.open, with the C request allocated by the C call that sends. The buffers are
-	// pinned with the handle's pinGroup; their uv_buf_t array is on this stack for up to
-	// stackBufs (libuv copies it into the request).
-	r.loop, r.typ, r.token = u.loop, ReqUDPSend, saveToken(r)
-	u.loop.traceNew(r)
+	// The C request is allocated by the C call that sends. The buffers are pinned with the
+	// handle's pinGroup; their uv_buf_t array is on this stack for up to stackBufs (libuv
+	// copies it into the request).
+	r := newSendReq(u.loop, cb)
 	r.pins, r.gen = &u.pins, u.pins.take()
 	var arr [stackBufs]C.uv_buf_t
 	b := pinBufs(r.gen, bufs, arr[:])
@@ -353,9 +351,7 @@ func (u *UDP) sendCopy(p unsafe.Pointer, sa *C.struct_sockaddr, bufs [][]byte, n
 	var r *UDPSendReq
 	var token unsafe.Pointer
 	if cb != nil || u.loop.trace != nil { // a traced loop records every send's callback
-		r = &UDPSendReq{cb: cb}
-		r.loop, r.typ, r.token = u.loop, ReqUDPSend, saveToken(r)
-		u.loop.traceNew(r)
+		r = newSendReq(u.loop, cb)
 		token = r.token
 	}
 	res := C.uvg_udp_send_copy(cptr(unsafe.Pointer(u.loop.ptr)), cptr(token), cptr(p),
@@ -616,7 +612,9 @@ func (u *UDP) SendQueueCount() int {
 	return int(C.uv_udp_get_send_queue_count((*C.uv_udp_t)(u.ptr)))
 }
 
-// UDPSendReq wraps uv_udp_send_t: a datagram in flight, from Send until its callback.
+// UDPSendReq wraps uv_udp_send_t: a datagram in flight, from Send until its callback. The
+// binding reuses a UDPSendReq for a later send once its callback has returned (recycle):
+// hold none past that.
 type UDPSendReq struct {
 	req
 	pins *pinGroup // the handle's, where gen comes from
