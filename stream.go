@@ -263,8 +263,9 @@ func (r *readBuf) put(pins *pinGroup) {
 // Write wraps uv_write: bufs go out in order, after the writes queued before; cb (may be nil)
 // runs on the loop with the result. Up to 256 bytes are copied into the request (with a nil
 // cb, no Go side at all); more stay pinned until cb (zero copy, except for a read callback's
-// data: the next read overwrites the loop's read buffer, so it is copied). Loop-bound;
-// ErrClosed after Close.
+// data: the next read overwrites the loop's read buffer, so it is copied). The WriteReq is
+// reused for a later write once cb has returned (with a nil cb and up to 256 bytes, it is the
+// stream's shared, completed one): hold none past cb. Loop-bound; ErrClosed after Close.
 func (s *stream) Write(bufs [][]byte, cb func(err error)) (*WriteReq, error) {
 	return s.write(nil, cb, bufs)
 }

@@ -304,8 +304,8 @@ func (u *UDP) SetMulticastInterface(iface netip.Addr) error {
 // stays on the Go side (the returned UDPSendReq is the handle's shared, completed one) and no
 // callback crosses into Go. A larger one is zero copy: the slices are pinned and read by libuv
 // until its completion; do not modify them before (a read callback's data is copied). No
-// buffer at all is EINVAL (libuv asserts).
-// Loop-bound.
+// buffer at all is EINVAL (libuv asserts). With a cb, the UDPSendReq is reused for a later
+// send once cb has returned: hold none past cb. Loop-bound.
 func (u *UDP) Send(addr netip.AddrPort, bufs [][]byte, cb func(err error)) (*UDPSendReq, error) {
 	p, err := u.live()
 	if err != nil {
