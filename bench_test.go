@@ -115,24 +115,53 @@ func (ph *timerPhases) report(b *testing.B, timers int) {
 // timer running except for the sleep until the last timeout and the reading of the allocation
 // counters.
 func benchTimerRound(b *testing.B, l *Loop, ts []*Timer, ph *timerPhases) {
-	fired, closed := 0, 0
-	onTimer := func() { fired++ }
+	closed := 0
 	onClose := func() { closed++ }
+	benchTimerPhases(b, l, len(ts), ph, func(i int, timeout time.Duration, cb func()) (err error) {
+		ts[i], err = StartTimer(l, timeout, 0, cb) // uv_timer_init and uv_timer_start, as the twin
+		return err
+	}, func() {
+		for i, t := range ts {
+			if err := t.Close(onClose); err != nil {
+				b.Fatal(err)
+			}
+			ts[i] = nil
+		}
+		if _, err := l.Run(RunDefault); err != nil {
+			b.Fatal(err)
+		}
+		if closed != len(ts) {
+			b.Fatalf("%d timers closed, want %d", closed, len(ts))
+		}
+	})
+}
+
+// benchOneshotRound is benchTimerRound with n one-shot timers (TimerStartOneshot): they close
+// themselves in the fire phase, and the close phase is empty.
+func benchOneshotRound(b *testing.B, l *Loop, n int, ph *timerPhases) {
+	benchTimerPhases(b, l, n, ph, func(_ int, timeout time.Duration, cb func()) error {
+		return TimerStartOneshot(l, timeout, cb)
+	}, func() {})
+}
+
+// benchTimerPhases times the phases of a round of n timers on l: start(i, timeout, cb) creates
+// and starts the i-th, whose callback is cb, the run fires them all, and closeAll closes them.
+// The phases are timed with Hrtime at the C twin's points: they are also the marks between
+// which testdata/cbench/callgrind.sh counts instructions.
+func benchTimerPhases(b *testing.B, l *Loop, n int, ph *timerPhases, start func(i int, timeout time.Duration, cb func()) error, closeAll func()) {
+	fired := 0
+	onTimer := func() { fired++ }
 	m0 := benchMallocs(b)
 
-	// The phases are timed with Hrtime at the C twin's points: they are also the marks between
-	// which testdata/cbench/callgrind.sh counts instructions.
 	t0 := Hrtime()
 	var timeout time.Duration
-	for i := range ts {
+	for i := 0; i < n; i++ {
 		if i%1000 == 0 {
 			timeout += time.Millisecond
 		}
-		t, err := StartTimer(l, timeout, 0, onTimer) // uv_timer_init and uv_timer_start, as the twin
-		if err != nil {
+		if err := start(i, timeout, onTimer); err != nil {
 			b.Fatal(err)
 		}
-		ts[i] = t
 	}
 	t1 := Hrtime()
 	ph.init += time.Duration(t1 - t0)
@@ -151,26 +180,15 @@ func benchTimerRound(b *testing.B, l *Loop, ts []*Timer, ph *timerPhases) {
 	t3 := Hrtime()
 	ph.fire += time.Duration(t3 - t2)
 	m2 := benchMallocs(b)
-	if fired != len(ts) {
-		b.Fatalf("%d timers fired, want %d", fired, len(ts))
+	if fired != n {
+		b.Fatalf("%d timers fired, want %d", fired, n)
 	}
 
 	t4 := Hrtime()
-	for i, t := range ts {
-		if err := t.Close(onClose); err != nil {
-			b.Fatal(err)
-		}
-		ts[i] = nil
-	}
-	if _, err := l.Run(RunDefault); err != nil {
-		b.Fatal(err)
-	}
+	closeAll()
 	t5 := Hrtime()
 	ph.close += time.Duration(t5 - t4)
 	m3 := benchMallocs(b)
-	if closed != len(ts) {
-		b.Fatalf("%d timers closed, want %d", closed, len(ts))
-	}
 	ph.fireAllocs += m2 - m1
 	ph.allocs += m3 - m0
 }
@@ -182,42 +200,6 @@ func benchMallocs(b *testing.B) uint64 {
 	runtime.ReadMemStats(&ms)
 	b.StartTimer()
 	return ms.Mallocs
-}
-
-// benchOneshotRound is benchTimerRound with n one-shot timers (TimerStartOneshot): they close
-// themselves in the fire phase, and the close phase is empty.
-func benchOneshotRound(b *testing.B, l *Loop, n int, ph *timerPhases) {
-	fired := 0
-	onTimer := func() { fired++ }
-	m0 := benchMallocs(b)
-	t0 := Hrtime()
-	var timeout time.Duration
-	for i := 0; i < n; i++ {
-		if i%1000 == 0 {
-			timeout += time.Millisecond
-		}
-		if err := TimerStartOneshot(l, timeout, onTimer); err != nil {
-			b.Fatal(err)
-		}
-	}
-	t1 := Hrtime()
-	ph.init += time.Duration(t1 - t0)
-	b.StopTimer()
-	time.Sleep(timeout + 10*time.Millisecond - time.Duration(t1-t0))
-	b.StartTimer()
-	m1 := benchMallocs(b)
-	t2 := Hrtime()
-	if _, err := l.Run(RunDefault); err != nil {
-		b.Fatal(err)
-	}
-	t3 := Hrtime()
-	ph.fire += time.Duration(t3 - t2)
-	m2 := benchMallocs(b)
-	if fired != n {
-		b.Fatalf("%d timers fired, want %d", fired, n)
-	}
-	ph.fireAllocs += m2 - m1
-	ph.allocs += m2 - m0
 }
 
 // BenchmarkAsyncSend: one goroutine calls Send b.N times while the loop runs; the loop counts
