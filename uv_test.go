@@ -146,16 +146,17 @@ func must(t testing.TB, err error) {
 	}
 }
 
-// skipBeforeLibuv skips t when the loaded libuv is older than version (UV_VERSION_HEX form,
-// 0x013100 for 1.49.0), naming the version and what the test needs from it.
+// skipBeforeLibuv skips t when the loaded libuv, or the headers the binding was compiled
+// against, are older than version (UV_VERSION_HEX form, 0x013100 for 1.49.0), naming the version
+// and what the test needs from it: a function newer than the headers answers ENOSYS (hasAPI).
 func skipBeforeLibuv(t testing.TB, version uint32, what string) {
 	t.Helper()
-	if Version() < version {
+	if Version() < version || headersVersion < version {
 		v := fmt.Sprintf("%d.%d", version>>16, version>>8&0xff)
 		if version&0xff != 0 {
 			v += fmt.Sprintf(".%d", version&0xff)
 		}
-		t.Skipf("libuv %s: %s is new in %s", VersionString(), what, v)
+		t.Skipf("libuv %s, headers %#x: %s is new in %s", VersionString(), headersVersion, what, v)
 	}
 }
 
