@@ -45,7 +45,7 @@ func BenchmarkLoopCount(b *testing.B) {
 //   - Timers/N: one round of b.N timers; one op is one timer's whole life.
 //   - Timers/1M: b.N rounds of exactly 1,000,000 timers, for the C twin
 //     (testdata/cbench/million_timers.c); read its ns/timer, not its ns/op.
-//   - Timers/Oneshot1M: the same with TimerStartOneshot (no Go object per timer, closed in C
+//   - Timers/OneshotN and Timers/Oneshot1M: the same with TimerStartOneshot (no Go object per timer, closed in C
 //     when it fires), against the twin's oneshot mode (a calloc per timer, closed and freed
 //     in its callback). There is no close phase: the closes run in the fire phase.
 //
@@ -67,6 +67,15 @@ func BenchmarkTimers(b *testing.B) {
 		var ph timerPhases
 		b.ResetTimer()
 		benchTimerRound(b, l, ts, &ph)
+		b.StopTimer()
+		ph.report(b, b.N)
+	})
+	b.Run("OneshotN", func(b *testing.B) {
+		b.ReportAllocs()
+		l := newTestLoop(b)
+		var ph timerPhases
+		b.ResetTimer()
+		benchOneshotRound(b, l, b.N, &ph)
 		b.StopTimer()
 		ph.report(b, b.N)
 	})

@@ -218,48 +218,6 @@ func TestFSStatSync(t *testing.T) {
 	}
 }
 
-// BenchmarkFSStatSync: FSStatSync of one file, as BenchmarkFSStat/sync does with FSStat.
-func BenchmarkFSStatSync(b *testing.B) {
-	b.ReportAllocs()
-	l := newTestLoop(b)
-	path := fsBenchFile(b)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := FSStatSync(l, path); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkTimerStartOneshot: b.N one-shot timers with the staggered timeouts of
-// BenchmarkTimers, started, fired (after the sleep until the last is due, untimed) and closed
-// by themselves; one op is one timer's whole life.
-func BenchmarkTimerStartOneshot(b *testing.B) {
-	b.ReportAllocs()
-	l := newTestLoop(b)
-	fired := 0
-	cb := func() { fired++ }
-	b.ResetTimer()
-	t0 := time.Now()
-	var timeout time.Duration
-	for i := 0; i < b.N; i++ {
-		if i%1000 == 0 {
-			timeout += time.Millisecond
-		}
-		if err := TimerStartOneshot(l, timeout, cb); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
-	time.Sleep(time.Until(t0.Add(timeout + 10*time.Millisecond)))
-	b.StartTimer()
-	run(b, l, RunDefault)
-	b.StopTimer()
-	if fired != b.N {
-		b.Fatalf("%d fired, want %d", fired, b.N)
-	}
-}
-
 // A small Write is copied: the slices may change at once; the callbacks of copied and pinned
 // writes, nil or not, come in the order of the writes, and the bytes arrive in that order.
 func TestStreamWriteCopy(t *testing.T) {

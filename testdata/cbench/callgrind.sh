@@ -135,14 +135,13 @@ if want timer; then
 	row "timer create+start" timers 5 "$(per c-timers 5 $n1 $n2)"
 	row "timer fire" timers 3 "$(per c-timers 3 $n1 $n2)"
 	row "timer close" timers 1 "$(per c-timers 1 $n1 $n2)"
-	if has BenchmarkTimerStartOneshot; then
-		for n in $n1 $n2; do
-			# shellcheck disable=SC2046
-			cggo oneshot $n $(gotest '^BenchmarkTimerStartOneshot$')
-		done
-		c=$(($(per c-timers 5 $n1 $n2) + $(per c-timers 3 $n1 $n2) + $(per c-timers 1 $n1 $n2)))
-		row "TimerStartOneshot, whole life (whole program, no marks)" oneshot 0 "$c"
-	fi
+	for n in $n1 $n2; do # TimerStartOneshot, against million_timers' oneshot mode: the same marks
+		# shellcheck disable=SC2046
+		cggo oneshot $n $(gotest '^BenchmarkTimers/OneshotN$')
+		cg c-oneshot $n "$bin/million_timers" @N@ 1 oneshot
+	done
+	row "TimerStartOneshot start" oneshot 5 "$(per c-oneshot 5 $n1 $n2)"
+	row "TimerStartOneshot fire and close" oneshot 3 "$(per c-oneshot 3 $n1 $n2)"
 fi
 if want async; then
 	n1=100000 n2=300000
@@ -162,13 +161,6 @@ if want stat; then
 	done
 	# fs_stat's marks: sync t0 t1, async t0 t1.
 	row "FSStat sync" stat 1 "$(per c-stat 3 $n1 $n2)"
-	if has BenchmarkFSStatSync; then
-		for n in $n1 $n2; do
-			# shellcheck disable=SC2046
-			cggo statsync $n $(gotest '^BenchmarkFSStatSync$')
-		done
-		row "FSStatSync (whole program, no marks)" statsync 0 "$(per c-stat 3 $n1 $n2)"
-	fi
 fi
 if want ping; then
 	n1=2000 n2=6000
